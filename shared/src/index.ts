@@ -1,0 +1,6 @@
+export * from './schema/schema.ts'
+export * from './sync/docDiff.ts'
+export * from './sync/fold.ts'
+export * from './sync/limits.ts'
+export * from './protocol/messages.ts'
+export * from './boards/board.ts'

@@ -1,0 +1,104 @@
+import type { UnknownRecord } from '@tldraw/store'
+import { T } from '@tldraw/validate'
+import type { BoardMeta } from '../boards/board.ts'
+import type { DocDiff } from '../sync/docDiff.ts'
+
+/** Bumped whenever a message below changes shape; a client on another version is told to reload. */
+export const PROTOCOL_VERSION = 1
+
+/** Socket.IO event names, one per message type. */
+export const EV = {
+  hello: 'hello',
+  push: 'push',
+  presence: 'presence',
+  welcome: 'welcome',
+  batch: 'batch',
+  fatal: 'fatal',
+} as const
+
+export type Role = 'participant'
+
+const clientId = T.string.check((s) => {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(s)) throw new Error('clientId must be 8-64 letters, digits, _ or -')
+})
+export const boardIdValidator = T.string.check((s) => {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(s)) throw new Error('not a board id')
+})
+const offset = T.integer.check((n) => {
+  if (n < 0) throw new Error('offset must be >= 0')
+})
+
+/** First message on every connection, and again after each reconnect. */
+export interface HelloMessage {
+  protocol: number
+  schema: string
+  boardId: string
+  clientId: string
+  /** The last log offset this client has folded; null for a client with nothing yet. */
+  lastOffset: number | null
+}
+export const helloValidator: T.Validator<HelloMessage> = T.object({
+  protocol: T.integer,
+  schema: T.string,
+  boardId: boardIdValidator,
+  clientId,
+  lastOffset: T.nullable(offset),
+})
+
+/** One optimistic change; (clientId, seq) makes a retry idempotent. diff is checked separately. */
+export interface PushMessage {
+  seq: number
+  diff: DocDiff
+}
+export const pushValidator: T.Validator<{ seq: number; diff?: unknown }> = T.object({
+  seq: T.positiveInteger,
+  diff: T.unknown,
+})
+
+/** The sender's presence record (cursor, selection, name, colour), or null when it leaves. */
+export interface PresenceMessage {
+  record: UnknownRecord | null
+}
+export const presenceValidator: T.Validator<{ record?: unknown }> = T.object({ record: T.unknown })
+
+/**
+ * One position of the log as a client sees it, in offset order:
+ * another client's change (d), a change of nobody's that the fold rejected (o alone),
+ * this client's own push acknowledged (s) or rejected (s + r; o absent when it never entered the log).
+ */
+export interface WireEntry {
+  o?: number
+  d?: DocDiff
+  s?: number
+  r?: string
+}
+
+export interface PresenceUpdate {
+  put: UnknownRecord[]
+  remove: string[]
+}
+
+export interface WelcomeMessage {
+  board: BoardMeta
+  role: Role
+  /** Offset of the last entry folded into what this message gives. */
+  offset: number
+  /** The whole document, when the client cannot catch up from entries (new, or too far behind). */
+  records?: UnknownRecord[]
+  /** Entries after the client's lastOffset, when the server still has them all. */
+  entries?: WireEntry[]
+  /** Highest seq of this client's that the log has seen: pushes up to it are settled. */
+  settledSeq: number
+  presence: UnknownRecord[]
+}
+
+export interface BatchMessage {
+  entries?: WireEntry[]
+  presence?: PresenceUpdate
+}
+
+export type FatalCode = 'reload' | 'not-found' | 'bad-request'
+export interface FatalMessage {
+  code: FatalCode
+  message: string
+}

@@ -1,0 +1,127 @@
+import type { UnknownRecord } from '@tldraw/store'
+import { describe, expect, it } from 'vitest'
+import { createInitialRecords, FIRST_PAGE_ID } from '../schema/schema.ts'
+import { diffRecord, toDocDiff, applyRecordPatch, type DocDiff } from './docDiff.ts'
+import { applyChangesToMap, checkDocDiff, foldDocDiff, mapSource, validateRecord } from './fold.ts'
+import { arrowBinding, arrowShape, geoShape } from './testRecords.ts'
+
+function board(...extra: UnknownRecord[]) {
+  const map = new Map<string, UnknownRecord>()
+  for (const r of [...createInitialRecords('Pagina 1'), ...extra]) map.set(r.id, r)
+  return map
+}
+
+function apply(map: Map<string, UnknownRecord>, diff: DocDiff) {
+  const checked = checkDocDiff(diff)
+  if (!checked.ok) return checked
+  const result = foldDocDiff(mapSource(map), checked.diff)
+  if (result.ok) applyChangesToMap(map, result.changes)
+  return result
+}
+
+describe('record patches', () => {
+  it('carries only the fields that changed, nested ones included, and round-trips', () => {
+    const a = geoShape('a')
+    const b = { ...a, x: 50, props: { ...(a as any).props, color: 'red' } } as UnknownRecord
+    const patch = diffRecord(a, b)!
+    expect(patch).toEqual({ set: { x: 50 }, nested: { props: { set: { color: 'red' } } } })
+    expect(applyRecordPatch(a, patch)).toEqual(b)
+    expect(diffRecord(a, { ...a })).toBeNull()
+  })
+
+  it('turns a tldraw RecordsDiff into puts, patches and removes', () => {
+    const a = geoShape('a')
+    const moved = { ...a, y: 10 } as UnknownRecord
+    const diff = toDocDiff({ added: { 'shape:n': geoShape('n') }, updated: { [a.id]: [a, moved] }, removed: { 'shape:r': geoShape('r') } } as any)
+    expect(diff).toEqual({ 'shape:n': ['put', geoShape('n')], [a.id]: ['patch', { set: { y: 10 } }], 'shape:r': ['remove'] })
+  })
+})
+
+describe('checking a push before it enters the log', () => {
+  it.each([
+    ['a shape with bad props', { 'shape:a': ['put', geoShape('a', {}, { geo: 'blob' })] }, /invalid shape/],
+    ['an unknown record type', { 'widget:a': ['put', { id: 'widget:a', typeName: 'widget' }] }, /not part of a board/],
+    ['per-tab state', { 'camera:x': ['put', { id: 'camera:x', typeName: 'camera', x: 0, y: 0, z: 1, meta: {} }] }, /not part of a board/],
+    ['a record filed under another id', { 'shape:b': ['put', geoShape('a')] }, /filed under/],
+    ['an unknown operation', { 'shape:a': ['smash'] }, /unknown operation/],
+    ['a patch that changes the type', { 'shape:a': ['patch', { set: { typeName: 'page' } }] }, /may not change/],
+    ['nothing', {}, /empty/],
+    ['not an object', 'shape', /must be an object/],
+  ])('rejects %s with a reason', (_name, diff, reason) => {
+    const result = checkDocDiff(diff)
+    expect(result.ok).toBe(false)
+    expect(!result.ok && result.reason).toMatch(reason)
+  })
+
+  it('accepts a valid shape', () => {
+    expect(checkDocDiff({ 'shape:a': ['put', geoShape('a')] }).ok).toBe(true)
+  })
+})
+
+describe('folding a push into a board', () => {
+  it('adds, patches and removes', () => {
+    const map = board()
+    expect(apply(map, { 'shape:a': ['put', geoShape('a')] }).ok).toBe(true)
+    expect(apply(map, { 'shape:a': ['patch', { set: { x: 42 } }] }).ok).toBe(true)
+    expect((map.get('shape:a') as any).x).toBe(42)
+    expect(apply(map, { 'shape:a': ['remove'] }).ok).toBe(true)
+    expect(map.has('shape:a')).toBe(false)
+  })
+
+  it('merges concurrent edits of different fields of one shape', () => {
+    const map = board(geoShape('a'))
+    apply(map, { 'shape:a': ['patch', { set: { x: 10 } }] })
+    apply(map, { 'shape:a': ['patch', { nested: { props: { set: { color: 'red' } } } }] })
+    expect(map.get('shape:a')).toMatchObject({ x: 10, props: { color: 'red' } })
+  })
+
+  it('drops a patch to a shape someone else deleted: the deleter wins', () => {
+    const map = board()
+    const result = apply(map, { 'shape:gone': ['patch', { set: { x: 1 } }] })
+    expect(result.ok && Object.keys(result.changes.added)).toEqual([])
+    expect(map.has('shape:gone')).toBe(false)
+  })
+
+  it('rejects a patch that leaves a record invalid, applying nothing of the push', () => {
+    const map = board(geoShape('a'))
+    const result = apply(map, {
+      'shape:b': ['put', geoShape('b')],
+      'shape:a': ['patch', { nested: { props: { set: { w: 'wide' } } } }],
+    })
+    expect(result.ok).toBe(false)
+    expect(map.has('shape:b')).toBe(false)
+  })
+
+  it('rejects a binding to a missing shape and a shape on a missing page', () => {
+    const map = board(arrowShape('arrow'))
+    const binding = arrowBinding('b1', 'shape:arrow', 'shape:nowhere', 'end')
+    const r1 = apply(map, { [binding.id]: ['put', binding] })
+    expect(!r1.ok && r1.reason).toMatch(/missing shape/)
+    const r2 = apply(map, { 'shape:x': ['put', geoShape('x', { parentId: 'page:other' })] })
+    expect(!r2.ok && r2.reason).toMatch(/does not exist on this board/)
+  })
+
+  it('cascades a removal to children and bindings that a concurrent edit added', () => {
+    const frame = { ...geoShape('frame'), type: 'frame', props: { w: 300, h: 300, name: '', color: 'black' } } as UnknownRecord
+    expect(validateRecord(frame).id).toBe('shape:frame')
+    const map = board(frame, geoShape('child', { parentId: 'shape:frame' }), geoShape('target'), arrowShape('arrow'))
+    const binding = arrowBinding('b1', 'shape:arrow', 'shape:target', 'end')
+    expect(apply(map, { [binding.id]: ['put', binding] }).ok).toBe(true)
+    const result = apply(map, { 'shape:frame': ['remove'], 'shape:target': ['remove'] })
+    expect(result.ok && Object.keys(result.changes.removed).sort()).toEqual(['binding:b1', 'shape:child', 'shape:frame', 'shape:target'])
+    expect(map.has('shape:arrow')).toBe(true)
+  })
+
+  it('refuses to remove the document or the last page', () => {
+    const map = board()
+    expect(apply(map, { 'document:document': ['remove'] }).ok).toBe(false)
+    const r = apply(map, { [FIRST_PAGE_ID]: ['remove'] })
+    expect(!r.ok && r.reason).toMatch(/at least one page/)
+  })
+
+  it('refuses a shape that is its own ancestor', () => {
+    const map = board(geoShape('a'), geoShape('b', { parentId: 'shape:a' }))
+    const r = apply(map, { 'shape:a': ['patch', { set: { parentId: 'shape:b' } }] })
+    expect(!r.ok && r.reason).toMatch(/own ancestor/)
+  })
+})

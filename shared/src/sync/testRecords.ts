@@ -1,0 +1,62 @@
+import { createShapeId, type TLShapeId } from '@tldraw/tlschema'
+import type { UnknownRecord } from '@tldraw/store'
+import { FIRST_PAGE_ID } from '../schema/schema.ts'
+
+/** Minimal valid records for tests on either side. */
+export function geoShape(id: string, over: Record<string, unknown> = {}, props: Record<string, unknown> = {}): UnknownRecord {
+  return {
+    id: id.startsWith('shape:') ? id : createShapeId(id),
+    typeName: 'shape',
+    type: 'geo',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: 'a1',
+    parentId: FIRST_PAGE_ID,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      geo: 'rectangle', w: 100, h: 80, color: 'black', labelColor: 'black', fill: 'none', dash: 'draw',
+      size: 'm', font: 'draw', align: 'middle', verticalAlign: 'middle', growY: 0, url: '', scale: 1, flipX: false, flipY: false,
+      richText: { type: 'doc', content: [{ type: 'paragraph' }] },
+      ...props,
+    },
+    ...over,
+  } as unknown as UnknownRecord
+}
+
+export function arrowShape(id: string, over: Record<string, unknown> = {}): UnknownRecord {
+  return {
+    id: id.startsWith('shape:') ? id : createShapeId(id),
+    typeName: 'shape',
+    type: 'arrow',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: 'a2',
+    parentId: FIRST_PAGE_ID,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      kind: 'arc', dash: 'draw', size: 'm', fill: 'none', color: 'black', labelColor: 'black', bend: 0,
+      start: { x: 0, y: 0 }, end: { x: 100, y: 0 }, arrowheadStart: 'none', arrowheadEnd: 'arrow',
+      richText: { type: 'doc', content: [{ type: 'paragraph' }] }, labelPosition: 0.5, font: 'draw', scale: 1,
+      elbowMidPoint: 0.5,
+    },
+    ...over,
+  } as unknown as UnknownRecord
+}
+
+export function arrowBinding(id: string, arrowId: string, targetId: string, terminal: 'start' | 'end'): UnknownRecord {
+  return {
+    id: `binding:${id}`,
+    typeName: 'binding',
+    type: 'arrow',
+    fromId: arrowId as TLShapeId,
+    toId: targetId as TLShapeId,
+    meta: {},
+    props: { terminal, normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' },
+  } as unknown as UnknownRecord
+}
