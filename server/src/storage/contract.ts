@@ -1,0 +1,145 @@
+import { createInitialRecords, type BoardMeta, type DocDiff } from '@opificio/shared'
+import { afterEach, describe, expect, it } from 'vitest'
+import { BoardNotFoundError, type BoardSnapshot, type LogEntry, type StorageEngine } from './types.ts'
+
+/** Makes engines over one backing store: `open` again after `close` must see everything durable. */
+export interface EngineFactory {
+  open(): Promise<StorageEngine>
+}
+
+let counter = 0
+function newMeta(): BoardMeta {
+  counter++
+  return { id: `contract${Date.now().toString(36)}${counter}`, title: `Tavolo ${counter}`, createdAt: new Date().toISOString() }
+}
+
+function initialSnapshot(): BoardSnapshot {
+  return { offset: 0, records: createInitialRecords('Pagina 1'), clientSeqs: {}, schema: { schemaVersion: 2 } }
+}
+
+function diff(n: number): DocDiff {
+  return { [`shape:s${n}`]: ['remove'] }
+}
+
+function collect(engine: StorageEngine, boardId: string, after: number) {
+  const seen: LogEntry[] = []
+  const stop = engine.subscribe(boardId, after, (entries) => seen.push(...entries))
+  return { seen, stop }
+}
+
+async function until(check: () => boolean, ms = 5000) {
+  const start = Date.now()
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+/** The contract every storage engine passes. */
+export function describeStorageContract(name: string, factory: EngineFactory) {
+  describe(`storage contract: ${name}`, () => {
+    const engines: StorageEngine[] = []
+    const open = async () => {
+      const e = await factory.open()
+      engines.push(e)
+      return e
+    }
+    afterEach(async () => {
+      for (const e of engines.splice(0)) await e.close()
+    })
+
+    it('creates a board and reads its metadata back; an unknown board is null', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot())
+      expect(await engine.getBoard(meta.id)).toEqual(meta)
+      expect(await engine.getBoard('doesnotexist123')).toBeNull()
+      await expect(engine.load('doesnotexist123')).rejects.toBeInstanceOf(BoardNotFoundError)
+    })
+
+    it('gives consecutive offsets and drops a retried (clientId, seq)', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot())
+      expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })).toEqual({ offset: 1, duplicate: false })
+      expect(await engine.append(meta.id, { clientId: 'clientBBB', seq: 1, diff: diff(2) })).toEqual({ offset: 2, duplicate: false })
+      expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })).toEqual({ duplicate: true })
+      expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 2, diff: diff(3) })).toEqual({ offset: 3, duplicate: false })
+      const { entries } = await engine.load(meta.id)
+      expect(entries.map((e) => [e.offset, e.clientId, e.seq])).toEqual([
+        [1, 'clientAAA', 1],
+        [2, 'clientBBB', 1],
+        [3, 'clientAAA', 2],
+      ])
+      expect(entries[2].diff).toEqual(diff(3))
+    })
+
+    it('keeps every acknowledged entry and the dedupe state across a reopen', async () => {
+      const meta = newMeta()
+      const first = await open()
+      await first.createBoard(meta, initialSnapshot())
+      await Promise.all([1, 2, 3].map((seq) => first.append(meta.id, { clientId: 'clientAAA', seq, diff: diff(seq) })))
+      await first.close()
+      const second = await open()
+      expect(await second.getBoard(meta.id)).toEqual(meta)
+      const { snapshot, entries } = await second.load(meta.id)
+      expect(snapshot.offset).toBe(0)
+      expect(entries.map((e) => e.offset)).toEqual([1, 2, 3])
+      expect(await second.append(meta.id, { clientId: 'clientAAA', seq: 3, diff: diff(3) })).toEqual({ duplicate: true })
+      expect(await second.append(meta.id, { clientId: 'clientAAA', seq: 4, diff: diff(4) })).toEqual({ offset: 4, duplicate: false })
+    })
+
+    it('tails entries in offset order, each once, from any point, under concurrent appends', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot())
+      await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(0) })
+      const fromStart = collect(engine, meta.id, 0)
+      const fromOne = collect(engine, meta.id, 1)
+      const writes: Promise<unknown>[] = []
+      for (let c = 0; c < 5; c++) {
+        for (let s = 1; s <= 40; s++) writes.push(engine.append(meta.id, { clientId: `client${c}xx`, seq: s + (c === 0 ? 1 : 0), diff: diff(s) }))
+      }
+      const results = await Promise.all(writes)
+      const offsets = results.map((r) => (r as { offset: number }).offset).sort((a, b) => a - b)
+      expect(offsets).toEqual(Array.from({ length: 200 }, (_, i) => i + 2))
+      await until(() => fromStart.seen.length === 201 && fromOne.seen.length === 200)
+      expect(fromStart.seen.map((e) => e.offset)).toEqual(Array.from({ length: 201 }, (_, i) => i + 1))
+      expect(fromOne.seen[0].offset).toBe(2)
+      for (let c = 0; c < 5; c++) {
+        const seqs = fromStart.seen.filter((e) => e.clientId === `client${c}xx`).map((e) => e.seq)
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+      }
+      fromStart.stop()
+      fromOne.stop()
+    })
+
+    it('compacts: a reopened board loads the snapshot plus only what came after it', async () => {
+      const meta = newMeta()
+      const engine = await open()
+      await engine.createBoard(meta, initialSnapshot())
+      for (let s = 1; s <= 10; s++) await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
+      const snap: BoardSnapshot = { ...initialSnapshot(), offset: 7, clientSeqs: { clientAAA: 7 } }
+      await engine.compact(meta.id, snap)
+      await engine.append(meta.id, { clientId: 'clientAAA', seq: 11, diff: diff(11) })
+      await engine.close()
+      const again = await open()
+      const { snapshot, entries } = await again.load(meta.id)
+      expect(snapshot.offset).toBe(7)
+      expect(snapshot.clientSeqs).toEqual({ clientAAA: 7 })
+      expect(entries.map((e) => e.offset)).toEqual([8, 9, 10, 11])
+      expect(await again.append(meta.id, { clientId: 'clientAAA', seq: 9, diff: diff(9) })).toEqual({ duplicate: true })
+    })
+
+    it('keeps boards apart', async () => {
+      const engine = await open()
+      const a = newMeta()
+      const b = newMeta()
+      await engine.createBoard(a, initialSnapshot())
+      await engine.createBoard(b, initialSnapshot())
+      await engine.append(a.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
+      expect((await engine.append(b.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })).duplicate).toBe(false)
+      expect((await engine.load(b.id)).entries).toHaveLength(1)
+    })
+  })
+}

@@ -1,0 +1,59 @@
+import type { BoardMeta, DocDiff } from '@opificio/shared'
+import type { UnknownRecord } from '@tldraw/store'
+
+/** One position of a board's log. Offsets start at 1 and have no gaps. */
+export interface LogEntry {
+  offset: number
+  clientId: string
+  seq: number
+  diff: DocDiff
+}
+
+export interface Push {
+  clientId: string
+  seq: number
+  diff: DocDiff
+}
+
+/** The document folded up to `offset`, with each client's last seq so retries stay idempotent. */
+export interface BoardSnapshot {
+  offset: number
+  records: UnknownRecord[]
+  clientSeqs: Record<string, number>
+  /** The serialized tldraw schema the records were written with, for migrating after a deploy. */
+  schema: unknown
+}
+
+export type AppendResult = { offset: number; duplicate: false } | { duplicate: true }
+
+export type Unsubscribe = () => void
+
+/**
+ * Where boards live: their metadata, their ordered log and compacted snapshots.
+ * Every engine passes the same contract suite (storage/contract.ts).
+ */
+export interface StorageEngine {
+  createBoard(meta: BoardMeta, initial: BoardSnapshot): Promise<void>
+  getBoard(id: string): Promise<BoardMeta | null>
+  /**
+   * Appends a push at the next offset unless (clientId, seq) is at or below the client's last
+   * appended seq. Resolves only once the entry is durable.
+   */
+  append(boardId: string, push: Push): Promise<AppendResult>
+  /** The latest snapshot and every entry after it, in order. */
+  load(boardId: string): Promise<{ snapshot: BoardSnapshot; entries: LogEntry[] }>
+  /**
+   * Calls `onEntries` with every entry after `after`, in offset order, each once, as they
+   * become durable. The one source of order for broadcasting.
+   */
+  subscribe(boardId: string, after: number, onEntries: (entries: LogEntry[]) => void): Unsubscribe
+  /** Stores the snapshot durably; entries at or below its offset may then be discarded. */
+  compact(boardId: string, snapshot: BoardSnapshot): Promise<void>
+  close(): Promise<void>
+}
+
+export class BoardNotFoundError extends Error {
+  constructor(boardId: string) {
+    super(`board ${boardId} not found`)
+  }
+}
