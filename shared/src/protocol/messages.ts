@@ -14,6 +14,7 @@ export const EV = {
   welcome: 'welcome',
   batch: 'batch',
   fatal: 'fatal',
+  saving: 'saving',
 } as const
 
 export type Role = 'participant'
@@ -95,6 +96,11 @@ export interface WelcomeMessage {
 export interface BatchMessage {
   entries?: WireEntry[]
   presence?: PresenceUpdate
+}
+
+/** Whether the server can make pushes durable right now; while paused, clients keep and re-send them. */
+export interface SavingMessage {
+  paused: boolean
 }
 
 export type FatalCode = 'reload' | 'not-found' | 'bad-request'

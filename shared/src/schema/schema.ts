@@ -15,10 +15,14 @@ import type { IndexKey } from '@tldraw/utils'
  */
 export const boardSchema = createTLSchema()
 
-/** Record types that belong to a board's document (persisted, synced); the rest is per-tab. */
+/**
+ * Record types that belong to a board's document (persisted, synced); the rest is per-tab.
+ * tldraw's `user` records (names, for attribution) are left out: boards are projected and
+ * exported into public documents, so a name appears only on its owner's cursor.
+ */
 export const DOCUMENT_TYPE_NAMES: ReadonlySet<string> = new Set(
   Object.values(boardSchema.types)
-    .filter((t) => t.scope === 'document')
+    .filter((t) => t.scope === 'document' && t.typeName !== 'user')
     .map((t) => t.typeName)
 )
 

@@ -41,6 +41,7 @@ describe('checking a push before it enters the log', () => {
   it.each([
     ['a shape with bad props', { 'shape:a': ['put', geoShape('a', {}, { geo: 'blob' })] }, /invalid shape/],
     ['an unknown record type', { 'widget:a': ['put', { id: 'widget:a', typeName: 'widget' }] }, /not part of a board/],
+    ['a name stamped for attribution', { 'user:u': ['put', { id: 'user:u', typeName: 'user', name: 'Maria', color: '', imageUrl: '', meta: {} }] }, /not part of a board/],
     ['per-tab state', { 'camera:x': ['put', { id: 'camera:x', typeName: 'camera', x: 0, y: 0, z: 1, meta: {} }] }, /not part of a board/],
     ['a record filed under another id', { 'shape:b': ['put', geoShape('a')] }, /filed under/],
     ['an unknown operation', { 'shape:a': ['smash'] }, /unknown operation/],

@@ -136,10 +136,12 @@ function fold(source: RecordSource, diff: DocDiff): RecordsDiff<UnknownRecord> {
     }
   }
 
-  let pages = 0
-  for (const r of source.all()) if (r.typeName === 'page' && !removes.has(r.id)) pages++
-  for (const [id, r] of puts) if (r.typeName === 'page' && !source.get(id)) pages++
-  if (pages === 0) reject('a board needs at least one page')
+  if ([...removes].some((id) => id.startsWith('page:'))) {
+    let pages = 0
+    for (const r of source.all()) if (r.typeName === 'page' && !removes.has(r.id)) pages++
+    for (const [id, r] of puts) if (r.typeName === 'page' && !source.get(id)) pages++
+    if (pages === 0) reject('a board needs at least one page')
+  }
 
   for (const r of puts.values()) {
     if (r.typeName === 'shape') checkParentChain(r, view)
@@ -162,7 +164,7 @@ function fold(source: RecordSource, diff: DocDiff): RecordsDiff<UnknownRecord> {
     } else if (!isEqual(prev, next)) changes.updated[id as Id] = [prev, next]
   }
   for (const id of removes) changes.removed[id as Id] = source.get(id)!
-  if (source.size() + added - removes.size > LIMITS.recordsPerBoard) {
+  if (added > 0 && source.size() + added - removes.size > LIMITS.recordsPerBoard) {
     reject(`a board holds at most ${LIMITS.recordsPerBoard} records`)
   }
   return changes

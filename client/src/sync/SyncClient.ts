@@ -1,0 +1,353 @@
+import {
+  EV,
+  foldDocDiff,
+  PROTOCOL_VERSION,
+  schemaFingerprint,
+  toDocDiff,
+  type BatchMessage,
+  type DocDiff,
+  type FatalMessage,
+  type PresenceUpdate,
+  type SavingMessage,
+  type WelcomeMessage,
+  type WireEntry,
+} from '@opificio/shared'
+import { react, type Signal } from '@tldraw/state'
+import {
+  reverseRecordsDiff,
+  squashRecordDiffs,
+  type RecordId,
+  type RecordsDiff,
+  type Store,
+  type UnknownRecord,
+} from '@tldraw/store'
+import { storeSource } from './storeSource.ts'
+
+/** The slice of a Socket.IO client socket the sync client uses. */
+export interface SyncSocket {
+  readonly connected: boolean
+  emit(event: string, payload: unknown): unknown
+  on(event: string, listener: (payload: never) => void): unknown
+  off(event?: string): unknown
+  connect(): unknown
+  disconnect(): unknown
+}
+
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'reload' | 'not-found' | 'error'
+
+export interface SyncState {
+  connection: ConnectionState
+  /** Changes made here that the server has not yet acknowledged. */
+  unconfirmed: number
+  /** The server cannot store changes right now; they are kept and re-sent. */
+  savingPaused: boolean
+  message?: string
+}
+
+export interface SyncClientOptions {
+  store: Store<UnknownRecord>
+  socket: SyncSocket
+  boardId: string
+  clientId: string
+  /** This user's presence record, sent (throttled) whenever it changes. */
+  presence?: Signal<UnknownRecord | null>
+  onWelcome?(welcome: WelcomeMessage): void
+  onState?(state: SyncState): void
+  /** A change of this user's the server refused: it has been rolled back here. */
+  onRejected?(reason: string): void
+  /** A change of this user's is durable at this log offset. */
+  onAcknowledged?(seq: number, offset: number): void
+  pushIntervalMs?: number
+  presenceIntervalMs?: number
+  resendWhilePausedMs?: number
+}
+
+interface PendingPush {
+  seq: number
+  diff: DocDiff
+}
+
+class OutOfOrder extends Error {}
+
+const EMPTY = (): RecordsDiff<UnknownRecord> => ({ added: {}, updated: {}, removed: {} })
+const SCHEMA = schemaFingerprint()
+
+/**
+ * Keeps a tldraw store in step with a board's log. Local changes apply at once and are pushed;
+ * entries from the server, in log order, are applied under them: undo what is still
+ * unconfirmed, fold the entries, redo what is still unconfirmed (a rebase).
+ */
+export class SyncClient {
+  /** The last log offset folded into the confirmed document. */
+  lastOffset: number | null = null
+  private readonly pending: PendingPush[] = []
+  private unsent: RecordsDiff<UnknownRecord> | null = null
+  /** Everything local on top of the confirmed document, as one diff (to undo it for a rebase). */
+  private speculative: RecordsDiff<UnknownRecord> = EMPTY()
+  private nextSeq = 1
+  private joined = false
+  private stopped = false
+  private state: SyncState = { connection: 'connecting', unconfirmed: 0, savingPaused: false }
+  private pushTimer: ReturnType<typeof setTimeout> | null = null
+  private lastPushAt = 0
+  private resendTimer: ReturnType<typeof setInterval> | null = null
+  private readonly disposers: (() => void)[] = []
+  private readonly opts: Required<Pick<SyncClientOptions, 'pushIntervalMs' | 'presenceIntervalMs' | 'resendWhilePausedMs'>> &
+    SyncClientOptions
+
+  constructor(opts: SyncClientOptions) {
+    this.opts = { pushIntervalMs: 33, presenceIntervalMs: 50, resendWhilePausedMs: 1000, ...opts }
+    const { store, socket } = opts
+    this.disposers.push(store.listen(({ changes }) => this.onLocalChange(changes), { source: 'user', scope: 'document' }))
+    socket.on('connect', () => this.sendHello())
+    socket.on('disconnect', () => this.onDisconnect())
+    socket.on(EV.welcome, (w: WelcomeMessage) => this.guard(() => this.onWelcome(w)))
+    socket.on(EV.batch, (b: BatchMessage) => this.guard(() => this.onBatch(b)))
+    socket.on(EV.fatal, (f: FatalMessage) => this.onFatal(f))
+    socket.on(EV.saving, (s: SavingMessage) => this.onSaving(s))
+    if (opts.presence) this.watchPresence(opts.presence)
+    if (socket.connected) this.sendHello()
+  }
+
+  get syncState(): SyncState {
+    return this.state
+  }
+
+  private setState(patch: Partial<SyncState>) {
+    this.state = { ...this.state, ...patch, unconfirmed: this.pending.length + (this.unsent ? 1 : 0) }
+    this.opts.onState?.(this.state)
+  }
+
+  /** Never lets Socket.IO buffer a message while offline: what matters is re-sent after the next welcome. */
+  private send(event: string, payload: unknown) {
+    if (this.opts.socket.connected) this.opts.socket.emit(event, payload)
+  }
+
+  private sendHello() {
+    if (this.stopped) return
+    this.setState({ connection: 'connecting' })
+    this.opts.socket.emit(EV.hello, {
+      protocol: PROTOCOL_VERSION,
+      schema: SCHEMA,
+      boardId: this.opts.boardId,
+      clientId: this.opts.clientId,
+      lastOffset: this.lastOffset,
+    })
+  }
+
+  private onDisconnect() {
+    this.joined = false
+    this.stopResending()
+    this.clearRemotePresence()
+    if (!this.stopped) this.setState({ connection: 'offline', savingPaused: false })
+  }
+
+  private onLocalChange(changes: RecordsDiff<UnknownRecord>) {
+    this.speculative = squashRecordDiffs([this.speculative, changes])
+    this.unsent = this.unsent ? squashRecordDiffs([this.unsent, changes]) : changes
+    this.setState({})
+    this.schedulePush()
+  }
+
+  private schedulePush() {
+    if (!this.joined || this.pushTimer) return
+    const wait = Math.max(0, this.opts.pushIntervalMs - (Date.now() - this.lastPushAt))
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null
+      this.flushUnsent()
+    }, wait)
+  }
+
+  private flushUnsent() {
+    if (!this.joined || !this.unsent) return
+    const diff = toDocDiff(this.unsent)
+    this.unsent = null
+    if (diff) {
+      const push = { seq: this.nextSeq++, diff }
+      this.pending.push(push)
+      this.lastPushAt = Date.now()
+      this.send(EV.push, push)
+    }
+    this.setState({})
+  }
+
+  /** A message that does not fit what we have (a gap in offsets) means we resync from scratch. */
+  private guard(fn: () => void) {
+    try {
+      fn()
+    } catch (e) {
+      if (!(e instanceof OutOfOrder)) throw e
+      this.lastOffset = null
+      this.joined = false
+      this.opts.socket.disconnect()
+      this.opts.socket.connect()
+    }
+  }
+
+  private onWelcome(welcome: WelcomeMessage) {
+    if (welcome.records) {
+      for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i].seq <= welcome.settledSeq) this.pending.splice(i, 1)
+    }
+    this.rebase(() => {
+      if (welcome.records) this.replaceDocument(welcome.records)
+      else this.applyEntries(welcome.entries ?? [])
+      this.lastOffset = welcome.offset
+    })
+    this.replacePresence(welcome.presence)
+    this.joined = true
+    this.setState({ connection: 'online', savingPaused: false })
+    this.opts.onWelcome?.(welcome)
+    for (const push of this.pending) this.send(EV.push, push)
+    this.flushUnsent()
+    this.sendPresenceNow()
+  }
+
+  private onBatch(batch: BatchMessage) {
+    if (!this.joined) return
+    if (batch.entries?.length) this.rebase(() => this.applyEntries(batch.entries!))
+    if (batch.presence) this.applyPresence(batch.presence)
+    this.setState({})
+  }
+
+  /** Undo local changes, run `confirmed` (which moves the confirmed document on), redo what is still local. */
+  private rebase(confirmed: () => void) {
+    const { store } = this.opts
+    store.mergeRemoteChanges(() => {
+      store.applyDiff(reverseRecordsDiff(this.speculative), { runCallbacks: false })
+      this.speculative = EMPTY()
+      try {
+        confirmed()
+      } finally {
+        const redo = store.extractingChanges(() => {
+          for (const push of this.pending) this.fold(push.diff)
+          const unsent = this.unsent && toDocDiff(this.unsent)
+          if (unsent) this.fold(unsent)
+        })
+        this.speculative = store.filterChangesByScope(redo, 'document') ?? EMPTY()
+      }
+    })
+  }
+
+  private applyEntries(entries: WireEntry[]) {
+    for (const entry of entries) {
+      if (entry.o !== undefined && this.lastOffset !== null) {
+        if (entry.o <= this.lastOffset) continue
+        if (entry.o !== this.lastOffset + 1) throw new OutOfOrder(`expected ${this.lastOffset + 1}, got ${entry.o}`)
+      }
+      if (entry.s !== undefined) {
+        const index = this.pending.findIndex((p) => p.seq === entry.s)
+        const own = index >= 0 ? this.pending.splice(index, 1)[0] : undefined
+        if (entry.r !== undefined) this.opts.onRejected?.(entry.r)
+        else if (own) {
+          this.fold(own.diff)
+          if (entry.o !== undefined) this.opts.onAcknowledged?.(own.seq, entry.o)
+        }
+        else if (entry.o !== undefined) throw new OutOfOrder(`acknowledged push ${entry.s} is not pending here`)
+      } else if (entry.d) {
+        this.fold(entry.d)
+      }
+      if (entry.o !== undefined) this.lastOffset = entry.o
+    }
+  }
+
+  /** The same fold the server ran: a rejected diff changes nothing here either. */
+  private fold(diff: DocDiff) {
+    const result = foldDocDiff(storeSource(this.opts.store), diff)
+    if (result.ok) this.opts.store.applyDiff(result.changes, { runCallbacks: true })
+  }
+
+  private replaceDocument(records: UnknownRecord[]) {
+    const { store } = this.opts
+    const incoming = new Set(records.map((r) => r.id))
+    const stale = [...storeSource(store).all()].filter((r) => !incoming.has(r.id)).map((r) => r.id)
+    if (stale.length) store.remove(stale as never)
+    store.put(records as never)
+  }
+
+  private onFatal(fatal: FatalMessage) {
+    const connection: ConnectionState = fatal.code === 'reload' ? 'reload' : fatal.code === 'not-found' ? 'not-found' : 'error'
+    this.stop()
+    this.setState({ connection, message: fatal.message })
+  }
+
+  private onSaving({ paused }: SavingMessage) {
+    this.setState({ savingPaused: paused })
+    if (!paused) return this.stopResending()
+    this.resendTimer ??= setInterval(() => {
+      if (!this.joined) return
+      for (const push of this.pending) this.send(EV.push, push)
+    }, this.opts.resendWhilePausedMs)
+  }
+
+  private stopResending() {
+    if (this.resendTimer) clearInterval(this.resendTimer)
+    this.resendTimer = null
+  }
+
+  // Presence: never in the document, never in the log; dropped whenever the connection is.
+
+  private lastPresenceSentAt = 0
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null
+
+  private watchPresence(presence: Signal<UnknownRecord | null>) {
+    this.disposers.push(
+      react('send presence', () => {
+        presence.get()
+        this.schedulePresence()
+      })
+    )
+  }
+
+  private schedulePresence() {
+    if (!this.joined || this.presenceTimer) return
+    const wait = Math.max(0, this.opts.presenceIntervalMs - (Date.now() - this.lastPresenceSentAt))
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null
+      this.sendPresenceNow()
+    }, wait)
+  }
+
+  private sendPresenceNow() {
+    const record = this.opts.presence?.get()
+    if (!this.joined || record === undefined) return
+    this.lastPresenceSentAt = Date.now()
+    this.send(EV.presence, { record })
+  }
+
+  private remotePresenceIds(): string[] {
+    return this.opts.store.allRecords().filter((r) => r.typeName === 'instance_presence').map((r) => r.id)
+  }
+
+  private applyPresence(update: PresenceUpdate) {
+    const { store } = this.opts
+    store.mergeRemoteChanges(() => {
+      const gone = update.remove.filter((id) => store.has(id as RecordId<UnknownRecord>))
+      if (gone.length) store.remove(gone as never)
+      if (update.put.length) store.put(update.put as never)
+    })
+  }
+
+  private replacePresence(records: UnknownRecord[]) {
+    const keep = new Set<string>(records.map((r) => r.id))
+    this.applyPresence({ put: records, remove: this.remotePresenceIds().filter((id) => !keep.has(id)) })
+  }
+
+  private clearRemotePresence() {
+    this.applyPresence({ put: [], remove: this.remotePresenceIds() })
+  }
+
+  stop() {
+    this.stopped = true
+    this.joined = false
+    if (this.pushTimer) clearTimeout(this.pushTimer)
+    if (this.presenceTimer) clearTimeout(this.presenceTimer)
+    this.stopResending()
+    this.opts.socket.disconnect()
+  }
+
+  dispose() {
+    this.stop()
+    for (const d of this.disposers.splice(0)) d()
+    this.opts.socket.off()
+  }
+}

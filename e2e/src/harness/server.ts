@@ -1,0 +1,41 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createApp, type AppOptions } from '../../../server/src/app.ts'
+import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
+
+export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..')
+
+/** A real server in this process, on a free port, storing under a fresh directory. */
+export async function startServer(opts: { dataDir?: string; room?: AppOptions['room'] } = {}) {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'opificio-e2e-')))
+  const app = createApp({
+    storage: new EmbeddedStorage(dataDir),
+    clientDist: join(repoRoot, 'client/dist'),
+    room: opts.room,
+    log: () => undefined,
+  })
+  const port = await app.listen(0, '127.0.0.1')
+  return { app, dataDir, url: `http://127.0.0.1:${port}`, close: () => app.close() }
+}
+
+export async function createBoard(url: string, title = 'Tavolo di prova'): Promise<string> {
+  const res = await fetch(`${url}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  })
+  if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { id: string }).id
+}
+
+export async function until(check: () => boolean, what: string | (() => string), ms = 15_000) {
+  const start = Date.now()
+  while (!check()) {
+    if (Date.now() - start > ms) {
+      throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`)
+    }
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}

@@ -1,0 +1,62 @@
+import { LIMITS } from '@opificio/shared'
+import express from 'express'
+import { createServer, type Server as HttpServer } from 'node:http'
+import { Server } from 'socket.io'
+import { apiRouter } from './http/api.ts'
+import { clientAppRouter } from './http/clientApp.ts'
+import { RoomManager } from './rooms/roomManager.ts'
+import type { RoomOptions } from './rooms/room.ts'
+import type { StorageEngine } from './storage/types.ts'
+import { attachSyncHandlers } from './sync/socketHandlers.ts'
+
+export interface AppOptions {
+  storage: StorageEngine
+  clientDist: string
+  tldrawLicenseKey?: string | null
+  room?: RoomOptions & { idleUnloadMs?: number }
+  log?: (message: string, extra?: unknown) => void
+}
+
+export interface App {
+  http: HttpServer
+  io: Server
+  rooms: RoomManager
+  listen(port: number, host?: string): Promise<number>
+  close(): Promise<void>
+}
+
+export function createApp(opts: AppOptions): App {
+  const log = opts.log ?? ((m, e) => console.error(m, e ?? ''))
+  const app = express()
+  app.disable('x-powered-by')
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true })
+  })
+  app.use('/api', apiRouter({ storage: opts.storage, tldrawLicenseKey: opts.tldrawLicenseKey ?? null }))
+  app.use(clientAppRouter(opts.clientDist))
+
+  const http = createServer(app)
+  const io = new Server(http, { serveClient: false, maxHttpBufferSize: LIMITS.messageBytes })
+  const rooms = new RoomManager(opts.storage, { log, ...opts.room })
+  attachSyncHandlers(io, rooms, log)
+
+  return {
+    http,
+    io,
+    rooms,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject)
+        http.listen(port, host, () => {
+          const address = http.address()
+          resolve(typeof address === 'object' && address ? address.port : port)
+        })
+      })
+    },
+    async close() {
+      await rooms.close()
+      await new Promise<void>((resolve) => io.close(() => resolve()))
+      await opts.storage.close()
+    },
+  }
+}

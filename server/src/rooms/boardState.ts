@@ -1,0 +1,78 @@
+import {
+  applyChangesToMap,
+  applyRecordPatch,
+  boardSchema,
+  foldDocDiff,
+  mapSource,
+  schemaFingerprint,
+  type DocDiff,
+} from '@opificio/shared'
+import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
+import type { BoardSnapshot, LogEntry } from '../storage/types.ts'
+
+/** A board's document folded up to `offset`, with what the fold said of each recent entry. */
+export class BoardState {
+  readonly records = new Map<string, UnknownRecord>()
+  readonly clientSeqs = new Map<string, number>()
+  offset: number
+  /** True when the stored board was written by an older schema and has been migrated in memory. */
+  readonly migrated: boolean
+
+  constructor(snapshot: BoardSnapshot, entries: LogEntry[]) {
+    const migrate = schemaFingerprint(snapshot.schema as SerializedSchema) !== schemaFingerprint()
+    for (const r of snapshot.records) this.records.set(r.id, r)
+    for (const [c, s] of Object.entries(snapshot.clientSeqs)) this.clientSeqs.set(c, s)
+    this.offset = snapshot.offset
+    this.migrated = migrate
+    if (migrate) {
+      // Written by an older deploy: replay as written, then migrate the whole document at once.
+      for (const e of entries) this.replayUnchecked(e)
+      this.migrateFrom(snapshot.schema as SerializedSchema)
+    } else {
+      for (const e of entries) this.fold(e)
+    }
+  }
+
+  /** Folds the next entry; returns the reason when the fold rejected it. */
+  fold(entry: LogEntry): string | undefined {
+    if (entry.offset !== this.offset + 1) throw new Error(`log gap: expected ${this.offset + 1}, got ${entry.offset}`)
+    this.offset = entry.offset
+    this.clientSeqs.set(entry.clientId, entry.seq)
+    const result = foldDocDiff(mapSource(this.records), entry.diff)
+    if (!result.ok) return result.reason
+    applyChangesToMap(this.records, result.changes)
+    return undefined
+  }
+
+  private replayUnchecked(entry: LogEntry) {
+    this.offset = entry.offset
+    this.clientSeqs.set(entry.clientId, entry.seq)
+    for (const [id, op] of Object.entries(entry.diff as DocDiff)) {
+      if (op[0] === 'put') this.records.set(id, op[1])
+      else if (op[0] === 'remove') this.records.delete(id)
+      else {
+        const current = this.records.get(id)
+        if (current) this.records.set(id, applyRecordPatch(current, op[1]))
+      }
+    }
+  }
+
+  private migrateFrom(schema: SerializedSchema) {
+    const result = boardSchema.migrateStoreSnapshot({
+      store: Object.fromEntries(this.records) as never,
+      schema,
+    })
+    if (result.type === 'error') throw new Error(`cannot migrate board: ${result.reason}`)
+    this.records.clear()
+    for (const r of Object.values(result.value) as UnknownRecord[]) this.records.set(r.id, r)
+  }
+
+  snapshot(): BoardSnapshot {
+    return {
+      offset: this.offset,
+      records: [...this.records.values()],
+      clientSeqs: Object.fromEntries(this.clientSeqs),
+      schema: boardSchema.serialize(),
+    }
+  }
+}
