@@ -100,7 +100,7 @@ export class SyncClient {
     const { store, socket } = opts
     this.disposers.push(store.listen(({ changes }) => this.onLocalChange(changes), { source: 'user', scope: 'document' }))
     socket.on('connect', () => this.sendHello())
-    socket.on('disconnect', () => this.onDisconnect())
+    socket.on('disconnect', (reason: string) => this.onDisconnect(reason))
     socket.on(EV.welcome, (w: WelcomeMessage) => this.guard(() => this.onWelcome(w)))
     socket.on(EV.batch, (b: BatchMessage) => this.guard(() => this.onBatch(b)))
     socket.on(EV.fatal, (f: FatalMessage) => this.onFatal(f))
@@ -135,11 +135,19 @@ export class SyncClient {
     })
   }
 
-  private onDisconnect() {
+  private onDisconnect(reason?: string) {
     this.joined = false
     this.stopResending()
     this.clearRemotePresence()
-    if (!this.stopped) this.setState({ connection: 'offline', savingPaused: false })
+    if (this.stopped) return
+    this.setState({ connection: 'offline', savingPaused: false })
+    // Socket.IO retries by itself after a network loss, but not when the server closed the
+    // connection (a restart or deploy): then the board must still come back on its own.
+    if (reason === 'io server disconnect') {
+      setTimeout(() => {
+        if (!this.stopped && !this.opts.socket.connected) this.opts.socket.connect()
+      }, 500 + Math.random() * 1000)
+    }
   }
 
   private onLocalChange(changes: RecordsDiff<UnknownRecord>) {

@@ -8,7 +8,7 @@ import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedSt
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..')
 
 /** A real server in this process, on a free port, storing under a fresh directory. */
-export async function startServer(opts: { dataDir?: string; room?: AppOptions['room'] } = {}) {
+export async function startServer(opts: { dataDir?: string; port?: number; room?: AppOptions['room'] } = {}) {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'opificio-e2e-')))
   const app = createApp({
     storage: new EmbeddedStorage(dataDir),
@@ -16,8 +16,8 @@ export async function startServer(opts: { dataDir?: string; room?: AppOptions['r
     room: opts.room,
     log: () => undefined,
   })
-  const port = await app.listen(0, '127.0.0.1')
-  return { app, dataDir, url: `http://127.0.0.1:${port}`, close: () => app.close() }
+  const port = await app.listen(opts.port ?? 0, '127.0.0.1')
+  return { app, dataDir, port, url: `http://127.0.0.1:${port}`, close: () => app.close() }
 }
 
 export async function createBoard(url: string, title = 'Tavolo di prova'): Promise<string> {

@@ -1,0 +1,72 @@
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import { useEffect, useState } from 'react'
+import { Tldraw, type Editor } from 'tldraw'
+import { LanguageSwitch } from '../app/LanguageSwitch.tsx'
+import { loadRuntimeConfig, type RuntimeConfig } from '../app/runtimeConfig.ts'
+import { ConnectionBanner } from '../connection/ConnectionBanner.tsx'
+import { Notices } from '../connection/Notices.tsx'
+import { useConnectionStore } from '../connection/connectionStore.ts'
+import { useT } from '../i18n/translate.ts'
+import { useUserStore } from '../user/userStore.ts'
+import { NotFound } from './NotFound.tsx'
+import { ShareLink } from './ShareLink.tsx'
+import { useBoardSync } from './useBoardSync.ts'
+
+// Fonts, icons and translations come from this server: no CDN, which town-hall networks may block.
+const assetUrls = getAssetUrlsByImport()
+
+function applyUserToEditor(editor: Editor) {
+  const { name, color, locale } = useUserStore.getState()
+  editor.user.updateUserPreferences({ name, color, locale })
+}
+
+export function BoardCanvas({ boardId }: { boardId: string }) {
+  const t = useT()
+  const sync = useBoardSync(boardId)
+  const connection = useConnectionStore((s) => s.sync.connection)
+  const [config, setConfig] = useState<RuntimeConfig | null>(null)
+  const [editor, setEditor] = useState<Editor | null>(null)
+
+  useEffect(() => {
+    void loadRuntimeConfig().then(setConfig)
+  }, [])
+
+  useEffect(() => {
+    if (!editor) return
+    applyUserToEditor(editor)
+    return useUserStore.subscribe(() => applyUserToEditor(editor))
+  }, [editor])
+
+  useEffect(() => {
+    if (sync.status === 'ready') document.title = `${sync.board.title} · Opificio`
+  }, [sync])
+
+  if (connection === 'not-found') return <NotFound />
+
+  return (
+    <div className="op-board">
+      <header className="op-board__bar">
+        <span className="op-logo">{t('app.name')}</span>
+        <h1 className="op-board__title">{sync.status === 'ready' ? sync.board.title : ''}</h1>
+        <ShareLink />
+        <LanguageSwitch />
+      </header>
+      <ConnectionBanner />
+      <div className="op-board__canvas">
+        {sync.status === 'ready' && config ? (
+          <Tldraw
+            store={sync.store}
+            assetUrls={assetUrls}
+            licenseKey={config.tldrawLicenseKey ?? undefined}
+            onMount={setEditor}
+          />
+        ) : (
+          <p className="op-board__loading" role="status">
+            {t('board.loading')}
+          </p>
+        )}
+      </div>
+      <Notices />
+    </div>
+  )
+}

@@ -1,0 +1,45 @@
+import { useState, type FormEvent } from 'react'
+import { LanguageSwitch } from '../app/LanguageSwitch.tsx'
+import { useT } from '../i18n/translate.ts'
+import { useUserStore } from '../user/userStore.ts'
+
+/** Asked once per browser: a name is all a participant needs, no account. */
+export function NameDialog() {
+  const t = useT()
+  const setName = useUserStore((s) => s.setName)
+  const [value, setValue] = useState('')
+
+  function submit(e: FormEvent) {
+    e.preventDefault()
+    if (value.trim()) setName(value)
+  }
+
+  return (
+    <div className="op-home">
+      <header className="op-home__header">
+        <span className="op-logo">{t('app.name')}</span>
+        <LanguageSwitch />
+      </header>
+      <main className="op-home__main">
+        <form className="op-card" onSubmit={submit} aria-labelledby="name-title">
+          <h1 id="name-title">{t('name.title')}</h1>
+          <p>{t('name.body')}</p>
+          <label htmlFor="user-name">{t('name.label')}</label>
+          <input
+            id="user-name"
+            name="name"
+            autoFocus
+            maxLength={40}
+            autoComplete="given-name"
+            placeholder={t('name.placeholder')}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+          />
+          <button className="op-button op-button--primary" type="submit" disabled={!value.trim()}>
+            {t('name.submit')}
+          </button>
+        </form>
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,73 @@
+import { boardSchema, type BoardMeta } from '@opificio/shared'
+import { useEffect, useState } from 'react'
+import { io } from 'socket.io-client'
+import {
+  atom,
+  createPresenceStateDerivation,
+  createTLStore,
+  createUserId,
+  UserRecordType,
+  type TLStore,
+  type TLUser,
+} from 'tldraw'
+import { useConnectionStore } from '../connection/connectionStore.ts'
+import { SyncClient } from '../sync/SyncClient.ts'
+import { useUserStore } from '../user/userStore.ts'
+
+export type BoardSync =
+  | { status: 'loading' }
+  | { status: 'ready'; store: TLStore; board: BoardMeta }
+
+function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** Connects a fresh tldraw store to a board; it is ready once the server has sent the document. */
+export function useBoardSync(boardId: string): BoardSync {
+  const [sync, setSync] = useState<BoardSync>({ status: 'loading' })
+
+  useEffect(() => {
+    // A fresh id per page load: it names this tab's pushes, so a reload never claims another's.
+    const clientId = randomId()
+    const userId = createUserId(clientId)
+    const makeUser = (): TLUser => {
+      const { name, color } = useUserStore.getState()
+      return UserRecordType.create({ id: userId, name, color })
+    }
+    const $user = atom<TLUser | null>('presence user', makeUser())
+    const stopUser = useUserStore.subscribe(() => $user.set(makeUser()))
+    const $connection = atom<'online' | 'offline'>('connection', 'offline')
+
+    const store = createTLStore({
+      schema: boardSchema,
+      // No attribution: tldraw would otherwise write names into the board, which is projected and exported.
+      users: { currentUser: atom<TLUser | null>('no attribution', null) },
+      collaboration: { status: $connection },
+    })
+    const presence = createPresenceStateDerivation($user)(store)
+    const { setSync: setConnection, addNotice } = useConnectionStore.getState()
+
+    const client = new SyncClient({
+      store: store as never,
+      socket: io({ autoConnect: true }),
+      boardId,
+      clientId,
+      presence: presence as never,
+      onWelcome: (welcome) => setSync((s) => (s.status === 'ready' ? s : { status: 'ready', store, board: welcome.board })),
+      onState: (state) => {
+        setConnection(state)
+        $connection.set(state.connection === 'online' ? 'online' : 'offline')
+      },
+      onRejected: addNotice,
+    })
+
+    return () => {
+      client.dispose()
+      stopUser()
+      setSync({ status: 'loading' })
+    }
+  }, [boardId])
+
+  return sync
+}

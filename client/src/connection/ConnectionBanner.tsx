@@ -1,0 +1,37 @@
+import { useT } from '../i18n/translate.ts'
+import { useConnectionStore } from './connectionStore.ts'
+
+/** Says, in words, whether what you do is reaching the others. */
+export function ConnectionBanner() {
+  const t = useT()
+  const { connection, unconfirmed, savingPaused, message } = useConnectionStore((s) => s.sync)
+  let text: string | null = null
+  let tone = 'info'
+  if (connection === 'offline') {
+    text =
+      unconfirmed === 0
+        ? t('status.offline')
+        : unconfirmed === 1
+          ? t('status.offline.pending.one')
+          : t('status.offline.pending', { count: unconfirmed })
+    tone = 'warn'
+  } else if (connection === 'connecting') text = t('status.connecting')
+  else if (connection === 'reload') (text = t('status.reload')), (tone = 'error')
+  else if (connection === 'error') (text = t('status.error', { message: message ?? '' })), (tone = 'error')
+  else if (savingPaused) (text = t('status.savingPaused')), (tone = 'warn')
+
+  return (
+    <div className="op-banner-slot" role="status" aria-live="polite">
+      {text && (
+        <div className={`op-banner op-banner--${tone}`} data-connection={connection}>
+          {text}
+          {connection === 'reload' && (
+            <button type="button" className="op-button" onClick={() => window.location.reload()}>
+              {t('status.reload.button')}
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  )
+}

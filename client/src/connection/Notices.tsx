@@ -1,0 +1,34 @@
+import { useEffect } from 'react'
+import { useT } from '../i18n/translate.ts'
+import { useConnectionStore, type Notice } from './connectionStore.ts'
+
+const NOTICE_MS = 8000
+
+function NoticeItem({ notice }: { notice: Notice }) {
+  const t = useT()
+  const dismiss = useConnectionStore((s) => s.dismissNotice)
+  useEffect(() => {
+    const timer = setTimeout(() => dismiss(notice.id), NOTICE_MS)
+    return () => clearTimeout(timer)
+  }, [notice.id, dismiss])
+  return (
+    <div className="op-notice" role="alert">
+      <span>{t('notice.rejected', { reason: notice.reason })}</span>
+      <button type="button" className="op-button op-button--quiet" onClick={() => dismiss(notice.id)}>
+        {t('notice.dismiss')}
+      </button>
+    </div>
+  )
+}
+
+/** Changes the server refused (and that were rolled back here), said once each. */
+export function Notices() {
+  const notices = useConnectionStore((s) => s.notices)
+  return (
+    <div className="op-notices">
+      {notices.map((n) => (
+        <NoticeItem key={n.id} notice={n} />
+      ))}
+    </div>
+  )
+}

@@ -1,0 +1,450 @@
+import {
+  boardSchema,
+  createInitialRecords,
+  EV,
+  FIRST_PAGE_ID,
+  PROTOCOL_VERSION,
+  schemaFingerprint,
+  type BatchMessage,
+  type DocDiff,
+  type FatalMessage,
+  type HelloMessage,
+  type PushMessage,
+  type WelcomeMessage,
+} from '@opificio/shared'
+import { atom } from '@tldraw/state'
+import { Store, type RecordId, type UnknownRecord } from '@tldraw/store'
+import { InstancePresenceRecordType } from '@tldraw/tlschema'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { arrowBinding, geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { SyncClient, type SyncClientOptions, type SyncSocket, type SyncState } from './SyncClient.ts'
+
+/** A socket driven by the test: it records what the client sends and lets the test play the server. */
+class FakeSocket implements SyncSocket {
+  connected = false
+  readonly sent: { event: string; payload: unknown }[] = []
+  /** connect() and disconnect() calls made by the client, in order. */
+  readonly calls: string[] = []
+  private readonly listeners = new Map<string, ((payload: never) => void)[]>()
+
+  emit(event: string, payload: unknown) {
+    this.sent.push({ event, payload })
+    return true
+  }
+
+  on(event: string, listener: (payload: never) => void) {
+    const list = this.listeners.get(event) ?? []
+    list.push(listener)
+    this.listeners.set(event, list)
+    return this
+  }
+
+  off(event?: string) {
+    if (event === undefined) this.listeners.clear()
+    else this.listeners.delete(event)
+    return this
+  }
+
+  connect() {
+    this.calls.push('connect')
+    return this
+  }
+
+  /** As Socket.IO's client does, a local disconnect() fires 'disconnect' at once. */
+  disconnect() {
+    this.calls.push('disconnect')
+    if (this.connected) this.drop()
+    return this
+  }
+
+  /** The transport came up. */
+  open() {
+    this.connected = true
+    this.fire('connect')
+  }
+
+  /** The transport went down. */
+  drop() {
+    this.connected = false
+    this.fire('disconnect')
+  }
+
+  fire(event: string, payload?: unknown) {
+    for (const listener of [...(this.listeners.get(event) ?? [])]) (listener as (p: unknown) => void)(payload)
+  }
+
+  welcome(w: Partial<WelcomeMessage> & { offset: number }) {
+    this.fire(EV.welcome, { board: BOARD, role: 'participant', settledSeq: 0, presence: [], ...w } satisfies WelcomeMessage)
+  }
+
+  batch(b: BatchMessage) {
+    this.fire(EV.batch, b)
+  }
+
+  of<T>(event: string): T[] {
+    return this.sent.filter((m) => m.event === event).map((m) => m.payload as T)
+  }
+
+  hellos() {
+    return this.of<HelloMessage>(EV.hello)
+  }
+
+  pushes() {
+    return this.of<PushMessage>(EV.push)
+  }
+}
+
+const BOARD = { id: 'boardAAAAAAAA', title: 'Tavolo', createdAt: '2024-01-01T00:00:00.000Z' }
+const CLIENT_ID = 'clientAAAA'
+
+type Shape = UnknownRecord & { x: number; y: number; props: Record<string, unknown> }
+
+function setup(opts: Partial<SyncClientOptions> = {}) {
+  const store = new Store<UnknownRecord>({ schema: boardSchema as never, props: {} })
+  const socket = new FakeSocket()
+  const states: SyncState[] = []
+  const rejections: string[] = []
+  const acks: [number, number][] = []
+  const welcomes: WelcomeMessage[] = []
+  const client = new SyncClient({
+    store,
+    socket,
+    boardId: BOARD.id,
+    clientId: CLIENT_ID,
+    pushIntervalMs: 0,
+    onState: (s) => states.push(s),
+    onRejected: (r) => rejections.push(r),
+    onAcknowledged: (seq, offset) => acks.push([seq, offset]),
+    onWelcome: (w) => welcomes.push(w),
+    ...opts,
+  })
+  clients.push(client)
+  const get = (id: string) => store.get(id as RecordId<UnknownRecord>) as Shape | undefined
+  return { store, socket, client, states, rejections, acks, welcomes, get }
+}
+
+/** Lets the client's push and presence timers run. */
+function tick(ms = 100) {
+  vi.advanceTimersByTime(ms)
+}
+
+function put(record: UnknownRecord): DocDiff {
+  return { [record.id]: ['put', record] }
+}
+
+/** A client online on a board holding the initial records plus `extra`, at `offset`. */
+function online(extra: UnknownRecord[] = [], offset = 0, opts: Partial<SyncClientOptions> = {}) {
+  const t = setup(opts)
+  t.socket.open()
+  t.socket.welcome({ offset, records: [...createInitialRecords('Pagina 1'), ...extra] })
+  tick()
+  return t
+}
+
+function presence(name: string, x = 0) {
+  return InstancePresenceRecordType.create({
+    id: InstancePresenceRecordType.createId(name),
+    userId: `user:${name}` as never,
+    userName: name,
+    currentPageId: FIRST_PAGE_ID,
+    cursor: { x, y: 0, type: 'default', rotation: 0 },
+  }) as unknown as UnknownRecord
+}
+
+const clients: SyncClient[] = []
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.dispose()
+  vi.useRealTimers()
+})
+
+describe('SyncClient', () => {
+  it('says hello with no offset on connect, and goes online with the welcomed document', () => {
+    const { socket, store, client } = setup()
+    expect(socket.hellos()).toEqual([])
+    socket.open()
+    expect(socket.hellos()).toEqual([
+      { protocol: PROTOCOL_VERSION, schema: schemaFingerprint(), boardId: BOARD.id, clientId: CLIENT_ID, lastOffset: null },
+    ])
+    expect(client.syncState.connection).toBe('connecting')
+
+    const records = [...createInitialRecords('Pagina 1'), geoShape('welcomed')]
+    socket.welcome({ offset: 7, records })
+    expect(client.syncState.connection).toBe('online')
+    expect(client.lastOffset).toBe(7)
+    expect(store.serialize('document')).toEqual(Object.fromEntries(records.map((r) => [r.id, r])))
+    // Applying the welcome is not a local change: nothing is pushed back.
+    tick()
+    expect(socket.pushes()).toEqual([])
+  })
+
+  it('says hello at once when the socket is already connected', () => {
+    const store = new Store<UnknownRecord>({ schema: boardSchema as never, props: {} })
+    const socket = new FakeSocket()
+    socket.connected = true
+    clients.push(new SyncClient({ store, socket, boardId: BOARD.id, clientId: CLIENT_ID }))
+    expect(socket.hellos().map((h) => h.lastOffset)).toEqual([null])
+  })
+
+  it('pushes a local put and clears it when acknowledged', () => {
+    const { socket, store, client, acks, get } = online()
+    const shape = geoShape('mine', { x: 10 })
+    store.put([shape as never])
+    expect(client.syncState.unconfirmed).toBe(1)
+    tick()
+
+    expect(socket.pushes()).toEqual([{ seq: 1, diff: { [shape.id]: ['put', shape] } }])
+    expect(client.syncState.unconfirmed).toBe(1)
+
+    socket.batch({ entries: [{ o: 1, s: 1 }] })
+    expect(client.syncState.unconfirmed).toBe(0)
+    expect(client.lastOffset).toBe(1)
+    expect(acks).toEqual([[1, 1]])
+    expect(get(shape.id)).toEqual(shape)
+    tick()
+    expect(socket.pushes()).toHaveLength(1)
+  })
+
+  it('numbers successive pushes and pushes a move as a patch of the changed field', () => {
+    const { socket, store, get } = online()
+    const shape = geoShape('mine')
+    store.put([shape as never])
+    tick()
+    store.put([{ ...get(shape.id)!, x: 42 } as never])
+    tick()
+    expect(socket.pushes()).toEqual([
+      { seq: 1, diff: put(shape) },
+      { seq: 2, diff: { [shape.id]: ['patch', { set: { x: 42 } }] } },
+    ])
+  })
+
+  it('keeps an unacknowledged local move on top of a remote change to the same shape', () => {
+    const x = geoShape('x') as Shape
+    const { socket, store, client, get } = online([x])
+    store.put([{ ...get(x.id)!, x: 50 } as never])
+    tick()
+    expect(socket.pushes()).toEqual([{ seq: 1, diff: { [x.id]: ['patch', { set: { x: 50 } }] } }])
+
+    socket.batch({ entries: [{ o: 1, d: { [x.id]: ['patch', { set: { y: 70 }, nested: { props: { set: { color: 'red' } } } }] } }] })
+    const rebased = get(x.id)!
+    expect(rebased.x).toBe(50)
+    expect(rebased.y).toBe(70)
+    expect(rebased.props.color).toBe('red')
+    expect(client.syncState.unconfirmed).toBe(1)
+    expect(client.lastOffset).toBe(1)
+
+    socket.batch({ entries: [{ o: 2, s: 1 }] })
+    expect(get(x.id)).toEqual(rebased)
+    expect(client.syncState.unconfirmed).toBe(0)
+    expect(client.lastOffset).toBe(2)
+
+    // The remote change was never mistaken for a local one.
+    tick()
+    expect(socket.pushes()).toHaveLength(1)
+    expect(store.serialize('document')).toEqual(
+      Object.fromEntries([...createInitialRecords('Pagina 1'), { ...x, x: 50, y: 70, props: { ...x.props, color: 'red' } }].map((r) => [r.id, r]))
+    )
+  })
+
+  it('keeps a local change not yet pushed across a rebase, and pushes it afterwards', () => {
+    const x = geoShape('x') as Shape
+    const { socket, store, get } = online([x], 0, { pushIntervalMs: 1_000 })
+    store.put([{ ...get(x.id)!, x: 50 } as never])
+    expect(socket.pushes()).toEqual([])
+
+    socket.batch({ entries: [{ o: 1, d: { [x.id]: ['patch', { set: { y: 70 } }] } }] })
+    expect(get(x.id)).toMatchObject({ x: 50, y: 70 })
+
+    tick(1_000)
+    expect(socket.pushes()).toEqual([{ seq: 1, diff: { [x.id]: ['patch', { set: { x: 50 } }] } }])
+  })
+
+  it.each([
+    ['before it entered the log', { s: 1, r: 'invalid geo shape' }, 0],
+    ['by the fold, at an offset', { o: 1, s: 1, r: 'invalid geo shape' }, 1],
+  ])('rolls back a push rejected %s and reports the reason', (_, entry, lastOffset) => {
+    const { socket, store, client, rejections, acks, get } = online()
+    const doomed = geoShape('doomed')
+    store.put([doomed as never])
+    tick()
+    expect(get(doomed.id)).toBeDefined()
+
+    socket.batch({ entries: [entry] })
+    expect(get(doomed.id)).toBeUndefined()
+    expect(rejections).toEqual(['invalid geo shape'])
+    expect(acks).toEqual([])
+    expect(client.syncState.unconfirmed).toBe(0)
+    expect(client.lastOffset).toBe(lastOffset)
+    expect(store.allRecords().filter((r) => r.typeName === 'shape')).toEqual([])
+  })
+
+  it('drops a later pending change that only made sense on top of a rejected one', () => {
+    const { socket, store, rejections, get } = online()
+    const doomed = geoShape('doomed')
+    store.put([doomed as never])
+    tick()
+    store.put([{ ...get(doomed.id)!, x: 99 } as never])
+    tick()
+    expect(socket.pushes().map((p) => p.seq)).toEqual([1, 2])
+
+    socket.batch({ entries: [{ s: 1, r: 'no' }] })
+    expect(get(doomed.id)).toBeUndefined()
+    expect(rejections).toEqual(['no'])
+    // The server drops the patch of a shape it does not have; so does the client.
+    socket.batch({ entries: [{ o: 1, s: 2 }] })
+    expect(get(doomed.id)).toBeUndefined()
+  })
+
+  it('folds a remote change the way the server does: a rejected one changes nothing', () => {
+    const { socket, store, client } = online()
+    const before = store.serialize('document')
+    socket.batch({ entries: [{ o: 1, d: put(arrowBinding('dangling', 'shape:nothere', 'shape:missing', 'start')) }] })
+    expect(store.serialize('document')).toEqual(before)
+    expect(client.lastOffset).toBe(1)
+    socket.batch({ entries: [{ o: 2 }] })
+    expect(client.lastOffset).toBe(2)
+    expect(store.serialize('document')).toEqual(before)
+  })
+
+  it('holds edits made offline and pushes them after the next welcome', () => {
+    const { socket, store, client, get } = online()
+    const sent = geoShape('sent')
+    store.put([sent as never])
+    tick()
+    expect(socket.pushes()).toHaveLength(1)
+
+    socket.drop()
+    expect(client.syncState.connection).toBe('offline')
+    const offline = geoShape('offline')
+    store.put([offline as never])
+    tick(10_000)
+    expect(socket.pushes()).toHaveLength(1)
+    expect(get(offline.id)).toEqual(offline)
+    expect(client.syncState.unconfirmed).toBe(2)
+
+    socket.open()
+    expect(socket.hellos().at(-1)!.lastOffset).toBe(0)
+    expect(socket.pushes()).toHaveLength(1)
+    // The server had stored the first push before the connection dropped: the entries say so.
+    socket.welcome({ offset: 1, entries: [{ o: 1, s: 1 }], settledSeq: 1 })
+    tick()
+    expect(client.syncState.connection).toBe('online')
+    expect(socket.pushes()).toEqual([
+      { seq: 1, diff: put(sent) },
+      { seq: 2, diff: put(offline) },
+    ])
+    expect(get(sent.id)).toEqual(sent)
+    expect(get(offline.id)).toEqual(offline)
+
+    socket.batch({ entries: [{ o: 2, s: 2 }] })
+    expect(client.syncState.unconfirmed).toBe(0)
+    expect(client.lastOffset).toBe(2)
+  })
+
+  it('re-sends an unacknowledged push after reconnecting', () => {
+    const { socket, store } = online()
+    const shape = geoShape('lost')
+    store.put([shape as never])
+    tick()
+    socket.drop()
+    socket.open()
+    socket.welcome({ offset: 0, entries: [], settledSeq: 0 })
+    tick()
+    expect(socket.pushes()).toEqual([
+      { seq: 1, diff: put(shape) },
+      { seq: 1, diff: put(shape) },
+    ])
+  })
+
+  it('resyncs from scratch when an entry skips an offset', () => {
+    const { socket, client, get } = online()
+    expect(client.lastOffset).toBe(0)
+    const skipped = geoShape('skipped')
+    socket.batch({ entries: [{ o: 2, d: put(skipped) }] })
+
+    expect(socket.calls).toEqual(['disconnect', 'connect'])
+    expect(client.lastOffset).toBeNull()
+    expect(client.syncState.connection).toBe('offline')
+    expect(get(skipped.id)).toBeUndefined()
+
+    socket.open()
+    expect(socket.hellos().map((h) => h.lastOffset)).toEqual([null, null])
+    socket.welcome({ offset: 2, records: [...createInitialRecords('Pagina 1'), skipped] })
+    expect(client.syncState.connection).toBe('online')
+    expect(client.lastOffset).toBe(2)
+    expect(get(skipped.id)).toEqual(skipped)
+  })
+
+  it('stops for good on a fatal reload', () => {
+    const { socket, store, client } = online()
+    const fatal: FatalMessage = { code: 'reload', message: 'Opificio has been updated: reload the page.' }
+    socket.fire(EV.fatal, fatal)
+    expect(client.syncState.connection).toBe('reload')
+    expect(client.syncState.message).toBe(fatal.message)
+    expect(socket.calls).toEqual(['disconnect'])
+    expect(socket.connected).toBe(false)
+
+    store.put([geoShape('late') as never])
+    tick(10_000)
+    socket.open()
+    tick(10_000)
+    expect(socket.hellos()).toHaveLength(1)
+    expect(socket.pushes()).toEqual([])
+    expect(client.syncState.connection).toBe('reload')
+  })
+
+  it('shows remote presence from the welcome and batches, and drops it on disconnect', () => {
+    const anna = presence('anna')
+    const bruno = presence('bruno')
+    const t = setup()
+    t.socket.open()
+    t.socket.welcome({ offset: 0, records: createInitialRecords('Pagina 1'), presence: [anna] })
+    const presences = () => t.store.allRecords().filter((r) => r.typeName === 'instance_presence')
+    expect(presences()).toEqual([anna])
+
+    t.socket.batch({ presence: { put: [bruno], remove: [] } })
+    expect(presences().map((r) => r.id).sort()).toEqual([anna.id, bruno.id].sort())
+
+    const annaMoved = presence('anna', 300)
+    t.socket.batch({ presence: { put: [annaMoved], remove: [bruno.id] } })
+    expect(presences()).toEqual([annaMoved])
+
+    t.socket.batch({ presence: { put: [bruno], remove: [] } })
+    t.socket.drop()
+    expect(presences()).toEqual([])
+
+    // Presence is never part of the document: nothing of it was pushed.
+    tick()
+    expect(t.socket.pushes()).toEqual([])
+  })
+
+  it('sends its own presence once welcomed, and again when it changes', () => {
+    const mine = atom<UnknownRecord | null>('presence', presence('me'))
+    const { socket } = online([], 0, { presence: mine, presenceIntervalMs: 50 })
+    expect(socket.of(EV.presence)).toEqual([{ record: presence('me') }])
+    mine.set(presence('me', 120))
+    tick()
+    expect(socket.of(EV.presence)).toEqual([{ record: presence('me') }, { record: presence('me', 120) }])
+  })
+
+  it('re-sends pending pushes while saving is paused, and stops when it resumes', () => {
+    const { socket, store, client } = online([], 0, { resendWhilePausedMs: 1_000 })
+    const shape = geoShape('waiting')
+    store.put([shape as never])
+    tick()
+    socket.fire(EV.saving, { paused: true })
+    expect(client.syncState.savingPaused).toBe(true)
+    tick(1_000)
+    tick(1_000)
+    expect(socket.pushes()).toEqual([1, 2, 3].map(() => ({ seq: 1, diff: put(shape) })))
+
+    socket.fire(EV.saving, { paused: false })
+    expect(client.syncState.savingPaused).toBe(false)
+    tick(5_000)
+    expect(socket.pushes()).toHaveLength(3)
+  })
+})

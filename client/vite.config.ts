@@ -1,0 +1,17 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+const server = process.env.OPIFICIO_SERVER ?? 'http://localhost:3000'
+
+export default defineConfig({
+  plugins: [react()],
+  // tldraw's asset package is a map of URLs to files that Vite must copy, not pre-bundle.
+  optimizeDeps: { exclude: ['@tldraw/assets'] },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+  server: {
+    proxy: {
+      '/api': server,
+      '/socket.io': { target: server, ws: true },
+    },
+  },
+})

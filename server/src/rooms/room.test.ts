@@ -1,0 +1,436 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  EV,
+  FIRST_PAGE_ID,
+  type BatchMessage,
+  type BoardMeta,
+  type DocDiff,
+  type FatalMessage,
+  type WelcomeMessage,
+  type WireEntry,
+} from '@opificio/shared'
+import type { UnknownRecord } from '@tldraw/store'
+import { InstancePresenceRecordType, TLDOCUMENT_ID } from '@tldraw/tlschema'
+import { afterEach, describe, expect, it } from 'vitest'
+import { arrowBinding, geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { createBoard } from '../boards/boardService.ts'
+import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
+import { Room, type RoomOptions, type RoomSocket, type Session } from './room.ts'
+
+interface Emitted {
+  event: string
+  payload: unknown
+  volatile: boolean
+}
+
+/** A socket that only records what the room does to it. */
+class FakeSocket implements RoomSocket {
+  readonly emitted: Emitted[] = []
+  readonly disconnects: (boolean | undefined)[] = []
+  readonly volatile = {
+    emit: (event: string, payload: unknown) => {
+      this.emitted.push({ event, payload, volatile: true })
+      return true
+    },
+  }
+
+  emit(event: string, payload: unknown) {
+    this.emitted.push({ event, payload, volatile: false })
+    return true
+  }
+
+  disconnect(close?: boolean) {
+    this.disconnects.push(close)
+    return this
+  }
+
+  of(event: string) {
+    return this.emitted.filter((e) => e.event === event)
+  }
+
+  welcome(): WelcomeMessage {
+    const welcomes = this.of(EV.welcome)
+    expect(welcomes).toHaveLength(1)
+    return welcomes[0].payload as WelcomeMessage
+  }
+
+  batches(): BatchMessage[] {
+    return this.of(EV.batch).map((e) => e.payload as BatchMessage)
+  }
+
+  /** Every document entry received in batches, in the order received. */
+  entries(): WireEntry[] {
+    return this.batches().flatMap((b) => b.entries ?? [])
+  }
+
+  presenceUpdates() {
+    return this.batches().flatMap((b) => (b.presence ? [b.presence] : []))
+  }
+}
+
+async function until(check: () => boolean, what: string, ms = 5_000) {
+  const start = Date.now()
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+/** Lets every pending timer, immediate and I/O callback of this turn run (the room's flush among them). */
+async function settle() {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5))
+}
+
+const cleanups: (() => Promise<void> | void)[] = []
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function openRoom(opts: RoomOptions = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'opificio-room-'))
+  const storage = new EmbeddedStorage(dir)
+  cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  cleanups.push(() => storage.close())
+  const created = await createBoard(storage, 'Tavolo di prova')
+  const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
+  const room = await Room.load(meta, storage, { tickMs: 1, log: () => {}, ...opts })
+  cleanups.push(() => room.close())
+  return { room, storage, meta }
+}
+
+function enter(room: Room, clientId: string, lastOffset: number | null = null) {
+  const socket = new FakeSocket()
+  const session = room.join(socket, clientId, lastOffset, 'participant')
+  return { socket, session }
+}
+
+const A = 'clientAAAA'
+const B = 'clientBBBB'
+const C = 'clientCCCC'
+const D = 'clientDDDD'
+
+function put(record: UnknownRecord): DocDiff {
+  return { [record.id]: ['put', record] }
+}
+
+function presenceRecord(name: string) {
+  return InstancePresenceRecordType.create({
+    id: InstancePresenceRecordType.createId(name),
+    userId: `user:${name}` as never,
+    userName: name,
+    currentPageId: FIRST_PAGE_ID,
+    cursor: { x: 10, y: 20, type: 'default', rotation: 0 },
+  }) as unknown as UnknownRecord
+}
+
+describe('Room', () => {
+  it('welcomes a new client with the whole document at offset 0', async () => {
+    const { room, meta } = await openRoom()
+    const { socket } = enter(room, A)
+    const welcome = socket.welcome()
+    expect(welcome.offset).toBe(0)
+    expect(welcome.entries).toBeUndefined()
+    expect(welcome.settledSeq).toBe(0)
+    expect(welcome.board).toEqual(meta)
+    expect(welcome.role).toBe('participant')
+    expect(welcome.presence).toEqual([])
+    const ids = welcome.records!.map((r) => r.id).sort()
+    expect(ids).toEqual([TLDOCUMENT_ID, FIRST_PAGE_ID].sort())
+    expect(welcome.records).toEqual(room.documentRecords)
+  })
+
+  it('acknowledges a valid push to its sender and relays its diff to the others', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const shape = geoShape('a', { x: 30 })
+    const diff = put(shape)
+
+    await room.push(a.session, { seq: 1, diff })
+    await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'both batches')
+
+    expect(a.socket.entries()).toEqual([{ o: 1, s: 1 }])
+    expect(b.socket.entries()).toEqual([{ o: 1, d: diff }])
+    expect(room.offset).toBe(1)
+    expect(room.documentRecords.find((r) => r.id === shape.id)).toEqual(shape)
+    // Document entries are never sent volatile: they must not be dropped.
+    expect(a.socket.of(EV.batch).every((e) => !e.volatile)).toBe(true)
+    expect(b.socket.of(EV.batch).every((e) => !e.volatile)).toBe(true)
+  })
+
+  it('answers an invalid push to its sender only, without an offset, and keeps the connection', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const before = room.documentRecords
+
+    await room.push(a.session, { seq: 1, diff: put(geoShape('bad', {}, { geo: 'blob' })) })
+    await until(() => a.socket.entries().length > 0, 'the rejection')
+
+    const [entry, ...rest] = a.socket.entries()
+    expect(rest).toEqual([])
+    expect(entry.s).toBe(1)
+    expect(entry.r).toEqual(expect.stringContaining('geo'))
+    expect(entry).not.toHaveProperty('o')
+    expect(entry).not.toHaveProperty('d')
+    // The room flushes every session at once: had B been sent anything, it would be here now.
+    expect(b.socket.batches()).toEqual([])
+    expect(room.offset).toBe(0)
+    expect(room.documentRecords).toEqual(before)
+    expect(a.socket.disconnects).toEqual([])
+    expect(a.socket.of(EV.fatal)).toEqual([])
+
+    // The same connection goes on working.
+    const good = geoShape('good')
+    await room.push(a.session, { seq: 2, diff: put(good) })
+    await until(() => b.socket.entries().length > 0, 'the next entry')
+    expect(b.socket.entries()).toEqual([{ o: 1, d: put(good) }])
+    expect(a.socket.entries().at(-1)).toEqual({ o: 1, s: 2 })
+  })
+
+  it('answers a push that is not a push at all with a fatal bad-request', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    await room.push(a.session, { seq: -1, diff: {} })
+    await room.push(a.session, 'nonsense')
+    const fatals = a.socket.of(EV.fatal).map((e) => e.payload as FatalMessage)
+    expect(fatals.map((f) => f.code)).toEqual(['bad-request', 'bad-request'])
+    await settle()
+    expect(room.offset).toBe(0)
+    expect(a.socket.batches()).toEqual([])
+  })
+
+  it('logs a push whose fold is rejected as a no-op: reason to the sender, bare offset to the others', async () => {
+    const { room, storage, meta } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const before = room.documentRecords
+    const binding = arrowBinding('dangling', 'shape:nothere', 'shape:missing', 'start')
+
+    await room.push(a.session, { seq: 1, diff: put(binding) })
+    await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'both batches')
+
+    const [own] = a.socket.entries()
+    expect(a.socket.entries()).toHaveLength(1)
+    expect(own).toEqual({ o: 1, s: 1, r: expect.stringContaining('missing shape') })
+    expect(b.socket.entries()).toEqual([{ o: 1 }])
+    expect(room.offset).toBe(1)
+    expect(room.documentRecords).toEqual(before)
+    expect((await storage.load(meta.id)).entries.map((e) => [e.offset, e.clientId, e.seq])).toEqual([[1, A, 1]])
+
+    // A later client catching up from entries sees the same no-op.
+    const c = enter(room, C, 0)
+    expect(c.socket.welcome().entries).toEqual([{ o: 1 }])
+  })
+
+  it('applies a retried push (same client, same seq) once', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const first = put(geoShape('one'))
+
+    await room.push(a.session, { seq: 1, diff: first })
+    await room.push(a.session, { seq: 1, diff: first })
+    await until(() => b.socket.entries().length > 0, 'the first entry')
+    await settle()
+    expect(room.offset).toBe(1)
+
+    // A retry after reconnecting, on a new session, is a duplicate too.
+    const a2 = enter(room, A, 1)
+    expect(a2.socket.welcome().settledSeq).toBe(1)
+    await room.push(a2.session, { seq: 1, diff: first })
+    const second = put(geoShape('two'))
+    await room.push(a2.session, { seq: 2, diff: second })
+    await until(() => b.socket.entries().length > 1, 'the second entry')
+    await settle()
+
+    expect(room.offset).toBe(2)
+    expect(b.socket.entries()).toEqual([
+      { o: 1, d: first },
+      { o: 2, d: second },
+    ])
+    expect(a.socket.entries()).toEqual([{ o: 1, s: 1 }])
+    expect(a2.socket.entries()).toEqual([{ o: 2, s: 2 }])
+  })
+
+  it('catches a reconnecting client up with entries within the window, with the whole document beyond it', async () => {
+    const { room } = await openRoom({ catchUpWindow: 3 })
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const diffs: DocDiff[] = []
+    for (let seq = 1; seq <= 8; seq++) {
+      diffs.push(put(geoShape(`a${seq}`, { x: seq })))
+      await room.push(a.session, { seq, diff: diffs.at(-1) })
+    }
+    for (let seq = 1; seq <= 2; seq++) {
+      diffs.push(put(geoShape(`b${seq}`, { y: seq })))
+      await room.push(b.session, { seq, diff: diffs.at(-1) })
+    }
+    await until(() => room.offset === 10, 'ten entries folded')
+    room.leave(a.session)
+
+    const near = enter(room, A, 7)
+    const nearWelcome = near.socket.welcome()
+    expect(nearWelcome.offset).toBe(10)
+    expect(nearWelcome.records).toBeUndefined()
+    expect(nearWelcome.entries).toEqual([
+      { o: 8, s: 8 },
+      { o: 9, d: diffs[8] },
+      { o: 10, d: diffs[9] },
+    ])
+    expect(nearWelcome.settledSeq).toBe(8)
+    room.leave(near.session)
+
+    const upToDate = enter(room, A, 10)
+    expect(upToDate.socket.welcome().entries).toEqual([])
+    expect(upToDate.socket.welcome().records).toBeUndefined()
+    room.leave(upToDate.session)
+
+    const far = enter(room, A, 1)
+    const farWelcome = far.socket.welcome()
+    expect(farWelcome.entries).toBeUndefined()
+    expect(farWelcome.offset).toBe(10)
+    expect(farWelcome.settledSeq).toBe(8)
+    expect(farWelcome.records!.filter((r) => r.typeName === 'shape')).toHaveLength(10)
+    expect(farWelcome.records).toEqual(room.documentRecords)
+
+    // An offset this room never reached (a log from elsewhere) also gets the whole document.
+    room.leave(far.session)
+    const ahead = enter(room, A, 50)
+    expect(ahead.socket.welcome().records).toEqual(room.documentRecords)
+
+    // B, who never left, reports its own settled seq.
+    const b2 = enter(room, B, 10)
+    expect(b2.socket.welcome().settledSeq).toBe(2)
+  })
+
+  it('relays presence to the others under an id that is not the clientId, and removes it when the sender leaves', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+
+    room.setPresence(a.session, presenceRecord('anna'))
+    await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
+
+    const sent = b.socket.of(EV.batch)
+    expect(sent).toHaveLength(1)
+    expect(sent[0].volatile).toBe(true)
+    const [update] = b.socket.presenceUpdates()
+    expect(update.remove).toEqual([])
+    expect(update.put).toHaveLength(1)
+    const relayed = update.put[0] as UnknownRecord & { userName: string }
+    expect(relayed.userName).toBe('anna')
+    expect(relayed.typeName).toBe('instance_presence')
+    expect(relayed.id).toMatch(/^instance_presence:/)
+    expect(relayed.id).not.toContain(A)
+    expect(relayed.id).not.toBe(presenceRecord('anna').id)
+    expect(JSON.stringify(b.socket.emitted)).not.toContain(A)
+    // Nobody is sent their own presence.
+    expect(a.socket.batches()).toEqual([])
+
+    // A newcomer finds it in its welcome.
+    const c = enter(room, C)
+    expect(c.socket.welcome().presence).toEqual([relayed])
+
+    room.leave(a.session)
+    await until(() => b.socket.presenceUpdates().length > 1, 'presence removal at B')
+    expect(b.socket.presenceUpdates()[1]).toEqual({ put: [], remove: [relayed.id] })
+    await until(() => c.socket.presenceUpdates().length > 0, 'presence removal at C')
+    expect(c.socket.presenceUpdates()).toEqual([{ put: [], remove: [relayed.id] }])
+  })
+
+  it('removes presence set to null', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+    room.setPresence(a.session, presenceRecord('anna'))
+    await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
+    const id = b.socket.presenceUpdates()[0].put[0].id
+    room.setPresence(a.session, null)
+    await until(() => b.socket.presenceUpdates().length > 1, 'presence removal at B')
+    expect(b.socket.presenceUpdates()[1]).toEqual({ put: [], remove: [id] })
+    expect(enter(room, C).socket.welcome().presence).toEqual([])
+  })
+
+  it('ignores malformed presence without crashing', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const { cursor: _cursor, ...withoutCursor } = presenceRecord('anna') as UnknownRecord & { cursor: unknown }
+    const malformed: unknown[] = [
+      { ...presenceRecord('anna'), userName: 42 },
+      { ...presenceRecord('anna'), typeName: 'shape' },
+      { ...presenceRecord('anna'), cursor: { x: 'left' } },
+      { ...withoutCursor, currentPageId: 'not-a-page' },
+      'garbage',
+      42,
+      [],
+    ]
+    for (const record of malformed) expect(() => room.setPresence(a.session, record)).not.toThrow()
+    await settle()
+    expect(b.socket.batches()).toEqual([])
+    expect(enter(room, C).socket.welcome().presence).toEqual([])
+
+    // The room still relays a good one afterwards.
+    room.setPresence(a.session, presenceRecord('anna'))
+    await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
+    expect(b.socket.presenceUpdates()[0].put).toHaveLength(1)
+  })
+
+  it('sends the pushes folded in one turn to each other session in one batch', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const c = enter(room, C)
+    const d = enter(room, D)
+    const diffs = [put(geoShape('fromA')), put(geoShape('fromC')), put(geoShape('fromD'))]
+
+    await Promise.all([
+      room.push(a.session, { seq: 1, diff: diffs[0] }),
+      room.push(c.session, { seq: 1, diff: diffs[1] }),
+      room.push(d.session, { seq: 1, diff: diffs[2] }),
+    ])
+    await until(() => b.socket.entries().length >= 3, 'three entries at B')
+    await settle()
+
+    expect(b.socket.batches()).toHaveLength(1)
+    const [batch] = b.socket.batches()
+    expect(batch.entries!.map((e) => e.o)).toEqual([1, 2, 3])
+    expect(batch.entries!.map((e) => e.d)).toEqual(expect.arrayContaining(diffs))
+    // Each sender, too, gets its ack and the others' diffs together.
+    for (const s of [a, c, d]) {
+      expect(s.socket.batches()).toHaveLength(1)
+      const entries = s.socket.entries()
+      expect(entries.map((e) => e.o)).toEqual([1, 2, 3])
+      expect(entries.filter((e) => e.s === 1 && !e.d)).toHaveLength(1)
+      expect(entries.filter((e) => e.d)).toHaveLength(2)
+    }
+  })
+
+  it('lets a second session with the same clientId replace the first', async () => {
+    const { room } = await openRoom()
+    const first = enter(room, A)
+    const b = enter(room, B)
+    room.setPresence(first.session, presenceRecord('anna'))
+    await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
+    const presenceId = b.socket.presenceUpdates()[0].put[0].id
+
+    const second = enter(room, A, 0)
+    expect(first.socket.disconnects).toEqual([true])
+    expect(second.socket.disconnects).toEqual([])
+    expect(room.sessions.size).toBe(2)
+    expect([...room.sessions].map((s: Session) => s.clientId).sort()).toEqual([A, B])
+    await until(() => b.socket.presenceUpdates().length > 1, 'the old presence removed at B')
+    expect(b.socket.presenceUpdates()[1].remove).toEqual([presenceId])
+
+    const diff = put(geoShape('x'))
+    await room.push(b.session, { seq: 1, diff })
+    await until(() => second.socket.entries().length > 0, 'the entry at the new session')
+    await settle()
+    expect(second.socket.entries()).toEqual([{ o: 1, d: diff }])
+    expect(first.socket.entries()).toEqual([])
+  })
+})
