@@ -360,6 +360,30 @@ describe('SyncClient', () => {
     ])
   })
 
+  it('does not re-send pushes that a whole-document welcome says are settled', () => {
+    const { socket, store, client, get } = online()
+    const stored = geoShape('stored')
+    const notStored = geoShape('notStored')
+    store.put([stored as never])
+    tick()
+    store.put([notStored as never])
+    tick()
+    expect(socket.pushes().map((p) => p.seq)).toEqual([1, 2])
+    socket.drop()
+
+    socket.open()
+    // The server has seq 1 (its shape is in the document) but never got seq 2.
+    socket.welcome({ offset: 9, records: [...createInitialRecords('Pagina 1'), stored], settledSeq: 1 })
+    tick()
+    expect(socket.pushes().slice(2)).toEqual([{ seq: 2, diff: put(notStored) }])
+    expect(client.syncState.unconfirmed).toBe(1)
+    expect(get(stored.id)).toEqual(stored)
+    expect(get(notStored.id)).toEqual(notStored)
+
+    socket.batch({ entries: [{ o: 10, s: 2 }] })
+    expect(client.syncState.unconfirmed).toBe(0)
+  })
+
   it('resyncs from scratch when an entry skips an offset', () => {
     const { socket, client, get } = online()
     expect(client.lastOffset).toBe(0)
@@ -446,5 +470,39 @@ describe('SyncClient', () => {
     expect(client.syncState.savingPaused).toBe(false)
     tick(5_000)
     expect(socket.pushes()).toHaveLength(3)
+  })
+})
+
+describe('SyncClient where store listeners run on the next frame, as in a browser', () => {
+  beforeEach(() => {
+    // Under NODE_ENV=test tldraw reports store changes synchronously; a browser reports them on
+    // the next animation frame. These make it do here what it does there.
+    vi.stubGlobal('__FORCE_RAF_IN_TESTS__', true)
+    vi.stubGlobal('requestAnimationFrame', (cb: () => void) => setTimeout(cb, 16))
+    vi.stubGlobal('cancelAnimationFrame', (id: ReturnType<typeof setTimeout>) => clearTimeout(id))
+  })
+
+  afterEach(() => {
+    // Let every queued frame run before the timers go, so tldraw's frame scheduler is left idle.
+    vi.advanceTimersByTime(1_000)
+    vi.unstubAllGlobals()
+  })
+
+  it('keeps a remote change that arrives between a local change and the frame that reports it', () => {
+    const x = geoShape('x') as Shape
+    const { socket, store, get } = online([x])
+    tick()
+
+    store.put([{ ...get(x.id)!, x: 50 } as never])
+    // Before the next frame, another user's colour change of the same shape arrives.
+    socket.batch({ entries: [{ o: 1, d: { [x.id]: ['patch', { nested: { props: { set: { color: 'red' } } } }] } }] })
+    tick()
+    expect(socket.pushes()).toEqual([{ seq: 1, diff: { [x.id]: ['patch', { set: { x: 50 } }] } }])
+    expect(get(x.id)).toMatchObject({ x: 50, props: { color: 'red' } })
+
+    // The server folded red at 1 and the move at 2: so must this client.
+    socket.batch({ entries: [{ o: 2, s: 1 }] })
+    tick()
+    expect(get(x.id)).toMatchObject({ x: 50, props: { color: 'red' } })
   })
 })

@@ -167,6 +167,7 @@ export class SyncClient {
   }
 
   private flushUnsent() {
+    this.opts.store._flushHistory()
     if (!this.joined || !this.unsent) return
     const diff = toDocDiff(this.unsent)
     this.unsent = null
@@ -220,6 +221,9 @@ export class SyncClient {
   /** Undo local changes, run `confirmed` (which moves the confirmed document on), redo what is still local. */
   private rebase(confirmed: () => void) {
     const { store } = this.opts
+    // Listeners run on the next frame: local changes not yet reported must join `speculative`
+    // now, or the undo below would miss them.
+    store._flushHistory()
     store.mergeRemoteChanges(() => {
       store.applyDiff(reverseRecordsDiff(this.speculative), { runCallbacks: false })
       this.speculative = EMPTY()

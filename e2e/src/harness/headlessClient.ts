@@ -54,6 +54,8 @@ export interface HeadlessClient {
   socket: Socket
   state: SyncState
   acks: { seq: number; offset: number }[]
+  /** Called on every acknowledgement, as it arrives. */
+  onAck?: (seq: number, offset: number) => void
   rejections: string[]
   clientId: string
   documentRecords(): UnknownRecord[]
@@ -84,7 +86,10 @@ export function headlessClient(url: string, boardId: string, name: string, delay
     clientId,
     onState: (s) => (client.state = s),
     onRejected: (r) => client.rejections.push(r),
-    onAcknowledged: (seq, offset) => client.acks.push({ seq, offset }),
+    onAcknowledged: (seq, offset) => {
+      client.acks.push({ seq, offset })
+      client.onAck?.(seq, offset)
+    },
   })
   return client
 }

@@ -340,6 +340,8 @@ describe('Room', () => {
     expect(b.socket.presenceUpdates()[1]).toEqual({ put: [], remove: [relayed.id] })
     await until(() => c.socket.presenceUpdates().length > 0, 'presence removal at C')
     expect(c.socket.presenceUpdates()).toEqual([{ put: [], remove: [relayed.id] }])
+    // Nor is it in the welcome of anyone joining later.
+    expect(enter(room, D).socket.welcome().presence).toEqual([])
   })
 
   it('removes presence set to null', async () => {
