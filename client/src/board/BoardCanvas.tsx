@@ -33,6 +33,8 @@ export function BoardCanvas({ boardId }: { boardId: string }) {
 
   useEffect(() => {
     if (!editor) return
+    // For browser tests and for debugging from the console.
+    ;(window as unknown as { opificioEditor?: Editor }).opificioEditor = editor
     applyUserToEditor(editor)
     return useUserStore.subscribe(() => applyUserToEditor(editor))
   }, [editor])

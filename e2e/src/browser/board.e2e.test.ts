@@ -7,13 +7,19 @@ import { createBoard, repoRoot, startServer } from '../harness/server.ts'
 
 const ARTIFACTS = join(repoRoot, 'e2e/artifacts')
 
+/** Opens the link in a fresh page, watching every request from before the first one. */
 async function joinBoard(ctx: BrowserContext, url: string, name: string) {
   const page = ctx.pages()[0] ?? (await ctx.newPage())
+  const foreign = recordForeignRequests(page, url)
   await page.goto(url)
-  await page.fill('#user-name', name)
-  await page.click('button[type=submit]')
+  // The name is asked once per browser, then remembered.
+  await page.waitForSelector('#user-name, .tl-canvas', { timeout: 30_000 })
+  if (await page.locator('#user-name').count()) {
+    await page.fill('#user-name', name)
+    await page.click('button[type=submit]')
+  }
   await page.waitForSelector('.tl-canvas', { timeout: 30_000 })
-  return page
+  return { page, foreign }
 }
 
 const rectangles = (page: Page) => page.locator('.tl-shape[data-shape-type="geo"]').count()
@@ -58,10 +64,8 @@ describe('a board in two real browsers', () => {
   it('shows a rectangle drawn in one in the other within a second, keeps it across reload and restart, never leaves the server', async () => {
     const boardId = await createBoard(server.url, 'Fase 1 — Tavolo di Negoziazione')
     const link = `${server.url}/b/${boardId}`
-    const pageA = await joinBoard(a, link, 'Giulia')
-    const pageB = await joinBoard(b, link, 'Marco')
-    const foreignA = recordForeignRequests(pageA, server.url)
-    const foreignB = recordForeignRequests(pageB, server.url)
+    const { page: pageA, foreign: foreignA } = await joinBoard(a, link, 'Giulia')
+    const { page: pageB, foreign: foreignB } = await joinBoard(b, link, 'Marco')
 
     await drawRectangle(pageA, 300, 250)
     expect(await rectangles(pageA)).toBe(1)
@@ -92,11 +96,56 @@ describe('a board in two real browsers', () => {
 
     const fresh = await launchContext()
     try {
-      const pageC = await joinBoard(fresh, link, 'Anna')
+      const { page: pageC } = await joinBoard(fresh, link, 'Anna')
       await waitForCount(pageC, 2, 5000)
     } finally {
       await fresh.close()
     }
     expect([...foreignA, ...foreignB]).toEqual([])
+  })
+
+  it('keeps an arrow bound across browsers, and undo takes back only your own change', async () => {
+    const boardId = await createBoard(server.url, 'Governance')
+    const link = `${server.url}/b/${boardId}`
+    const { page: pageA } = await joinBoard(a, link, 'Giulia')
+    const { page: pageB } = await joinBoard(b, link, 'Marco')
+    await drawRectangle(pageA, 200, 250)
+    await drawRectangle(pageA, 650, 250)
+    await pageA.keyboard.press('a')
+    await pageA.mouse.move(280, 300)
+    await pageA.mouse.down()
+    await pageA.mouse.move(500, 300, { steps: 5 })
+    await pageA.mouse.move(730, 300, { steps: 5 })
+    await pageA.mouse.up()
+    await pageA.keyboard.press('Escape')
+
+    type Info = { arrows: number; bindings: string[]; targetX: number | null }
+    const info = (page: Page) =>
+      page.evaluate((): Info => {
+        const editor = (window as any).opificioEditor
+        const shapes = editor.getCurrentPageShapes()
+        const arrow = shapes.find((s: any) => s.type === 'arrow')
+        const bindings = arrow ? editor.getBindingsFromShape(arrow, 'arrow').map((b: any) => b.props.terminal).sort() : []
+        const target = shapes.filter((s: any) => s.type === 'geo').sort((x: any, y: any) => x.x - y.x)[1]
+        return { arrows: shapes.filter((s: any) => s.type === 'arrow').length, bindings, targetX: target ? target.x : null }
+      })
+    await expect.poll(() => info(pageB), { timeout: 5000 }).toMatchObject({ arrows: 1, bindings: ['end', 'start'] })
+
+    const before = (await info(pageA)).targetX!
+    // B drags the right-hand box; the arrow stays bound to it in A.
+    await pageB.mouse.click(40, 700)
+    await pageB.mouse.move(760, 251)
+    await pageB.mouse.down()
+    await pageB.mouse.move(790, 400, { steps: 8 })
+    await pageB.mouse.up()
+    await expect.poll(async () => (await info(pageA)).targetX, { timeout: 5000 }).not.toBe(before)
+    expect((await info(pageA)).bindings).toEqual(['end', 'start'])
+    await pageA.screenshot({ path: join(ARTIFACTS, 'arrow-bound-a.png') })
+
+    // B's undo takes back B's move, not A's drawing.
+    await pageB.keyboard.press('Control+z')
+    await expect.poll(async () => (await info(pageA)).targetX, { timeout: 5000 }).toBe(before)
+    expect(await info(pageA)).toMatchObject({ arrows: 1, bindings: ['end', 'start'] })
+    expect(await rectangles(pageA)).toBe(2)
   })
 })

@@ -227,8 +227,13 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
   for (const [round, { compactionsBefore = 0 }] of rounds.entries()) {
     const since = Date.now()
     const acksAtStart = totalAcks(clients)
-    const compactedBefore = snapshotOffsetsOnDisk(dataDir, boardId)
-    const compactedSince = () => snapshotOffsetsOnDisk(dataDir, boardId).filter((o) => !compactedBefore.includes(o))
+    // A compaction deletes the previous snapshot file: remember every one seen while polling.
+    const compactedBefore = new Set(snapshotOffsetsOnDisk(dataDir, boardId))
+    const seen = new Set<number>()
+    const compactedSince = () => {
+      for (const o of snapshotOffsetsOnDisk(dataDir, boardId)) if (!compactedBefore.has(o)) seen.add(o)
+      return [...seen]
+    }
     // Once compacted enough, write some more: acknowledged entries past the last snapshot are what a crash could lose.
     let acksWhenCompacted = compactionsBefore === 0 ? acksAtStart : Infinity
     await until(

@@ -151,6 +151,7 @@ export class Room {
 
   /** Checks a push on its own, then hands it to storage; its fate reaches everyone through the tail. */
   async push(session: Session, raw: unknown): Promise<void> {
+    if (!this.sessions.has(session)) return
     let msg: { seq: number; diff?: unknown }
     try {
       msg = pushValidator.validate(raw)
@@ -184,6 +185,7 @@ export class Room {
   }
 
   setPresence(session: Session, record: unknown) {
+    if (!this.sessions.has(session)) return
     if (record === null) {
       this.leavePresence(session)
       return
