@@ -4,7 +4,10 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-const needed = [{ what: 'Chromium (browser tests)', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' }]
+const needed = [
+  { what: 'Chromium (browser tests)', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' },
+  { what: 'redis-server (Redis storage and scale-out tests)', path: process.env.REDIS_SERVER ?? '/usr/bin/redis-server', pkg: 'redis-server' },
+]
 
 const missing = needed.filter((n) => !existsSync(n.path))
 if (missing.length === 0) process.exit(0)

@@ -266,7 +266,7 @@ export class EmbeddedStorage implements StorageEngine {
       board.entries = board.entries.filter((e) => e.offset > snapshot.offset)
       if (board.segmentBytes > 0) {
         await board.segment.close()
-        const start = board.offset + 1
+        const start = board.offset - board.queue.length + 1
         board.segment = await open(join(board.dir, `log-${start}.log`), 'a')
         board.segments.push(start)
         board.segmentBytes = 0

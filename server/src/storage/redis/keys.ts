@@ -1,0 +1,22 @@
+/** Every key of one board shares a hash tag, so a Redis Cluster keeps a board on one shard. */
+export function boardKeys(prefix: string, boardId: string) {
+  const base = `${prefix}{${boardId}}`
+  return {
+    meta: `${base}:meta`,
+    log: `${base}:log`,
+    seqs: `${base}:seqs`,
+    offset: `${base}:offset`,
+    snapshot: `${base}:snapshot`,
+    snapshotOffset: `${base}:snapshot-offset`,
+    lease: `${base}:compaction-lease`,
+  }
+}
+export type BoardKeys = ReturnType<typeof boardKeys>
+
+/** Stream ids are `<offset>-0`, so reading "after offset n" is reading after id `n-0`. */
+export function streamId(offset: number) {
+  return `${offset}-0`
+}
+export function offsetOfStreamId(id: string) {
+  return Number(id.slice(0, id.indexOf('-')))
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto'
+import type { BoardMeta } from '@opificio/shared'
+import Redis, { type RedisOptions } from 'ioredis'
+import { BoardNotFoundError, type AppendResult, type BoardSnapshot, type LogEntry, type Push, type StorageEngine, type Unsubscribe } from '../types.ts'
+import { boardKeys } from './keys.ts'
+import { defineScripts, type BoardScripts } from './scripts.ts'
+import { parseEntry, TailReader } from './tailReader.ts'
+
+export interface RedisStorageOptions {
+  url: string
+  /** Prepended to every key; lets tests and several deployments share one Redis. */
+  prefix?: string
+  /** Entries kept in the stream behind a snapshot, for nodes that are a little behind. */
+  keepBehindSnapshot?: number
+  leaseMs?: number
+  log?: (message: string, extra?: unknown) => void
+}
+
+/**
+ * Boards in Redis, for several server nodes: one stream per board, appended to by a Lua script
+ * that is the board's only sequencer. Run Redis with `appendonly yes` and `appendfsync always`:
+ * then a write has reached the disk before Redis answers, and only then is a push acknowledged.
+ */
+export class RedisStorage implements StorageEngine {
+  private readonly redis: Redis & BoardScripts
+  private readonly blocking: Redis
+  private readonly tail: TailReader
+  private readonly prefix: string
+  private readonly nodeId = randomBytes(8).toString('hex')
+  private readonly opts: Required<Omit<RedisStorageOptions, 'prefix'>>
+
+  constructor(opts: RedisStorageOptions) {
+    this.opts = { keepBehindSnapshot: 1000, leaseMs: 30_000, log: (m, e) => console.error(m, e ?? ''), ...opts }
+    this.prefix = opts.prefix ?? 'opificio:'
+    const common: RedisOptions = {
+      lazyConnect: false,
+      retryStrategy: (times) => Math.min(50 * times, 1000),
+    }
+    // Commands fail at once while Redis is away (no offline queue, no silent re-send): the room
+    // then tells the client "saving paused" and the client re-sends, deduped by (clientId, seq).
+    this.redis = defineScripts(
+      new Redis(opts.url, { ...common, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 0 })
+    )
+    this.blocking = new Redis(opts.url, { ...common, maxRetriesPerRequest: null })
+    for (const conn of [this.redis, this.blocking]) conn.on('error', (e) => this.opts.log('redis', e.message))
+    this.tail = new TailReader(this.blocking, this.redis, this.opts.log)
+  }
+
+  private keys(boardId: string) {
+    return boardKeys(this.prefix, boardId)
+  }
+
+  /** Resolves once the command connection is up (it fails fast, so early calls need this). */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    if (this.redis.status === 'ready') return
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Redis not ready after ${timeoutMs} ms`)), timeoutMs)
+      this.redis.once('ready', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+  }
+
+  /** Whether this Redis acknowledges only what is on disk; a server should say so when it is not. */
+  async durability(): Promise<{ durable: boolean; detail: string }> {
+    try {
+      const [, appendonly] = (await this.redis.config('GET', 'appendonly')) as string[]
+      const [, fsync] = (await this.redis.config('GET', 'appendfsync')) as string[]
+      return { durable: appendonly === 'yes' && fsync === 'always', detail: `appendonly=${appendonly} appendfsync=${fsync}` }
+    } catch (e) {
+      return { durable: false, detail: `cannot read the configuration: ${(e as Error).message}` }
+    }
+  }
+
+  async createBoard(meta: BoardMeta, initial: BoardSnapshot): Promise<void> {
+    const k = this.keys(meta.id)
+    const created = await this.redis.opCreate(
+      k.meta, k.snapshot, k.snapshotOffset, k.offset,
+      JSON.stringify(meta), JSON.stringify(initial), initial.offset
+    )
+    if (created !== 1) throw new Error(`board ${meta.id} already exists`)
+  }
+
+  async getBoard(id: string): Promise<BoardMeta | null> {
+    const raw = await this.redis.get(this.keys(id).meta)
+    return raw ? (JSON.parse(raw) as BoardMeta) : null
+  }
+
+  async append(boardId: string, push: Push): Promise<AppendResult> {
+    const k = this.keys(boardId)
+    const offset = await this.redis.opAppend(k.meta, k.seqs, k.offset, k.log, push.clientId, push.seq, JSON.stringify(push.diff))
+    if (offset === -1) throw new BoardNotFoundError(boardId)
+    return offset === 0 ? { duplicate: true } : { offset, duplicate: false }
+  }
+
+  async load(boardId: string): Promise<{ snapshot: BoardSnapshot; entries: LogEntry[] }> {
+    const k = this.keys(boardId)
+    const [snapshot, raw] = await this.redis.opLoad(k.snapshot, k.snapshotOffset, k.log)
+    if (!snapshot) throw new BoardNotFoundError(boardId)
+    return { snapshot: JSON.parse(snapshot) as BoardSnapshot, entries: raw.map(parseEntry) }
+  }
+
+  subscribe(boardId: string, after: number, onEntries: (entries: LogEntry[]) => void): Unsubscribe {
+    return this.tail.add(this.keys(boardId).log, after, onEntries)
+  }
+
+  /** Under a short lease, so that of the nodes serving a board only one writes its snapshot. */
+  async compact(boardId: string, snapshot: BoardSnapshot): Promise<void> {
+    const k = this.keys(boardId)
+    const owner = `${this.nodeId}:${randomBytes(4).toString('hex')}`
+    const leased = await this.redis.set(k.lease, owner, 'PX', this.opts.leaseMs, 'NX')
+    if (leased !== 'OK') return
+    try {
+      await this.redis.opCompact(k.snapshot, k.snapshotOffset, k.log, snapshot.offset, JSON.stringify(snapshot), this.opts.keepBehindSnapshot)
+    } finally {
+      await this.redis.opReleaseLease(k.lease, owner).catch(() => undefined)
+    }
+  }
+
+  async close(): Promise<void> {
+    this.tail.stop()
+    this.blocking.disconnect()
+    await this.redis.quit().catch(() => this.redis.disconnect())
+  }
+}
