@@ -1,9 +1,10 @@
 import { LIMITS } from '@opificio/shared'
 import express from 'express'
 import { createServer, type Server as HttpServer } from 'node:http'
-import { Server } from 'socket.io'
+import { Server, type ServerOptions } from 'socket.io'
 import { apiRouter } from './http/api.ts'
 import { clientAppRouter } from './http/clientApp.ts'
+import { adapterPresenceBus } from './rooms/presenceBus.ts'
 import { RoomManager } from './rooms/roomManager.ts'
 import type { RoomOptions } from './rooms/room.ts'
 import type { StorageEngine } from './storage/types.ts'
@@ -13,8 +14,12 @@ export interface AppOptions {
   storage: StorageEngine
   clientDist: string
   tldrawLicenseKey?: string | null
-  room?: RoomOptions & { idleUnloadMs?: number }
+  room?: RoomOptions & { idleUnloadMs?: number; heartbeatMs?: number }
   log?: (message: string, extra?: unknown) => void
+  /** The Socket.IO adapter linking several nodes (Redis); presence then crosses nodes too. */
+  adapter?: ServerOptions['adapter']
+  /** Closed with the app (Redis connections of the adapter). */
+  onClose?: () => Promise<void>
 }
 
 export interface App {
@@ -36,8 +41,9 @@ export function createApp(opts: AppOptions): App {
   app.use(clientAppRouter(opts.clientDist))
 
   const http = createServer(app)
-  const io = new Server(http, { serveClient: false, maxHttpBufferSize: LIMITS.messageBytes })
-  const rooms = new RoomManager(opts.storage, { log, ...opts.room })
+  const io = new Server(http, { serveClient: false, maxHttpBufferSize: LIMITS.messageBytes, adapter: opts.adapter })
+  const bus = opts.adapter ? adapterPresenceBus(io) : undefined
+  const rooms = new RoomManager(opts.storage, { log, bus, ...opts.room })
   attachSyncHandlers(io, rooms, log)
 
   return {
@@ -57,6 +63,7 @@ export function createApp(opts: AppOptions): App {
       await rooms.close()
       await new Promise<void>((resolve) => io.close(() => resolve()))
       await opts.storage.close()
+      await opts.onClose?.()
     },
   }
 }

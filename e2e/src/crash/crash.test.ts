@@ -16,7 +16,6 @@ import { seededRandom, type Random } from '../harness/random.ts'
 import { createBoard, repoRoot, until } from '../harness/server.ts'
 
 const CLIENTS = 3
-const CRASHES = 2
 /** Each crash comes after at least this long of writing since the previous (re)start... */
 const WRITE_BEFORE_KILL_MS = 1500
 /** ...and after at least this many new acknowledgements. */

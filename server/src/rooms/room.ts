@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto'
 import type { LogEntry, StorageEngine, Unsubscribe } from '../storage/types.ts'
 import { BoardState } from './boardState.ts'
 import { FlushScheduler } from './flushScheduler.ts'
+import type { PresenceBus, PresenceNews } from './presenceBus.ts'
 
 /** The slice of a Socket.IO socket a room talks to. */
 export interface RoomSocket {
@@ -50,6 +51,16 @@ export interface RoomOptions {
   compactEvery?: number
   tickMs?: number
   log?: (message: string, extra?: unknown) => void
+  /** Other server nodes serving this board; absent on a single node. */
+  bus?: PresenceBus
+  /** A node not heard from for this long has its people's presence dropped. */
+  presenceExpiryMs?: number
+}
+
+interface RemotePresence {
+  record: UnknownRecord
+  node: string
+  seenAt: number
 }
 
 /**
@@ -59,17 +70,21 @@ export interface RoomOptions {
 export class Room {
   readonly sessions = new Set<Session>()
   private readonly presence = new Map<string, UnknownRecord>()
+  private readonly remotePresence = new Map<string, RemotePresence>()
+  /** Local presence changes not yet told to the other nodes. */
+  private readonly presenceOut = { put: new Map<string, UnknownRecord>(), remove: new Set<string>() }
+  private resyncing = false
   private readonly recent: RecentEntry[] = []
   private readonly scheduler: FlushScheduler
   private unsubscribe: Unsubscribe | null = null
   private compacting = false
   private lastSnapshotOffset: number
-  private readonly opts: Required<RoomOptions>
+  private readonly opts: Required<Omit<RoomOptions, 'bus'>> & Pick<RoomOptions, 'bus'>
 
   private constructor(
     readonly board: BoardMeta,
     private readonly storage: StorageEngine,
-    private readonly state: BoardState,
+    private state: BoardState,
     opts: RoomOptions
   ) {
     this.opts = {
@@ -77,6 +92,7 @@ export class Room {
       compactEvery: 500,
       tickMs: 8,
       log: (m, e) => console.error(m, e ?? ''),
+      presenceExpiryMs: 15_000,
       ...opts,
     }
     this.lastSnapshotOffset = state.offset
@@ -120,12 +136,18 @@ export class Room {
       appending: Promise.resolve(),
       failedSeq: null,
     }
+    socket.emit(EV.welcome, this.welcomeFor(session, lastOffset))
+    this.sessions.add(session)
+    return session
+  }
+
+  private welcomeFor(session: Session, lastOffset: number | null): WelcomeMessage {
     const welcome: WelcomeMessage = {
       board: this.board,
-      role,
+      role: session.role,
       offset: this.state.offset,
-      settledSeq: this.state.clientSeqs.get(clientId) ?? 0,
-      presence: [...this.presence.values()],
+      settledSeq: this.state.clientSeqs.get(session.clientId) ?? 0,
+      presence: [...this.presence.values(), ...[...this.remotePresence.values()].map((p) => p.record)],
     }
     const firstRecent = this.recent[0]?.entry.offset ?? this.state.offset + 1
     if (lastOffset !== null && lastOffset <= this.state.offset && lastOffset >= firstRecent - 1) {
@@ -133,20 +155,13 @@ export class Room {
     } else {
       welcome.records = this.documentRecords
     }
-    socket.emit(EV.welcome, welcome)
-    this.sessions.add(session)
-    return session
+    return welcome
   }
 
   leave(session: Session) {
-    if (!this.sessions.delete(session)) return
-    if (this.presence.delete(session.presenceId)) {
-      for (const s of this.sessions) {
-        s.presencePut.delete(session.presenceId)
-        s.presenceRemove.add(session.presenceId)
-      }
-      this.scheduler.request()
-    }
+    if (!this.sessions.has(session)) return
+    this.leavePresence(session)
+    this.sessions.delete(session)
   }
 
   /** Checks a push on its own, then hands it to storage; its fate reaches everyone through the tail. */
@@ -200,6 +215,8 @@ export class Room {
       return
     }
     this.presence.set(session.presenceId, valid)
+    this.presenceOut.remove.delete(session.presenceId)
+    this.presenceOut.put.set(session.presenceId, valid)
     for (const s of this.sessions) {
       if (s === session) continue
       s.presenceRemove.delete(session.presenceId)
@@ -210,6 +227,8 @@ export class Room {
 
   private leavePresence(session: Session) {
     if (!this.presence.delete(session.presenceId)) return
+    this.presenceOut.put.delete(session.presenceId)
+    this.presenceOut.remove.add(session.presenceId)
     for (const s of this.sessions) {
       if (s === session) continue
       s.presencePut.delete(session.presenceId)
@@ -218,7 +237,55 @@ export class Room {
     this.scheduler.request()
   }
 
+  /** Presence news from another node serving this board. */
+  onRemotePresence(news: PresenceNews) {
+    const now = Date.now()
+    const listed = new Set<string>()
+    for (const record of news.put) {
+      listed.add(record.id)
+      this.remotePresence.set(record.id, { record, node: news.node, seenAt: now })
+      this.queuePresence(record.id, record)
+    }
+    for (const id of news.remove) this.dropRemote(id)
+    for (const [id, p] of this.remotePresence) {
+      if (p.node === news.node) {
+        p.seenAt = now
+        if (news.full && !listed.has(id)) this.dropRemote(id)
+      }
+    }
+  }
+
+  /** Tells the other nodes everything present here, and forgets nodes that went quiet. */
+  heartbeat(now = Date.now()) {
+    this.opts.bus?.publish({ boardId: this.board.id, put: [...this.presence.values()], remove: [], full: true })
+    for (const [id, p] of this.remotePresence) if (now - p.seenAt > this.opts.presenceExpiryMs) this.dropRemote(id)
+  }
+
+  private dropRemote(id: string) {
+    if (this.remotePresence.delete(id)) this.queuePresence(id, null)
+  }
+
+  private queuePresence(id: string, record: UnknownRecord | null) {
+    for (const s of this.sessions) {
+      if (record) {
+        s.presenceRemove.delete(id)
+        s.presencePut.set(id, record)
+      } else {
+        s.presencePut.delete(id)
+        s.presenceRemove.add(id)
+      }
+    }
+    this.scheduler.request()
+  }
+
   private onEntries(entries: LogEntry[]) {
+    if (this.resyncing) return
+    const fresh = entries.filter((e) => e.offset > this.state.offset)
+    if (fresh.length > 0 && fresh[0].offset !== this.state.offset + 1) {
+      void this.resync()
+      return
+    }
+    entries = fresh
     for (const entry of entries) {
       const rejected = this.state.fold(entry)
       const recent: RecentEntry = rejected ? { entry, rejected } : { entry }
@@ -241,6 +308,12 @@ export class Room {
   }
 
   private flush() {
+    const out = this.presenceOut
+    if (this.opts.bus && (out.put.size > 0 || out.remove.size > 0)) {
+      this.opts.bus.publish({ boardId: this.board.id, put: [...out.put.values()], remove: [...out.remove] })
+    }
+    out.put.clear()
+    out.remove.clear()
     for (const s of this.sessions) {
       const hasPresence = s.presencePut.size > 0 || s.presenceRemove.size > 0
       if (s.outbox.length === 0 && !hasPresence) continue
@@ -254,6 +327,35 @@ export class Room {
       // Presence alone may be dropped under back-pressure; document entries never are.
       if (batch.entries) s.socket.emit(EV.batch, batch)
       else s.socket.volatile.emit(EV.batch, batch)
+    }
+  }
+
+  /**
+   * This node fell behind a compaction (the entries it missed are trimmed): reload the board and
+   * give every session here the whole document again. Their unconfirmed pushes are re-sent.
+   */
+  private async resync() {
+    if (this.resyncing) return
+    this.resyncing = true
+    this.unsubscribe?.()
+    this.unsubscribe = null
+    for (;;) {
+      try {
+        const { snapshot, entries } = await this.storage.load(this.board.id)
+        this.state = new BoardState(snapshot, entries)
+        break
+      } catch (e) {
+        this.opts.log(`board ${this.board.id}: reload failed, retrying`, (e as Error).message)
+        await new Promise((r) => setTimeout(r, 1000))
+      }
+    }
+    this.recent.length = 0
+    this.lastSnapshotOffset = this.state.offset
+    this.resyncing = false
+    this.unsubscribe = this.storage.subscribe(this.board.id, this.state.offset, (e) => this.onEntries(e))
+    for (const s of this.sessions) {
+      s.outbox.length = 0
+      s.socket.emit(EV.welcome, this.welcomeFor(s, null))
     }
   }
 
@@ -272,6 +374,7 @@ export class Room {
   }
 
   close() {
+    if (this.presence.size > 0) this.opts.bus?.publish({ boardId: this.board.id, put: [], remove: [...this.presence.keys()] })
     this.unsubscribe?.()
     this.unsubscribe = null
     this.scheduler.cancel()

@@ -6,10 +6,23 @@ export class RoomManager {
   private readonly rooms = new Map<string, Promise<Room>>()
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
 
+  private readonly stopBus: (() => void) | null = null
+  private readonly heartbeat: NodeJS.Timeout | null = null
+
   constructor(
     private readonly storage: StorageEngine,
-    private readonly opts: RoomOptions & { idleUnloadMs?: number } = {}
-  ) {}
+    private readonly opts: RoomOptions & { idleUnloadMs?: number; heartbeatMs?: number } = {}
+  ) {
+    const bus = opts.bus
+    if (!bus) return
+    this.stopBus = bus.subscribe((news) => {
+      void this.rooms.get(news.boardId)?.then((room) => room.onRemotePresence(news), () => undefined)
+    })
+    this.heartbeat = setInterval(() => {
+      for (const room of this.rooms.values()) void room.then((r) => r.heartbeat(), () => undefined)
+    }, opts.heartbeatMs ?? 5000)
+    this.heartbeat.unref()
+  }
 
   /** The board's room, or null for a board that does not exist. */
   async get(boardId: string): Promise<Room | null> {
@@ -48,6 +61,8 @@ export class RoomManager {
   }
 
   async close() {
+    this.stopBus?.()
+    if (this.heartbeat) clearInterval(this.heartbeat)
     for (const t of this.idleTimers.values()) clearTimeout(t)
     this.idleTimers.clear()
     for (const room of this.rooms.values()) (await room.catch(() => null))?.close()
