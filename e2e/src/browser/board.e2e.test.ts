@@ -83,7 +83,7 @@ describe('a board in two real browsers', () => {
 
     // The server stops: A keeps drawing offline and is told its change will be sent.
     const { dataDir, port } = server
-    await server.close()
+    await server.close({ keepData: true })
     await pageA.waitForSelector('[data-connection="offline"]', { timeout: 10_000 })
     await drawRectangle(pageA, 600, 450)
     await pageA.screenshot({ path: join(ARTIFACTS, 'board-a-offline.png') })

@@ -1,9 +1,7 @@
 import { EV, type DocDiff } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -13,86 +11,14 @@ import type { LogEntry } from '../../../server/src/storage/types.ts'
 import { geoShape } from '../../../shared/src/sync/testRecords.ts'
 import { headlessClient, sortedById, type HeadlessClient } from '../harness/headlessClient.ts'
 import { seededRandom, type Random } from '../harness/random.ts'
-import { createBoard, repoRoot, until } from '../harness/server.ts'
+import { createBoard, until } from '../harness/server.ts'
+import { freePort, spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
 
 const CLIENTS = 3
 /** Each crash comes after at least this long of writing since the previous (re)start... */
 const WRITE_BEFORE_KILL_MS = 1500
 /** ...and after at least this many new acknowledgements. */
 const MIN_ACKS_BEFORE_KILL = 40
-
-// ---------------------------------------------------------------------------------------------
-// The real server, as a separate process
-
-interface ServerProcess {
-  child: ChildProcess
-  url: string
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  hasExited(): boolean
-  output(): string
-  /** Milliseconds from spawn to /healthz answering. */
-  startupMs: number
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-async function startServerProcess(port: number, dataDir: string, all: ServerProcess[]): Promise<ServerProcess> {
-  const started = Date.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  let done = false
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      done = true
-      resolve({ code, signal })
-    })
-  )
-  const server: ServerProcess = {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    exited,
-    hasExited: () => done,
-    output: () => out,
-    startupMs: 0,
-  }
-  all.push(server)
-  await until(
-    () => done || out.includes(`Opificio: http://localhost:${port} `),
-    () => `the server to listen on ${port}; output so far:\n${out}`,
-    60_000
-  )
-  if (done) throw new Error(`the server exited while starting:\n${out}`)
-  for (;;) {
-    const ok = await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false)
-    if (ok) break
-    if (done || Date.now() - started > 60_000) throw new Error(`/healthz never answered:\n${out}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  server.startupMs = Date.now() - started
-  return server
-}
-
-async function stopServerProcess(server: ServerProcess, signal: 'SIGKILL' | 'SIGTERM') {
-  if (server.hasExited()) return server.exited
-  server.child.kill(signal)
-  return server.exited
-}
 
 // ---------------------------------------------------------------------------------------------
 // Writers: each client keeps creating its own shapes and moving them. Only the owner of a shape
@@ -207,10 +133,11 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
   if (process.env.CRASH_KEEP_DATA) console.log(`crash (${label}): data kept in ${dataDir}`)
   else cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
   const servers: ServerProcess[] = []
-  cleanups.push(() => Promise.all(servers.map((s) => stopServerProcess(s, 'SIGKILL'))))
+  cleanups.push(() => Promise.all(servers.map((s) => stopServer(s, 'SIGKILL'))))
   const port = await freePort()
 
-  let server = await startServerProcess(port, dataDir, servers)
+  const track = (s: ServerProcess) => (servers.push(s), s)
+  let server = track(await spawnServer({ port, dataDir }))
   const boardId = await createBoard(server.url, 'Tavolo che cade')
 
   const clients = Array.from({ length: CLIENTS }, (_, i) => headlessClient(server.url, boardId, `c${i}`))
@@ -256,7 +183,7 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
     const compactedAt = compactedSince()
     await until(() => clients.every((c) => c.state.connection !== 'online'), () => `clients to notice the crash: ${describeClients(clients)}`)
 
-    server = await startServerProcess(port, dataDir, servers)
+    server = track(await spawnServer({ port, dataDir }))
     const listening = Date.now()
     await until(
       () => clients.every((c) => c.state.connection === 'online'),
@@ -315,7 +242,7 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
   expect(boardRes.status, 'GET /api/boards/:id at the end').toBe(200)
 
   // Read what is durable independently of the server process: stop it, open the directory.
-  await stopServerProcess(server, 'SIGTERM')
+  await stopServer(server, 'SIGTERM')
   expect((await server.exited).code, `the server stops cleanly on SIGTERM:\n${server.output()}`).toBe(0)
   const storage = new EmbeddedStorage(dataDir)
   cleanups.push(() => storage.close())

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,6 +9,7 @@ export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..')
 
 /** A real server in this process, on a free port, storing under a fresh directory. */
 export async function startServer(opts: { dataDir?: string; port?: number; room?: AppOptions['room'] } = {}) {
+  const ownsDir = !opts.dataDir
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'opificio-e2e-')))
   const app = createApp({
     storage: new EmbeddedStorage(dataDir),
@@ -17,7 +18,17 @@ export async function startServer(opts: { dataDir?: string; port?: number; room?
     log: () => undefined,
   })
   const port = await app.listen(opts.port ?? 0, '127.0.0.1')
-  return { app, dataDir, port, url: `http://127.0.0.1:${port}`, close: () => app.close() }
+  return {
+    app,
+    dataDir,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    /** Stops the server; `keepData` leaves the directory for a restart on it. */
+    async close({ keepData = false } = {}) {
+      await app.close()
+      if (ownsDir && !keepData) await rm(dataDir, { recursive: true, force: true })
+    },
+  }
 }
 
 export async function createBoard(url: string, title = 'Tavolo di prova'): Promise<string> {

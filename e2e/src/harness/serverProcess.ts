@@ -21,11 +21,16 @@ export interface ServerProcess {
   url: string
   port: number
   dataDir: string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  hasExited(): boolean
   output(): string
+  /** Milliseconds from spawn to /healthz answering. */
+  startupMs: number
 }
 
 /** The real server (server/src/main.ts) as its own process, as `npm start` runs it. */
 export async function spawnServer(opts: { port?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const started = Date.now()
   const port = opts.port ?? (await freePort())
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'opificio-proc-')))
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
@@ -34,29 +39,39 @@ export async function spawnServer(opts: { port?: number; dataDir?: string; env?:
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
-  const url = `http://127.0.0.1:${port}`
-  const start = Date.now()
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output}`)
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - start > 30_000) {
-      child.kill('SIGKILL')
-      throw new Error(`server did not start in 30 s: ${output}`)
-    }
-    await new Promise((r) => setTimeout(r, 50))
+  let done = false
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      done = true
+      resolve({ code, signal })
+    })
+  )
+  const server: ServerProcess = {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    exited,
+    hasExited: () => done,
+    output: () => output,
+    startupMs: 0,
   }
-  return { child, url, port, dataDir, output: () => output }
+  for (;;) {
+    if (done) throw new Error(`the server exited while starting:\n${output}`)
+    if (await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false)) break
+    if (Date.now() - started > 60_000) {
+      child.kill('SIGKILL')
+      throw new Error(`/healthz never answered in 60 s:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  server.startupMs = Date.now() - started
+  return server
 }
 
 export async function stopServer(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM') {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return
-  const exited = new Promise((r) => server.child.once('exit', r))
-  server.child.kill(signal)
-  await exited
+  if (!server.hasExited()) server.child.kill(signal)
+  return server.exited
 }

@@ -45,6 +45,36 @@ describe('embedded storage after a crash', () => {
     await engine.close()
   })
 
+  it('refuses to open a log with a hole rather than dropping what follows it', async () => {
+    const { dataDir, meta, segment } = await boardWithEntries(3)
+    const lines = (await readFile(segment, 'utf8')).trimEnd().split('\n')
+    await writeFile(segment, [lines[0], lines[2]].join('\n') + '\n')
+    const engine = new EmbeddedStorage(dataDir)
+    await expect(engine.load(meta.id)).rejects.toThrow(/refusing to open/)
+    expect((await readFile(segment, 'utf8')).trimEnd().split('\n')).toHaveLength(2)
+    await engine.close()
+  })
+
+  it('recovers a board compacted while appends were queued, whatever its segments are named', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'opificio-embedded-'))
+    const engine = new EmbeddedStorage(dataDir)
+    const meta = { id: 'compactrace1', title: 't', createdAt: new Date().toISOString() }
+    await engine.createBoard(meta, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })
+    const append = (s: number) => engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: { [`shape:s${s}`]: ['remove'] } })
+    for (let s = 1; s <= 5; s++) await append(s)
+    const snap = (offset: number) => ({ offset, records: createInitialRecords('P'), clientSeqs: { clientAAA: offset }, schema: {} })
+    const first = Promise.all([engine.compact(meta.id, snap(5)), append(6), append(7)])
+    await first
+    await Promise.all([engine.compact(meta.id, snap(7)), append(8), append(9)])
+    await append(10)
+    await engine.close()
+    const reopened = new EmbeddedStorage(dataDir)
+    const { snapshot, entries } = await reopened.load(meta.id)
+    expect(snapshot.offset).toBe(7)
+    expect(entries.map((e) => e.offset)).toEqual([8, 9, 10])
+    await reopened.close()
+  })
+
   it('refuses ids that could leave the data directory', async () => {
     const engine = new EmbeddedStorage(await mkdtemp(join(tmpdir(), 'opificio-embedded-')))
     expect(await engine.getBoard('../../etc')).toBeNull()

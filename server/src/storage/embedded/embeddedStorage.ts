@@ -115,33 +115,38 @@ export class EmbeddedStorage implements StorageEngine {
 
     const segments = names.flatMap((n) => (SEGMENT.test(n) ? [Number(n.match(SEGMENT)![1])] : [])).sort((a, b) => a - b)
     const entries: LogEntry[] = []
-    let expected = segments.length > 0 ? Math.min(segments[0], snapshot.offset + 1) : snapshot.offset + 1
+    let expected: number | null = null
     let lastBytes = 0
     for (let i = 0; i < segments.length; i++) {
       const path = join(dir, `log-${segments[i]}.log`)
+      const isLast = i === segments.length - 1
       const { entries: read, validBytes, torn } = decodeSegment(await readFile(path, 'utf8'))
-      let usable = 0
+      // Segment names are hints; offsets inside are the truth, and must run on without a gap.
+      if (expected === null && read.length > 0) {
+        expected = read[0].offset
+        if (expected > snapshot.offset + 1) {
+          throw new Error(`board ${id}: log starts at ${expected}, after its snapshot at ${snapshot.offset}; refusing to open`)
+        }
+      }
       for (const entry of read) {
-        if (entry.offset !== expected) break
+        if (entry.offset !== expected) {
+          throw new Error(`board ${id}: ${path} has offset ${entry.offset} where ${expected} was due; refusing to open`)
+        }
         expected++
-        usable++
         if (entry.offset > snapshot.offset) entries.push(entry)
       }
-      if (torn || usable < read.length) {
-        // A crash cut the last write short: nothing in it was acknowledged, so it is dropped.
-        const keepBytes = usable < read.length ? bytesOfEntries(read.slice(0, usable)) : validBytes
+      if (torn) {
+        // Only the write in progress at a crash can be torn; it was never acknowledged.
+        if (!isLast) throw new Error(`board ${id}: ${path} is damaged before the end of the log; refusing to open`)
         const handle = await open(path, 'r+')
-        await handle.truncate(keepBytes)
+        await handle.truncate(validBytes)
         await handle.sync()
         await handle.close()
-        for (const later of segments.splice(i + 1)) await rm(join(dir, `log-${later}.log`), { force: true })
-        lastBytes = keepBytes
-        break
       }
       lastBytes = validBytes
     }
 
-    const offset = Math.max(snapshot.offset, expected - 1)
+    const offset = Math.max(snapshot.offset, (expected ?? 0) - 1)
     const clientSeqs = new Map(Object.entries(snapshot.clientSeqs))
     for (const e of entries) clientSeqs.set(e.clientId, e.seq)
 
@@ -297,6 +302,3 @@ export class EmbeddedStorage implements StorageEngine {
   }
 }
 
-function bytesOfEntries(entries: LogEntry[]) {
-  return entries.reduce((n, e) => n + Buffer.byteLength(encodeEntry(e)), 0)
-}
