@@ -5,12 +5,13 @@ type Listener = (payload: never) => void
 
 /**
  * A SyncSocket over several server nodes: when the node it is on goes away, it connects to the
- * next one, so a client outlives any single node. With one URL it is a plain reconnecting socket.
+ * next one, so a client outlives any single node. It starts with the first URL: callers order
+ * (or shuffle) the list. With one URL it is a plain reconnecting socket.
  */
 export function failoverSocket(urls: string[], options: Partial<ManagerOptions & SocketOptions> = {}): SyncSocket {
   if (urls.length === 0) throw new Error('failoverSocket needs at least one server URL')
   const listeners = new Map<string, Set<Listener>>()
-  let index = Math.floor(Math.random() * urls.length)
+  let index = 0
   let socket: Socket | null = null
   let wanted = true
   let attempts = 0

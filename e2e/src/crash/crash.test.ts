@@ -10,6 +10,8 @@ import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedSt
 import type { LogEntry } from '../../../server/src/storage/types.ts'
 import { geoShape } from '../../../shared/src/sync/testRecords.ts'
 import { headlessClient, sortedById, type HeadlessClient } from '../harness/headlessClient.ts'
+
+type SocketClient = ReturnType<typeof headlessClient>
 import { seededRandom, type Random } from '../harness/random.ts'
 import { createBoard, until } from '../harness/server.ts'
 import { freePort, spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
@@ -25,7 +27,7 @@ const MIN_ACKS_BEFORE_KILL = 40
 // ever changes it, so what the board must end up holding is known here, independently.
 
 interface Writer {
-  client: HeadlessClient
+  client: SocketClient
   /** Every shape this client created, with the last x it gave it. */
   model: Map<string, number>
   /** Every push this client emitted, by seq (a re-send must carry the same diff). */
@@ -36,7 +38,7 @@ interface Writer {
   stop(): void
 }
 
-function startWriter(client: HeadlessClient, rnd: Random): Writer {
+function startWriter(client: SocketClient, rnd: Random): Writer {
   const model = new Map<string, number>()
   const sent = new Map<number, DocDiff>()
   const resentWithOtherDiff: number[] = []
@@ -95,7 +97,7 @@ const totalAcks = (clients: HeadlessClient[]) => clients.reduce((n, c) => n + c.
 
 const describeClients = (clients: HeadlessClient[]) =>
   JSON.stringify(
-    clients.map((c) => ({ name: c.name, ...c.state, lastOffset: c.sync.lastOffset, connected: c.socket.connected }))
+    clients.map((c) => ({ name: c.name, ...c.state, lastOffset: c.sync.lastOffset, connected: c.link.connected }))
   )
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 import { boardSchema, DOCUMENT_TYPE_NAMES } from '@opificio/shared'
+import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
+import { failoverSocket } from '../../../client/src/sync/failoverSocket.ts'
 import { SyncClient, type SyncSocket, type SyncState } from '../../../client/src/sync/SyncClient.ts'
 
 export interface Delays {
@@ -51,7 +53,8 @@ export interface HeadlessClient {
   name: string
   store: Store<UnknownRecord>
   sync: SyncClient
-  socket: Socket
+  /** What the sync client talks through: connect() and disconnect() act as the network would. */
+  link: SyncSocket
   state: SyncState
   acks: { seq: number; offset: number }[]
   /** Called on every acknowledgement, as it arrives. */
@@ -59,31 +62,37 @@ export interface HeadlessClient {
   rejections: string[]
   clientId: string
   documentRecords(): UnknownRecord[]
+  /** Others' presence records as this client has them. */
+  presences(): UnknownRecord[]
+  /** This client's own presence (cursor, name), sent as the browser sends it. */
+  setPresence(record: UnknownRecord | null): void
   close(): void
 }
 
-/** A tldraw store kept in sync by the real SyncClient over a real Socket.IO connection. */
-export function headlessClient(url: string, boardId: string, name: string, delays?: Delays): HeadlessClient {
+function syncedStore(name: string, boardId: string, link: SyncSocket): HeadlessClient {
   const store = new Store<UnknownRecord>({ schema: boardSchema as never, props: {} })
-  const socket = io(url, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true })
   const clientId = randomBytes(12).toString('base64url')
+  const $presence = atom<UnknownRecord | null>('presence', null)
   const client: HeadlessClient = {
     name,
     store,
-    socket,
+    link,
     clientId,
     state: { connection: 'connecting', unconfirmed: 0, savingPaused: false },
     acks: [],
     rejections: [],
     sync: undefined as unknown as SyncClient,
     documentRecords: () => store.allRecords().filter((r) => DOCUMENT_TYPE_NAMES.has(r.typeName)),
+    presences: () => store.allRecords().filter((r) => r.typeName === 'instance_presence'),
+    setPresence: (record) => $presence.set(record),
     close: () => client.sync.dispose(),
   }
   client.sync = new SyncClient({
     store,
-    socket: delayedSocket(socket, delays),
+    socket: link,
     boardId,
     clientId,
+    presence: $presence,
     onState: (s) => (client.state = s),
     onRejected: (r) => client.rejections.push(r),
     onAcknowledged: (seq, offset) => {
@@ -92,6 +101,17 @@ export function headlessClient(url: string, boardId: string, name: string, delay
     },
   })
   return client
+}
+
+/** A tldraw store kept in sync by the real SyncClient over a real Socket.IO connection to one server. */
+export function headlessClient(url: string, boardId: string, name: string, delays?: Delays): HeadlessClient & { socket: Socket } {
+  const socket = io(url, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true })
+  return Object.assign(syncedStore(name, boardId, delayedSocket(socket, delays)), { socket })
+}
+
+/** The same over several nodes: when its node goes away it moves to another, as the browser does. */
+export function clusterClient(urls: string[], boardId: string, name: string): HeadlessClient {
+  return syncedStore(name, boardId, failoverSocket(urls, { transports: ['websocket'] }))
 }
 
 export function sortedById(records: UnknownRecord[]) {

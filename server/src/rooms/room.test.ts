@@ -12,9 +12,9 @@ import {
   type WireEntry,
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
-import { InstancePresenceRecordType, TLDOCUMENT_ID } from '@tldraw/tlschema'
+import { TLDOCUMENT_ID } from '@tldraw/tlschema'
 import { afterEach, describe, expect, it } from 'vitest'
-import { arrowBinding, geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { arrowBinding, geoShape, presenceRecord } from '../../../shared/src/sync/testRecords.ts'
 import { createBoard } from '../boards/boardService.ts'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
 import { Room, type RoomOptions, type RoomSocket, type Session } from './room.ts'
@@ -116,15 +116,6 @@ function put(record: UnknownRecord): DocDiff {
   return { [record.id]: ['put', record] }
 }
 
-function presenceRecord(name: string) {
-  return InstancePresenceRecordType.create({
-    id: InstancePresenceRecordType.createId(name),
-    userId: `user:${name}` as never,
-    userName: name,
-    currentPageId: FIRST_PAGE_ID,
-    cursor: { x: 10, y: 20, type: 'default', rotation: 0 },
-  }) as unknown as UnknownRecord
-}
 
 describe('Room', () => {
   it('welcomes a new client with the whole document at offset 0', async () => {

@@ -1,4 +1,4 @@
-import { createShapeId, type TLShapeId } from '@tldraw/tlschema'
+import { createShapeId, InstancePresenceRecordType, type TLShapeId } from '@tldraw/tlschema'
 import type { UnknownRecord } from '@tldraw/store'
 import { FIRST_PAGE_ID } from '../schema/schema.ts'
 
@@ -59,4 +59,14 @@ export function arrowBinding(id: string, arrowId: string, targetId: string, term
     meta: {},
     props: { terminal, normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' },
   } as unknown as UnknownRecord
+}
+
+export function presenceRecord(name: string, cursor = { x: 10, y: 20 }): UnknownRecord {
+  return InstancePresenceRecordType.create({
+    id: InstancePresenceRecordType.createId(name),
+    userId: `user:${name}` as never,
+    userName: name,
+    currentPageId: FIRST_PAGE_ID,
+    cursor: { ...cursor, type: 'default', rotation: 0 },
+  }) as unknown as UnknownRecord
 }

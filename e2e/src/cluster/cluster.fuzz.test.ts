@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, it } from 'vitest'
+import { startCluster, type Cluster } from '../harness/cluster.ts'
+import { act, expectDurableAndEqual, settle } from '../harness/fuzz.ts'
+import { clusterClient } from '../harness/headlessClient.ts'
+import { seededRandom } from '../harness/random.ts'
+import { createBoard, until } from '../harness/server.ts'
+
+const SEEDS = Number(process.env.FUZZ_SEEDS ?? 4)
+const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1)
+const STEPS = Number(process.env.FUZZ_STEPS ?? 150)
+const CLIENTS = 6
+
+describe('convergence across two server nodes on one Redis', () => {
+  let cluster: Cluster
+  beforeAll(async () => {
+    cluster = await startCluster(2)
+  })
+  afterAll(() => cluster?.stop())
+
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+    it(`seed ${seed}: clients on both nodes end equal to what Redis holds, every acknowledged change in the log`, async () => {
+      const rnd = seededRandom(seed)
+      const boardId = await createBoard(cluster.urls[seed % 2])
+      // Half the clients start on each node; when dropped, a client moves on to the other node.
+      const clients = Array.from({ length: CLIENTS }, (_, i) => {
+        const urls = i % 2 === 0 ? cluster.urls : [...cluster.urls].reverse()
+        return clusterClient(urls, boardId, `c${i}`)
+      })
+      try {
+        await until(() => clients.every((c) => c.state.connection === 'online'), 'clients online')
+        for (let step = 0; step < STEPS; step++) {
+          const c = rnd.pick(clients)!
+          if (rnd.next() < 0.05 && c.link.connected) {
+            c.link.disconnect()
+            setTimeout(() => c.link.connect(), rnd.int(150))
+          } else {
+            act(c, rnd, step)
+          }
+          if (rnd.chance(0.4)) await new Promise((r) => setTimeout(r, rnd.int(15)))
+        }
+        for (const c of clients) if (!c.link.connected) c.link.connect()
+        await settle(clients)
+        await expectDurableAndEqual(await cluster.openStorage(), boardId, clients)
+      } catch (e) {
+        console.error(`cluster fuzz failed with seed ${seed}: replay with FUZZ_SEED=${seed} FUZZ_SEEDS=1`)
+        throw e
+      } finally {
+        for (const c of clients) c.close()
+      }
+    })
+  }
+})

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto'
+import { RedisStorage } from '../../../server/src/storage/redis/redisStorage.ts'
+import { startTestRedis, type TestRedis } from '../../../server/src/storage/redis/testRedis.ts'
+import { spawnServer, stopServer, type ServerProcess } from './serverProcess.ts'
+
+export interface Cluster {
+  redis: TestRedis
+  nodes: ServerProcess[]
+  urls: string[]
+  prefix: string
+  /** Reads the boards as a freshly started node would. */
+  openStorage(): Promise<RedisStorage>
+  restartNode(index: number): Promise<ServerProcess>
+  stop(): Promise<void>
+}
+
+/** Several real server processes sharing one private redis-server (AOF, fsync always). */
+export async function startCluster(nodeCount = 2, redis?: TestRedis): Promise<Cluster> {
+  const ownRedis = !redis
+  const r = redis ?? (await startTestRedis())
+  const prefix = `cluster${randomBytes(4).toString('hex')}:`
+  const env = { REDIS_URL: r.url, REDIS_PREFIX: prefix }
+  const nodes = await Promise.all(Array.from({ length: nodeCount }, () => spawnServer({ env })))
+  const opened: RedisStorage[] = []
+  const cluster: Cluster = {
+    redis: r,
+    nodes,
+    urls: nodes.map((n) => n.url),
+    prefix,
+    async openStorage() {
+      const storage = new RedisStorage({ url: r.url, prefix, log: () => undefined })
+      opened.push(storage)
+      await storage.ready()
+      return storage
+    },
+    async restartNode(index) {
+      const old = nodes[index]
+      await stopServer(old, 'SIGKILL')
+      nodes[index] = await spawnServer({ env, port: old.port })
+      return nodes[index]
+    },
+    async stop() {
+      for (const s of opened) await s.close()
+      await Promise.all(nodes.map((n) => stopServer(n, 'SIGKILL')))
+      if (ownRedis) await r.stop()
+    },
+  }
+  return cluster
+}

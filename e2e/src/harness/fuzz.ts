@@ -1,0 +1,103 @@
+import { FIRST_PAGE_ID } from '@opificio/shared'
+import type { UnknownRecord } from '@tldraw/store'
+import { createBindingId, createShapeId } from '@tldraw/tlschema'
+import { expect } from 'vitest'
+import { BoardState } from '../../../server/src/rooms/boardState.ts'
+import type { StorageEngine } from '../../../server/src/storage/types.ts'
+import { arrowBinding, arrowShape, geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { sortedById, type HeadlessClient } from './headlessClient.ts'
+import type { Random } from './random.ts'
+import { until } from './server.ts'
+
+const COLORS = ['black', 'red', 'blue', 'green', 'orange', 'violet']
+
+type Rec = UnknownRecord & { type?: string; parentId?: string; fromId?: string; toId?: string; props?: Record<string, unknown> }
+
+function shapes(c: HeadlessClient) {
+  return c.documentRecords().filter((r) => r.typeName === 'shape') as Rec[]
+}
+
+/** One random user action, made the way the editor makes it: one store transaction. */
+export function act(c: HeadlessClient, rnd: Random, n: number) {
+  const { store } = c
+  const all = shapes(c)
+  const boxes = all.filter((s) => s.type === 'geo')
+  const roll = rnd.next()
+  if (roll < 0.3 || boxes.length < 2) {
+    const frames = all.filter((s) => s.type === 'frame')
+    const parent = rnd.chance(0.2) ? (rnd.pick(frames)?.id ?? FIRST_PAGE_ID) : FIRST_PAGE_ID
+    store.put([geoShape(`${c.name}-${n}`, { x: rnd.int(1000), y: rnd.int(800), parentId: parent }) as never])
+  } else if (roll < 0.6) {
+    const s = rnd.pick(all)!
+    const next = rnd.chance(0.5) ? { ...s, x: rnd.int(1000), y: rnd.int(800) } : { ...s, props: { ...s.props, color: rnd.pick(COLORS) } }
+    store.put([next as never])
+  } else if (roll < 0.75) {
+    const [from, to] = [rnd.pick(boxes)!, rnd.pick(boxes)!]
+    const arrowId = createShapeId(`${c.name}-arrow-${n}`)
+    store.put([
+      arrowShape(arrowId) as never,
+      arrowBinding(createBindingId(`${c.name}-s-${n}`).slice(8), arrowId, from.id, 'start') as never,
+      arrowBinding(createBindingId(`${c.name}-e-${n}`).slice(8), arrowId, to.id, 'end') as never,
+    ])
+  } else if (roll < 0.8) {
+    const frame = { ...geoShape(`${c.name}-frame-${n}`), type: 'frame', props: { w: 400, h: 300, name: 'Tavolo', color: 'black' } }
+    store.put([frame as never])
+  } else if (roll < 0.95) {
+    const victim = rnd.pick(all)!
+    // As the editor does: deleting a shape deletes its bindings and its children.
+    const doomed = new Set<string>([victim.id])
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const s of all) if (s.parentId && doomed.has(s.parentId) && !doomed.has(s.id)) (doomed.add(s.id), (grew = true))
+    }
+    const bindings = c.documentRecords().filter((r) => {
+      const b = r as Rec
+      return r.typeName === 'binding' && (doomed.has(b.fromId!) || doomed.has(b.toId!))
+    })
+    store.remove([...doomed, ...bindings.map((b) => b.id)] as never)
+  } else {
+    const binding = rnd.pick(c.documentRecords().filter((r) => r.typeName === 'binding'))
+    if (binding) store.remove([binding.id] as never)
+  }
+}
+
+export function describeClients(clients: HeadlessClient[]) {
+  return JSON.stringify(clients.map((c) => ({ name: c.name, ...c.state, lastOffset: c.sync.lastOffset, connected: c.link.connected })))
+}
+
+/** Until every client is online, has nothing unconfirmed, and stands at the same offset (the server's, when given). */
+export async function settle(clients: HeadlessClient[], serverOffset?: () => number, ms = 30_000) {
+  const target = () => serverOffset?.() ?? clients[0].sync.lastOffset
+  await until(
+    () => clients.every((c) => c.state.connection === 'online' && c.state.unconfirmed === 0 && c.sync.lastOffset === target()),
+    () => `every client online, confirmed and at offset ${target()}: ${describeClients(clients)}`,
+    ms
+  )
+}
+
+/**
+ * Reads the board back from storage as a restarted server would, and checks that it is what
+ * every client has, and that every acknowledgement points at its own entry in the log.
+ */
+export async function expectDurableAndEqual(storage: StorageEngine, boardId: string, clients: HeadlessClient[]) {
+  const { snapshot, entries } = await storage.load(boardId)
+  const durable = sortedById([...new BoardState(snapshot, entries).records.values()])
+  for (const c of clients) expect(sortedById(c.documentRecords()), `client ${c.name}`).toEqual(durable)
+  const logged = new Map(entries.map((e) => [e.offset, e]))
+  for (const c of clients) {
+    for (const ack of c.acks) {
+      if (ack.offset <= snapshot.offset) {
+        expect(snapshot.clientSeqs[c.clientId] ?? 0, `ack ${ack.seq}@${ack.offset} of ${c.name} in the snapshot`).toBeGreaterThanOrEqual(ack.seq)
+        continue
+      }
+      const entry = logged.get(ack.offset)
+      expect(entry && { clientId: entry.clientId, seq: entry.seq }, `ack ${ack.seq}@${ack.offset} of ${c.name}`).toEqual({
+        clientId: c.clientId,
+        seq: ack.seq,
+      })
+    }
+  }
+  // Pushes are coalesced at 30 Hz, so many actions share one; still, most clients had several acknowledged.
+  expect(clients.filter((c) => c.acks.length >= 3).length).toBeGreaterThanOrEqual(Math.ceil(clients.length / 2))
+  return durable
+}
