@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startCluster, type Cluster } from '../harness/cluster.ts'
-import { act, expectDurableAndEqual, settle } from '../harness/fuzz.ts'
+import { act, expectDurableAndEqual, expectMostClientsAcknowledged, settle } from '../harness/fuzz.ts'
 import { clusterClient } from '../harness/headlessClient.ts'
 import { seededRandom } from '../harness/random.ts'
 import { createBoard, until } from '../harness/server.ts'
@@ -41,6 +41,7 @@ describe('convergence across two server nodes on one Redis', () => {
         for (const c of clients) if (!c.link.connected) c.link.connect()
         await settle(clients)
         await expectDurableAndEqual(await cluster.openStorage(), boardId, clients)
+        expectMostClientsAcknowledged(clients)
       } catch (e) {
         console.error(`cluster fuzz failed with seed ${seed}: replay with FUZZ_SEED=${seed} FUZZ_SEEDS=1`)
         throw e

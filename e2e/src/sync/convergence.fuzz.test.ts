@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
-import { act, expectDurableAndEqual, settle } from '../harness/fuzz.ts'
+import { act, expectDurableAndEqual, expectMostClientsAcknowledged, settle } from '../harness/fuzz.ts'
 import { headlessClient, sortedById } from '../harness/headlessClient.ts'
 import { seededRandom } from '../harness/random.ts'
 import { createBoard, startServer, until } from '../harness/server.ts'
@@ -58,5 +58,6 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
   // What the server folded is what it stored: read the board from disk, as after a restart.
   const reread = new EmbeddedStorage(server.dataDir)
   await expectDurableAndEqual(reread, boardId, clients)
+  expectMostClientsAcknowledged(clients)
   await reread.close()
 }
