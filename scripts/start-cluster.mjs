@@ -188,6 +188,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     stopAll(`${signal}: stopping nginx, the nodes${ownRedis ? ' and Redis' : ''}…`).then(() => process.exit(0))
   })
 }
+// `kill <npm pid>` stops npm and its shell but not this script (the shell does not pass signals
+// on): when whoever started us is gone, stop too rather than leave the cluster running unowned.
+const parentPid = process.ppid
+setInterval(() => {
+  if (process.ppid !== parentPid) stopAll(`the process that started the cluster (pid ${parentPid}) has gone: stopping…`).then(() => process.exit(0))
+}, 1000).unref()
 // Last resort (an exception in this script): never leave detached children behind.
 process.on('exit', () => {
   for (const c of children) if (!c.exited) try { process.kill(c.child.pid, 'SIGKILL') } catch {}
@@ -294,7 +300,7 @@ try {
   say(`nginx     pid ${nginx.child.pid}  :${publicPort} → ip_hash over ${nodePorts.join(', ')}  (config ${rel(configPath)}, logs in ${rel(clusterDir)})`)
 
   running = true
-  say('')
+  console.log('')
   say(`Open http://localhost:${publicPort}  — Ctrl-C stops everything.`)
   say(`Every browser on this machine has the same IP, so ip_hash sends them all to one node; open`)
   say(`http://127.0.0.1:${nodePorts[1]}/b/<id> to edit the same board on the other node. Try \`kill -9 <node pid>\`:`)

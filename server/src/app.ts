@@ -14,6 +14,11 @@ export interface AppOptions {
   storage: StorageEngine
   clientDist: string
   tldrawLicenseKey?: string | null
+  /**
+   * Public URLs of every node, for deployments without a load balancer: browsers then move to
+   * another node by themselves when theirs goes away.
+   */
+  serverUrls?: string[] | null
   room?: RoomOptions & { idleUnloadMs?: number; heartbeatMs?: number }
   log?: (message: string, extra?: unknown) => void
   /** The Socket.IO adapter linking several nodes (Redis); presence then crosses nodes too. */
@@ -37,11 +42,18 @@ export function createApp(opts: AppOptions): App {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })
-  app.use('/api', apiRouter({ storage: opts.storage, tldrawLicenseKey: opts.tldrawLicenseKey ?? null }))
+  const serverUrls = opts.serverUrls?.length ? opts.serverUrls : null
+  app.use('/api', apiRouter({ storage: opts.storage, tldrawLicenseKey: opts.tldrawLicenseKey ?? null, serverUrls }))
   app.use(clientAppRouter(opts.clientDist))
 
   const http = createServer(app)
-  const io = new Server(http, { serveClient: false, maxHttpBufferSize: LIMITS.messageBytes, adapter: opts.adapter })
+  const io = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: LIMITS.messageBytes,
+    adapter: opts.adapter,
+    // A page served by one node may connect to its siblings, and only to them.
+    cors: serverUrls ? { origin: serverUrls.map((u) => new URL(u).origin) } : undefined,
+  })
   const bus = opts.adapter ? adapterPresenceBus(io) : undefined
   const rooms = new RoomManager(opts.storage, { log, bus, ...opts.room })
   attachSyncHandlers(io, rooms, log)

@@ -26,6 +26,7 @@ const app = createApp({
   ...engine,
   clientDist: resolve(root, 'client/dist'),
   tldrawLicenseKey: process.env.TLDRAW_LICENSE_KEY || null,
+  serverUrls: process.env.SERVER_URLS?.split(',').map((u) => u.trim()).filter(Boolean) ?? null,
   log,
 })
 

@@ -22,14 +22,25 @@ function applyUserToEditor(editor: Editor) {
 
 export function BoardCanvas({ boardId }: { boardId: string }) {
   const t = useT()
-  const sync = useBoardSync(boardId)
-  const connection = useConnectionStore((s) => s.sync.connection)
   const [config, setConfig] = useState<RuntimeConfig | null>(null)
-  const [editor, setEditor] = useState<Editor | null>(null)
-
   useEffect(() => {
     void loadRuntimeConfig().then(setConfig)
   }, [])
+  if (!config) {
+    return (
+      <p className="op-board__loading" role="status">
+        {t('board.loading')}
+      </p>
+    )
+  }
+  return <BoardSession boardId={boardId} config={config} />
+}
+
+function BoardSession({ boardId, config }: { boardId: string; config: RuntimeConfig }) {
+  const t = useT()
+  const sync = useBoardSync(boardId, config.serverUrls)
+  const connection = useConnectionStore((s) => s.sync.connection)
+  const [editor, setEditor] = useState<Editor | null>(null)
 
   useEffect(() => {
     if (!editor) return
@@ -55,7 +66,7 @@ export function BoardCanvas({ boardId }: { boardId: string }) {
       </header>
       <ConnectionBanner />
       <div className="op-board__canvas">
-        {sync.status === 'ready' && config ? (
+        {sync.status === 'ready' ? (
           <Tldraw
             store={sync.store}
             assetUrls={assetUrls}

@@ -11,6 +11,7 @@ import {
   type TLUser,
 } from 'tldraw'
 import { useConnectionStore } from '../connection/connectionStore.ts'
+import { failoverSocket } from '../sync/failoverSocket.ts'
 import { SyncClient } from '../sync/SyncClient.ts'
 import { useUserStore } from '../user/userStore.ts'
 
@@ -23,8 +24,22 @@ function randomId() {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
-/** Connects a fresh tldraw store to a board; it is ready once the server has sent the document. */
-export function useBoardSync(boardId: string): BoardSync {
+/** The node that served this page first (it is up), then the others in random order to spread a crowd. */
+function nodeOrder(urls: string[]): string[] {
+  const own = urls.filter((u) => new URL(u).origin === window.location.origin)
+  const others = urls
+    .filter((u) => !own.includes(u))
+    .map((url) => ({ url, key: Math.random() }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.url)
+  return [...own, ...others]
+}
+
+/**
+ * Connects a fresh tldraw store to a board; it is ready once the server has sent the document.
+ * With `serverUrls` (several nodes, no load balancer) it moves between nodes by itself.
+ */
+export function useBoardSync(boardId: string, serverUrls: string[] | null): BoardSync {
   const [sync, setSync] = useState<BoardSync>({ status: 'loading' })
 
   useEffect(() => {
@@ -50,7 +65,7 @@ export function useBoardSync(boardId: string): BoardSync {
 
     const client = new SyncClient({
       store: store as never,
-      socket: io({ autoConnect: true }),
+      socket: serverUrls ? failoverSocket(nodeOrder(serverUrls)) : io({ autoConnect: true }),
       boardId,
       clientId,
       presence: presence as never,
@@ -67,7 +82,7 @@ export function useBoardSync(boardId: string): BoardSync {
       stopUser()
       setSync({ status: 'loading' })
     }
-  }, [boardId])
+  }, [boardId, serverUrls])
 
   return sync
 }

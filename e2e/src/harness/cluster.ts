@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { RedisStorage } from '../../../server/src/storage/redis/redisStorage.ts'
 import { startTestRedis, type TestRedis } from '../../../server/src/storage/redis/testRedis.ts'
-import { spawnServer, stopServer, type ServerProcess } from './serverProcess.ts'
+import { freePort, spawnServer, stopServer, type ServerProcess } from './serverProcess.ts'
 
 export interface Cluster {
   redis: TestRedis
@@ -14,13 +14,17 @@ export interface Cluster {
   stop(): Promise<void>
 }
 
-/** Several real server processes sharing one private redis-server (AOF, fsync always). */
-export async function startCluster(nodeCount = 2, redis?: TestRedis): Promise<Cluster> {
-  const ownRedis = !redis
-  const r = redis ?? (await startTestRedis())
+/**
+ * Several real server processes sharing one private redis-server (AOF, fsync always).
+ * `advertise` gives every node the list of all nodes (SERVER_URLS), as without a load balancer.
+ */
+export async function startCluster(nodeCount = 2, opts: { advertise?: boolean } = {}): Promise<Cluster> {
+  const r = await startTestRedis()
   const prefix = `cluster${randomBytes(4).toString('hex')}:`
-  const env = { REDIS_URL: r.url, REDIS_PREFIX: prefix }
-  const nodes = await Promise.all(Array.from({ length: nodeCount }, () => spawnServer({ env })))
+  const ports = await Promise.all(Array.from({ length: nodeCount }, () => freePort()))
+  const env: Record<string, string> = { REDIS_URL: r.url, REDIS_PREFIX: prefix }
+  if (opts.advertise) env.SERVER_URLS = ports.map((p) => `http://127.0.0.1:${p}`).join(',')
+  const nodes = await Promise.all(ports.map((port) => spawnServer({ env, port })))
   const opened: RedisStorage[] = []
   const cluster: Cluster = {
     redis: r,
@@ -42,7 +46,7 @@ export async function startCluster(nodeCount = 2, redis?: TestRedis): Promise<Cl
     async stop() {
       for (const s of opened) await s.close()
       await Promise.all(nodes.map((n) => stopServer(n, 'SIGKILL')))
-      if (ownRedis) await r.stop()
+      await r.stop()
     },
   }
   return cluster

@@ -6,14 +6,15 @@ import type { StorageEngine } from '../storage/types.ts'
 export interface ApiOptions {
   storage: StorageEngine
   tldrawLicenseKey: string | null
+  serverUrls: string[] | null
 }
 
-export function apiRouter({ storage, tldrawLicenseKey }: ApiOptions): Router {
+export function apiRouter({ storage, tldrawLicenseKey, serverUrls }: ApiOptions): Router {
   const router = express.Router()
   router.use(express.json({ limit: '64kb' }))
 
   router.get('/config', (_req, res) => {
-    res.json({ tldrawLicenseKey })
+    res.json({ tldrawLicenseKey, serverUrls })
   })
 
   router.post('/boards', async (req, res) => {
