@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/plainSummaryReporter.ts'],
     projects: [
       { test: { name: 'shared', root: 'shared', environment: 'node' } },
       { test: { name: 'server', root: 'server', environment: 'node', testTimeout: 30_000 } },

@@ -1,5 +1,7 @@
-// Ack and propagation latency between local clients on one real server process.
-// Run: npm run bench:latency  (SAMPLES=… INTERVAL_MS=… WATCHERS=… to change the load)
+// Ack and propagation latency between local clients, on real server processes.
+// Run: npm run bench:latency
+//   SAMPLES, INTERVAL_MS, WATCHERS: the load; NODES=2: writer and watchers on two nodes over a
+//   private Redis; STORAGE=redis with NODES=1: one node on Redis (default: embedded storage).
 // tldraw's store reports changes on the next animation frame; Node has none, so run them at once.
 globalThis.requestAnimationFrame ??= ((cb: FrameRequestCallback) => setImmediate(() => cb(performance.now()))) as never
 globalThis.cancelAnimationFrame ??= ((h: unknown) => clearImmediate(h as NodeJS.Immediate)) as never
@@ -7,11 +9,14 @@ globalThis.cancelAnimationFrame ??= ((h: unknown) => clearImmediate(h as NodeJS.
 import { geoShape } from '../../../shared/src/sync/testRecords.ts'
 import { headlessClient, type HeadlessClient } from '../harness/headlessClient.ts'
 import { createBoard, until } from '../harness/server.ts'
+import { startCluster } from '../harness/cluster.ts'
 import { spawnServer, stopServer } from '../harness/serverProcess.ts'
 
 const SAMPLES = Number(process.env.SAMPLES ?? 300)
 const INTERVAL_MS = Number(process.env.INTERVAL_MS ?? 50)
 const WATCHERS = Number(process.env.WATCHERS ?? 1)
+const NODES = Number(process.env.NODES ?? 1)
+const STORAGE = process.env.STORAGE ?? (NODES > 1 ? 'redis' : 'embedded')
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
@@ -22,11 +27,22 @@ function summary(name: string, values: number[]) {
   return `${name.padEnd(28)} n=${s.length}  p50=${f(percentile(s, 50))} ms  p95=${f(percentile(s, 95))} ms  p99=${f(percentile(s, 99))} ms  max=${f(s.at(-1)!)} ms`
 }
 
-const server = await spawnServer()
+let urls: string[]
+let shutdown: () => Promise<unknown>
+if (STORAGE === 'redis') {
+  const cluster = await startCluster(NODES)
+  urls = cluster.urls
+  shutdown = () => cluster.stop()
+} else {
+  const server = await spawnServer()
+  urls = [server.url]
+  shutdown = () => stopServer(server)
+}
 try {
-  const boardId = await createBoard(server.url, 'Benchmark')
-  const writer = headlessClient(server.url, boardId, 'writer')
-  const watchers: HeadlessClient[] = Array.from({ length: WATCHERS }, (_, i) => headlessClient(server.url, boardId, `w${i}`))
+  const boardId = await createBoard(urls[0], 'Benchmark')
+  // The writer is on the first node, everyone watching on the last: with two nodes, every change crosses.
+  const writer = headlessClient(urls[0], boardId, 'writer')
+  const watchers: HeadlessClient[] = Array.from({ length: WATCHERS }, (_, i) => headlessClient(urls.at(-1)!, boardId, `w${i}`))
   const all = [writer, ...watchers]
   await until(() => all.every((c) => c.state.connection === 'online'), 'clients online')
 
@@ -53,10 +69,11 @@ try {
   }
   await until(() => sentAt.size === 0, 'every change seen', 5000)
 
-  console.log(`one server process, embedded storage (fsync per group commit), ${WATCHERS} watching client(s), ${SAMPLES} changes ${INTERVAL_MS} ms apart`)
+  const where = STORAGE === 'redis' ? `${NODES} node(s) on Redis (appendfsync always)` : 'one node, embedded storage (fsync per group commit)'
+  console.log(`${where}, ${WATCHERS} watching client(s), ${SAMPLES} changes ${INTERVAL_MS} ms apart`)
   console.log(summary('ack (push -> durable ack)', acked))
   console.log(summary('propagation (A -> B store)', seen))
   for (const c of all) c.close()
 } finally {
-  await stopServer(server)
+  await shutdown()
 }

@@ -12,13 +12,23 @@ const ARTIFACTS = join(repoRoot, 'e2e/artifacts')
 
 async function joinBoard(ctx: BrowserContext, url: string, name: string): Promise<Page> {
   const page = ctx.pages()[0] ?? (await ctx.newPage())
-  await page.goto(url)
-  await page.waitForSelector('#user-name, .tl-canvas', { timeout: 30_000 })
-  if (await page.locator('#user-name').count()) {
-    await page.fill('#user-name', name)
-    await page.click('button[type=submit]')
+  const problems: string[] = []
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  page.on('response', (r) => void (r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`)))
+  try {
+    await page.goto(url)
+    await page.waitForSelector('#user-name, .tl-canvas', { timeout: 30_000 })
+    if (await page.locator('#user-name').count()) {
+      await page.fill('#user-name', name)
+      await page.click('button[type=submit]')
+    }
+    await page.waitForSelector('.tl-canvas', { timeout: 30_000 })
+  } catch (e) {
+    // Say what the page showed instead, so a failure here can be told apart from a sync bug.
+    await page.screenshot({ path: join(ARTIFACTS, `cluster-${name}-failed.png`) }).catch(() => undefined)
+    const text = await page.locator('body').innerText().catch(() => '?')
+    throw new Error(`${name} could not open ${url}: ${(e as Error).message}\npage text: ${text.slice(0, 300)}\n${problems.join('\n')}`)
   }
-  await page.waitForSelector('.tl-canvas', { timeout: 30_000 })
   return page
 }
 
