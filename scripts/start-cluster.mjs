@@ -185,6 +185,10 @@ async function stopAll(reason) {
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    if (stopping) {
+      complain(`${signal} again: killing what is left`)
+      process.exit(1) // the 'exit' handler below sends SIGKILL to every child still running
+    }
     stopAll(`${signal}: stopping nginx, the nodes${ownRedis ? ' and Redis' : ''}…`).then(() => process.exit(0))
   })
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
+import { TEMPLATE_RECORD_ID,
   EV,
   FIRST_PAGE_ID,
   type BatchMessage,
@@ -129,7 +129,7 @@ describe('Room', () => {
     expect(welcome.role).toBe('participant')
     expect(welcome.presence).toEqual([])
     const ids = welcome.records!.map((r) => r.id).sort()
-    expect(ids).toEqual([TLDOCUMENT_ID, FIRST_PAGE_ID].sort())
+    expect(ids).toEqual([TLDOCUMENT_ID, FIRST_PAGE_ID, TEMPLATE_RECORD_ID].sort())
     expect(welcome.records).toEqual(room.documentRecords)
   })
 

@@ -193,8 +193,11 @@ export class Room {
         session.socket.emit(EV.saving, { paused: false })
       }
     } catch (e) {
-      this.opts.log(`board ${this.board.id}: append failed`, (e as Error).message)
-      if (session.failedSeq === null) session.socket.emit(EV.saving, { paused: true })
+      if (session.failedSeq === null) {
+        // Once per outage and session: the client re-sends every second until storage is back.
+        this.opts.log(`board ${this.board.id}: cannot store changes, saving paused`, (e as Error).message)
+        session.socket.emit(EV.saving, { paused: true })
+      }
       session.failedSeq = Math.min(session.failedSeq ?? push.seq, push.seq)
     }
   }

@@ -1,19 +1,28 @@
 import {
   createTLSchema,
+  defaultBindingSchemas,
+  defaultShapeSchemas,
   DocumentRecordType,
   PageRecordType,
   TLDOCUMENT_ID,
   type TLPageId,
-  type TLRecord,
 } from '@tldraw/tlschema'
-import type { SerializedSchema } from '@tldraw/store'
+import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
 import type { IndexKey } from '@tldraw/utils'
+import { ELEMENT_SHAPE, elementShapeProps } from '../diagram/elementShape.ts'
+import { OPIFICIO_TEMPLATE } from '../template/opificio.ts'
+import { TEMPLATE_RECORD_ID, templateRecordValidator, type TemplateRecord } from '../template/templateRecord.ts'
+import type { ProcessTemplate } from '../template/types.ts'
 
 /**
- * The one schema both sides validate against. Custom shapes and bindings join it here, so the
+ * The one schema both sides validate against. Custom shapes and records join it here, so the
  * server rejects exactly what the client could never have produced.
  */
-export const boardSchema = createTLSchema()
+export const boardSchema = createTLSchema({
+  shapes: { ...defaultShapeSchemas, [ELEMENT_SHAPE]: { props: elementShapeProps } },
+  bindings: defaultBindingSchemas,
+  records: { template: { scope: 'document', validator: templateRecordValidator } },
+})
 
 /**
  * Record types that belong to a board's document (persisted, synced); the rest is per-tab.
@@ -35,10 +44,15 @@ export function schemaFingerprint(schema: SerializedSchema = boardSchema.seriali
   return JSON.stringify([s.schemaVersion, sequences])
 }
 
-/** The document a new board starts with: the document record and one page with a fixed id. */
-export function createInitialRecords(pageName: string): TLRecord[] {
+export function templateRecord(template: ProcessTemplate): TemplateRecord {
+  return { ...structuredClone(template), id: TEMPLATE_RECORD_ID, typeName: 'template', meta: {} }
+}
+
+/** The document a new board starts with: the document, one page with a fixed id, its template. */
+export function createInitialRecords(pageName: string, template: ProcessTemplate = OPIFICIO_TEMPLATE): UnknownRecord[] {
   return [
     DocumentRecordType.create({ id: TLDOCUMENT_ID }),
     PageRecordType.create({ id: FIRST_PAGE_ID, name: pageName, index: 'a1' as IndexKey }),
+    templateRecord(template) as unknown as UnknownRecord,
   ]
 }

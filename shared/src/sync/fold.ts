@@ -3,6 +3,8 @@ import { isEqual } from '@tldraw/utils'
 import { boardSchema, DOCUMENT_TYPE_NAMES } from '../schema/schema.ts'
 import { applyRecordPatch, type DocDiff, type DocOp, type RecordPatch } from './docDiff.ts'
 import { LIMITS } from './limits.ts'
+import { templateOf, templateProblem } from '../template/rules.ts'
+import { TEMPLATE_RECORD_ID } from '../template/templateRecord.ts'
 
 /**
  * The fold of a board's log. Server and clients run this same function on the same ordered
@@ -151,6 +153,14 @@ function fold(source: RecordSource, diff: DocDiff): RecordsDiff<UnknownRecord> {
       }
     }
   }
+
+  const template = templateOf(view)
+  const previousTemplate = templateOf((id) => source.get(id))
+  for (const r of puts.values()) {
+    const problem = templateProblem(r, template, previousTemplate)
+    if (problem) reject(problem)
+  }
+  if (removes.has(TEMPLATE_RECORD_ID)) reject('the board’s template cannot be removed')
 
   if (removes.size > 0) cascade(source, puts, removes)
 
