@@ -11,9 +11,19 @@ import { useUserStore } from '../user/userStore.ts'
 import { NotFound } from './NotFound.tsx'
 import { ShareLink } from './ShareLink.tsx'
 import { useBoardSync } from './useBoardSync.ts'
+import { BoardTools } from '../diagram/BoardTools.tsx'
+import { ElementShapeUtil } from '../diagram/ElementShapeUtil.tsx'
+import { InspectorPanel } from '../diagram/Inspector.tsx'
+import { Legend } from '../diagram/Legend.tsx'
+import { Palette, paletteDropHandlers } from '../diagram/Palette.tsx'
+import { BalanceShapeUtil, PactShapeUtil } from '../diagram/PhaseShapeUtils.tsx'
+import { ViewFader } from '../diagram/views.tsx'
 
 // Fonts, icons and translations come from this server: no CDN, which town-hall networks may block.
 const assetUrls = getAssetUrlsByImport()
+const shapeUtils = [ElementShapeUtil, BalanceShapeUtil, PactShapeUtil]
+const components = { StylePanel: InspectorPanel }
+const narrow = () => window.matchMedia('(max-width: 700px)').matches
 
 function applyUserToEditor(editor: Editor) {
   const { name, color, locale } = useUserStore.getState()
@@ -41,6 +51,8 @@ function BoardSession({ boardId, config }: { boardId: string; config: RuntimeCon
   const sync = useBoardSync(boardId, config.serverUrls)
   const connection = useConnectionStore((s) => s.sync.connection)
   const [editor, setEditor] = useState<Editor | null>(null)
+  const [paletteOpen, setPaletteOpen] = useState(() => !narrow())
+  const locale = useUserStore((s) => s.locale)
 
   useEffect(() => {
     if (!editor) return
@@ -61,14 +73,17 @@ function BoardSession({ boardId, config }: { boardId: string; config: RuntimeCon
       <header className="op-board__bar">
         <span className="op-logo">{t('app.name')}</span>
         <h1 className="op-board__title">{sync.status === 'ready' ? sync.board.title : ''}</h1>
+        {editor && <BoardTools editor={editor} paletteOpen={paletteOpen} onTogglePalette={() => setPaletteOpen((o) => !o)} />}
         <ShareLink />
         <LanguageSwitch />
       </header>
       <ConnectionBanner />
-      <div className="op-board__canvas">
+      <div className="op-board__canvas" {...paletteDropHandlers(editor, locale)}>
         {sync.status === 'ready' ? (
           <Tldraw
             store={sync.store}
+            shapeUtils={shapeUtils}
+            components={components}
             assetUrls={assetUrls}
             licenseKey={config.tldrawLicenseKey ?? undefined}
             onMount={setEditor}
@@ -79,6 +94,9 @@ function BoardSession({ boardId, config }: { boardId: string; config: RuntimeCon
           </p>
         )}
       </div>
+      {editor && paletteOpen && <Palette editor={editor} />}
+      {editor && <Legend editor={editor} />}
+      {editor && <ViewFader editor={editor} />}
       <Notices />
     </div>
   )

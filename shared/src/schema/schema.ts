@@ -10,6 +10,7 @@ import {
 import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
 import type { IndexKey } from '@tldraw/utils'
 import { ELEMENT_SHAPE, elementShapeProps } from '../diagram/elementShape.ts'
+import { BALANCE_SHAPE, boxShapeProps, PACT_SHAPE } from '../diagram/phaseShapes.ts'
 import { OPIFICIO_TEMPLATE } from '../template/opificio.ts'
 import { TEMPLATE_RECORD_ID, templateRecordValidator, type TemplateRecord } from '../template/templateRecord.ts'
 import type { ProcessTemplate } from '../template/types.ts'
@@ -19,7 +20,12 @@ import type { ProcessTemplate } from '../template/types.ts'
  * server rejects exactly what the client could never have produced.
  */
 export const boardSchema = createTLSchema({
-  shapes: { ...defaultShapeSchemas, [ELEMENT_SHAPE]: { props: elementShapeProps } },
+  shapes: {
+    ...defaultShapeSchemas,
+    [ELEMENT_SHAPE]: { props: elementShapeProps },
+    [BALANCE_SHAPE]: { props: boxShapeProps },
+    [PACT_SHAPE]: { props: boxShapeProps },
+  },
   bindings: defaultBindingSchemas,
   records: { template: { scope: 'document', validator: templateRecordValidator } },
 })

@@ -13,7 +13,7 @@ const resource = (id: string, it: string, en: string, icon: string): ElementKind
   id, group: 'resource', label: { it, en }, sector: '', icon, color: '#1d6b5f',
 })
 const relation = (
-  id: string, it: string, en: string, color: string, dash: RelationType['dash'],
+  id: string, it: string, en: string, color: RelationType['color'], dash: RelationType['dash'],
   direction: RelationType['direction'], commitment = false
 ): RelationType => ({ id, label: { it, en }, color, dash, direction, commitment })
 
@@ -60,17 +60,17 @@ export const OPIFICIO_TEMPLATE: ProcessTemplate = {
     { id: 'bisogno', group: 'need', label: { it: 'Bisogno', en: 'Need' }, sector: '', icon: 'need', color: '#b42318' },
   ],
   relationTypes: [
-    relation('collabora', 'collabora con', 'collaborates with', '#2a9d8f', 'solid', 'mutual'),
-    relation('coordina', 'coordina', 'coordinates', '#8a1c2b', 'solid', 'directed'),
-    relation('partecipa', 'partecipa a', 'is a member of', '#1d70b8', 'dashed', 'directed'),
-    relation('rappresenta', 'rappresenta', 'represents', '#5b5b5b', 'dotted', 'directed'),
-    relation('eroga', 'eroga servizio a', 'provides a service to', '#7b2cbf', 'solid', 'directed'),
-    relation('invia', 'invia / segnala a', 'refers people to', '#c2185b', 'dashed', 'directed'),
-    relation('ospita', 'ospita / mette a disposizione', 'hosts / provides', '#6b4f2a', 'solid', 'directed'),
-    relation('finanzia', 'finanzia / sostiene', 'funds / supports', '#3a7d44', 'solid', 'directed'),
-    relation('scambia', 'scambia informazioni', 'exchanges information', '#4b5563', 'dotted', 'mutual'),
-    relation('impegno', 'si impegna a', 'commits to', '#d97706', 'solid', 'directed', true),
-    relation('mancante', 'relazione mancante', 'missing link', '#b42318', 'dashed', 'either'),
+    relation('collabora', 'collabora con', 'collaborates with', 'green', 'solid', 'mutual'),
+    relation('coordina', 'coordina', 'coordinates', 'black', 'solid', 'directed'),
+    relation('partecipa', 'partecipa a', 'is a member of', 'blue', 'dashed', 'directed'),
+    relation('rappresenta', 'rappresenta', 'represents', 'grey', 'dotted', 'directed'),
+    relation('eroga', 'eroga servizio a', 'provides a service to', 'violet', 'solid', 'directed'),
+    relation('invia', 'invia / segnala a', 'refers people to', 'light-red', 'dashed', 'directed'),
+    relation('ospita', 'ospita / mette a disposizione', 'hosts / provides', 'light-violet', 'solid', 'directed'),
+    relation('finanzia', 'finanzia / sostiene', 'funds / supports', 'light-green', 'solid', 'directed'),
+    relation('scambia', 'scambia informazioni', 'exchanges information', 'light-blue', 'dotted', 'mutual'),
+    relation('impegno', 'si impegna a', 'commits to', 'orange', 'solid', 'directed', true),
+    relation('mancante', 'relazione mancante', 'missing link', 'red', 'dashed', 'either'),
   ],
   phases: [
     {

@@ -1,7 +1,7 @@
 import type { BaseRecord, RecordId } from '@tldraw/store'
 import type { JsonObject } from '@tldraw/utils'
 import { T } from '@tldraw/validate'
-import type { ProcessTemplate } from './types.ts'
+import { RELATION_COLORS, type ProcessTemplate } from './types.ts'
 
 export const TEMPLATE_RECORD_ID = 'template:board' as RecordId<TemplateRecord>
 
@@ -53,7 +53,7 @@ export const templateRecordValidator: T.Validator<TemplateRecord> = T.object({
     T.object({
       id,
       label,
-      color,
+      color: T.literalEnum(...RELATION_COLORS),
       dash: T.literalEnum('solid', 'dashed', 'dotted'),
       direction: T.literalEnum('directed', 'mutual', 'either'),
       commitment: T.boolean,

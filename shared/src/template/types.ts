@@ -32,10 +32,16 @@ export interface ElementKind {
 export type RelationDirection = 'directed' | 'mutual' | 'either'
 export type RelationDash = 'solid' | 'dashed' | 'dotted'
 
+/** tldraw's named colours: arrows can only be drawn in these, so relation styles use them. */
+export const RELATION_COLORS = [
+  'black', 'grey', 'light-violet', 'violet', 'blue', 'light-blue', 'yellow', 'orange', 'green', 'light-green', 'light-red', 'red',
+] as const
+export type RelationColor = (typeof RELATION_COLORS)[number]
+
 export interface RelationType {
   id: string
   label: Label
-  color: string
+  color: RelationColor
   dash: RelationDash
   direction: RelationDirection
   /** A pact commitment: the relation carries what, by when, with which resources. */

@@ -1,0 +1,135 @@
+import type { ElementShape, ProcessTemplate, RelationMeta } from '@opificio/shared'
+import { DefaultStylePanel, useEditor, useValue, type Editor, type TLArrowShape } from 'tldraw'
+import type { Locale } from '../i18n/strings.ts'
+import { useT } from '../i18n/translate.ts'
+import { useUserStore } from '../user/userStore.ts'
+import { RelationSwatch } from './RelationSwatch.tsx'
+import { arrowEnds, boardTemplate, isArrow, isElement, labelText, relationOf, setRelationType } from './model.ts'
+
+function toggle(list: string[], id: string) {
+  return list.includes(id) ? list.filter((x) => x !== id) : [...list, id]
+}
+
+function LinesField({ template, value, onChange, locale }: { template: ProcessTemplate; value: string[]; onChange(v: string[]): void; locale: Locale }) {
+  const t = useT()
+  return (
+    <fieldset className="op-field">
+      <legend>{t('inspector.lines')}</legend>
+      {template.lines.map((line) => (
+        <label key={line.id} className="op-check">
+          <input type="checkbox" checked={value.includes(line.id)} onChange={() => onChange(toggle(value, line.id))} />
+          <span className="op-check__dot" style={{ background: line.color }} />
+          {labelText(line.label, locale)}
+        </label>
+      ))}
+    </fieldset>
+  )
+}
+
+function ElementInspector({ editor, shape, template }: { editor: Editor; shape: ElementShape; template: ProcessTemplate }) {
+  const t = useT()
+  const locale = useUserStore((s) => s.locale)
+  const update = (props: Partial<ElementShape['props']>) => editor.updateShape<ElementShape>({ id: shape.id, type: 'element', props })
+  const kind = template.elementKinds.find((k) => k.id === shape.props.kind)
+  const sameGroup = template.elementKinds.filter((k) => k.group === kind?.group)
+  return (
+    <section className="op-inspector" aria-label={t('inspector.element')}>
+      <h2>{t('inspector.element')}</h2>
+      <label className="op-field">
+        {t('inspector.name')}
+        <input value={shape.props.name} maxLength={200} onFocus={() => editor.markHistoryStoppingPoint('rename')} onChange={(e) => update({ name: e.target.value })} />
+      </label>
+      <label className="op-field">
+        {t('inspector.kind')}
+        <select value={shape.props.kind} onChange={(e) => update({ kind: e.target.value })}>
+          {sameGroup.map((k) => (
+            <option key={k.id} value={k.id}>
+              {labelText(k.label, locale)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="op-field">
+        {t('inspector.sector')}
+        <select value={shape.props.sector} onChange={(e) => update({ sector: e.target.value })}>
+          <option value="">{t('inspector.sector.none')}</option>
+          {template.sectors.map((s) => (
+            <option key={s.id} value={s.id}>
+              {labelText(s.label, locale)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <LinesField template={template} value={shape.props.lines} onChange={(lines) => update({ lines })} locale={locale} />
+      <label className="op-field">
+        {t('inspector.notes')}
+        <textarea rows={3} maxLength={4000} value={shape.props.notes} onFocus={() => editor.markHistoryStoppingPoint('notes')} onChange={(e) => update({ notes: e.target.value })} />
+      </label>
+    </section>
+  )
+}
+
+function RelationInspector({ editor, arrow, template }: { editor: Editor; arrow: TLArrowShape; template: ProcessTemplate }) {
+  const t = useT()
+  const locale = useUserStore((s) => s.locale)
+  const meta = relationOf(arrow)
+  const type = template.relationTypes.find((r) => r.id === meta.relation)
+  const ends = useValue('ends', () => arrowEnds(editor, arrow), [editor, arrow])
+  const endName = (s: ReturnType<typeof arrowEnds>['start']) => (isElement(s) ? s.props.name : s ? s.type : t('inspector.unbound'))
+  const setMeta = (next: RelationMeta) => editor.updateShape<TLArrowShape>({ id: arrow.id, type: 'arrow', meta: { ...meta, ...next } as never })
+  const commitment = meta.commitment ?? { what: '', by: '', resources: '' }
+  return (
+    <section className="op-inspector" aria-label={t('inspector.relation')}>
+      <h2>{type ? labelText(type.label, locale) : t('relation.pick')}</h2>
+      <p className="op-inspector__ends">
+        {t('inspector.from')}: <strong>{endName(ends.start)}</strong> · {t('inspector.to')}: <strong>{endName(ends.end)}</strong>
+      </p>
+      <fieldset className="op-field">
+        <legend>{t('inspector.relationType')}</legend>
+        <div className="op-relation-types" role="radiogroup" aria-label={t('inspector.relationType')}>
+          {template.relationTypes.map((r) => (
+            <button
+              key={r.id}
+              type="button"
+              role="radio"
+              aria-checked={r.id === meta.relation}
+              className="op-relation-type"
+              data-relation={r.id}
+              onClick={() => setRelationType(editor, arrow, r)}
+            >
+              <RelationSwatch type={r} />
+              {labelText(r.label, locale)}
+            </button>
+          ))}
+        </div>
+      </fieldset>
+      {type?.commitment && (
+        <fieldset className="op-field">
+          <legend>{labelText(type.label, locale)}</legend>
+          {(['what', 'by', 'resources'] as const).map((field) => (
+            <label key={field} className="op-field">
+              {t(`inspector.commitment.${field}`)}
+              <input
+                value={commitment[field]}
+                maxLength={1000}
+                onFocus={() => editor.markHistoryStoppingPoint('commitment')}
+                onChange={(e) => setMeta({ commitment: { ...commitment, [field]: e.target.value } })}
+              />
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <LinesField template={template} value={meta.lines ?? []} onChange={(lines) => setMeta({ lines })} locale={locale} />
+    </section>
+  )
+}
+
+/** tldraw's style panel, replaced by the domain's fields when one element or relation is selected. */
+export function InspectorPanel() {
+  const editor = useEditor()
+  const template = useValue('template', () => boardTemplate(editor), [editor])
+  const only = useValue('selected', () => (editor.getSelectedShapeIds().length === 1 ? editor.getOnlySelectedShape() : undefined), [editor])
+  if (isElement(only ?? undefined)) return <ElementInspector editor={editor} shape={only as ElementShape} template={template} />
+  if (isArrow(only ?? undefined)) return <RelationInspector editor={editor} arrow={only as TLArrowShape} template={template} />
+  return <DefaultStylePanel />
+}

@@ -1,0 +1,89 @@
+import {
+  ELEMENT_SHAPE,
+  templateOf,
+  type ElementKind,
+  type ElementShape,
+  type Label,
+  type ProcessTemplate,
+  type RelationMeta,
+  type RelationType,
+} from '@opificio/shared'
+import { createShapeId, type Editor, type TLArrowShape, type TLShape, type VecLike } from 'tldraw'
+import type { Locale } from '../i18n/strings.ts'
+
+/** The label in the user's language, falling back to Italian. */
+export function labelText(label: Label, locale: Locale): string {
+  return (locale === 'en' && label.en) || label.it
+}
+
+/** The board's template, read from its store (reactive inside tldraw's tracked renders). */
+export function boardTemplate(editor: Editor): ProcessTemplate {
+  return templateOf((id) => editor.store.get(id as never))
+}
+
+export function isElement(shape: TLShape | undefined): shape is ElementShape {
+  return shape?.type === ELEMENT_SHAPE
+}
+
+export function isArrow(shape: TLShape | undefined): shape is TLArrowShape {
+  return shape?.type === 'arrow'
+}
+
+export const ELEMENT_SIZE = { w: 220, h: 120 }
+
+/** The innermost frame under a page point: dropping there puts the element in it (a column, a lane). */
+export function frameAt(editor: Editor, at: VecLike): TLShape | undefined {
+  return editor
+    .getCurrentPageShapesSorted()
+    .filter((s) => s.type === 'frame' && editor.isPointInShape(s, at, { hitInside: true }))
+    .at(-1)
+}
+
+/** Places a new element of `kind`, centred on `at` (page coordinates), and selects it. */
+export function placeElement(editor: Editor, kind: ElementKind, at: VecLike, locale: Locale) {
+  const id = createShapeId()
+  const frame = frameAt(editor, at)
+  const local = frame ? editor.getPointInShapeSpace(frame, at) : at
+  editor.markHistoryStoppingPoint('place element')
+  editor.createShape<ElementShape>({
+    id,
+    type: ELEMENT_SHAPE,
+    parentId: frame?.id,
+    x: local.x - ELEMENT_SIZE.w / 2,
+    y: local.y - ELEMENT_SIZE.h / 2,
+    props: { ...ELEMENT_SIZE, kind: kind.id, name: labelText(kind.label, locale), sector: kind.sector, lines: [], notes: '' },
+  })
+  editor.select(id)
+  return id
+}
+
+/** How an arrow of this relation type is drawn: colour, dash and heads follow the type. */
+export function relationStyle(type: RelationType): Partial<TLArrowShape['props']> {
+  return {
+    color: type.color,
+    dash: type.dash,
+    arrowheadStart: type.direction === 'mutual' ? 'arrow' : 'none',
+    arrowheadEnd: type.direction === 'either' ? 'none' : 'arrow',
+  }
+}
+
+export function relationOf(arrow: TLArrowShape): RelationMeta {
+  return arrow.meta as RelationMeta
+}
+
+export function setRelationType(editor: Editor, arrow: TLArrowShape, type: RelationType) {
+  editor.markHistoryStoppingPoint('set relation type')
+  const meta: RelationMeta = { ...relationOf(arrow), relation: type.id }
+  if (type.commitment && !meta.commitment) meta.commitment = { what: '', by: '', resources: '' }
+  editor.updateShape<TLArrowShape>({ id: arrow.id, type: 'arrow', meta: meta as never, props: relationStyle(type) })
+}
+
+/** The shapes an arrow's two ends are bound to. */
+export function arrowEnds(editor: Editor, arrow: TLArrowShape): { start?: TLShape; end?: TLShape } {
+  const ends: { start?: TLShape; end?: TLShape } = {}
+  for (const b of editor.getBindingsFromShape(arrow, 'arrow')) {
+    const terminal = (b.props as { terminal: 'start' | 'end' }).terminal
+    ends[terminal] = editor.getShape(b.toId)
+  }
+  return ends
+}
