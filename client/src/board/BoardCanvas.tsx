@@ -78,24 +78,26 @@ function BoardSession({ boardId, config }: { boardId: string; config: RuntimeCon
         <LanguageSwitch />
       </header>
       <ConnectionBanner />
-      <div className="op-board__canvas" {...paletteDropHandlers(editor, locale)}>
-        {sync.status === 'ready' ? (
-          <Tldraw
-            store={sync.store}
-            shapeUtils={shapeUtils}
-            components={components}
-            assetUrls={assetUrls}
-            licenseKey={config.tldrawLicenseKey ?? undefined}
-            onMount={setEditor}
-          />
-        ) : (
-          <p className="op-board__loading" role="status">
-            {t('board.loading')}
-          </p>
-        )}
+      <div className="op-board__main">
+        {editor && paletteOpen && <Palette editor={editor} />}
+        <div className="op-board__canvas" {...paletteDropHandlers(editor, locale)}>
+          {sync.status === 'ready' ? (
+            <Tldraw
+              store={sync.store}
+              shapeUtils={shapeUtils}
+              components={components}
+              assetUrls={assetUrls}
+              licenseKey={config.tldrawLicenseKey ?? undefined}
+              onMount={setEditor}
+            />
+          ) : (
+            <p className="op-board__loading" role="status">
+              {t('board.loading')}
+            </p>
+          )}
+          {editor && <Legend editor={editor} />}
+        </div>
       </div>
-      {editor && paletteOpen && <Palette editor={editor} />}
-      {editor && <Legend editor={editor} />}
       {editor && <ViewFader editor={editor} />}
       <Notices />
     </div>

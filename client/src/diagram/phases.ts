@@ -74,8 +74,9 @@ function squareKilometre(c: Ctx, x: number, y: number) {
     element(c, f, p.id, 520 + 380 * Math.cos(angle) - ELEMENT_SIZE.w / 2, 660 + 380 * Math.sin(angle) - ELEMENT_SIZE.h / 2)
   })
   const lanes = frame(c, c.t('phase.lanes.title'), 1120, 160, 920, 560, f)
-  const laneH = (560 - 40 - (c.template.lines.length - 1) * 16) / Math.max(1, c.template.lines.length)
-  c.template.lines.forEach((l, i) => frame(c, labelText(l.label, c.locale), 20, 20 + i * (laneH + 16), 880, laneH, lanes))
+  // Each lane's own title sits above it, inside the lanes frame: leave it room.
+  const laneH = (560 - 50 - c.template.lines.length * 34) / Math.max(1, c.template.lines.length)
+  c.template.lines.forEach((l, i) => frame(c, labelText(l.label, c.locale), 20, 44 + i * (laneH + 34), 880, laneH, lanes))
   const gov = frame(c, c.t('phase.governance.title'), 1120, 760, 920, 420, f)
   const cabina = element(c, gov, 'cabina-regia', 350, 40)
   const cm1 = element(c, gov, 'community-manager', 60, 250)

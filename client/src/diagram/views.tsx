@@ -52,7 +52,8 @@ export function ViewFader({ editor }: { editor: Editor }) {
   const faded = useValue('faded', () => fadedShapeIds(editor, highlight), [editor, highlight])
   if (faded.length === 0) return null
   const selector = faded.map((id) => `.tl-shape[data-shape-id="${CSS.escape(id)}"]`).join(',\n')
-  return <style>{`${selector} { opacity: 0.12; transition: opacity 0.2s; }`}</style>
+  // tldraw sets each wrapper's opacity inline; only !important outranks it.
+  return <style>{`${selector} { opacity: 0.12 !important; transition: opacity 0.2s; }`}</style>
 }
 
 function options(template: ProcessTemplate, locale: 'it' | 'en') {
