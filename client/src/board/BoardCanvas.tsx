@@ -79,7 +79,7 @@ function BoardSession({ boardId, config }: { boardId: string; config: RuntimeCon
       </header>
       <ConnectionBanner />
       <div className="op-board__main">
-        {editor && paletteOpen && <Palette editor={editor} />}
+        {editor && paletteOpen && <Palette editor={editor} onPlaced={() => narrow() && setPaletteOpen(false)} />}
         <div className="op-board__canvas" {...paletteDropHandlers(editor, locale)}>
           {sync.status === 'ready' ? (
             <Tldraw

@@ -20,7 +20,7 @@ export function BoardTools({ editor, paletteOpen, onTogglePalette }: { editor: E
       </button>
       <ViewControl editor={editor} />
       <select
-        className="op-bar-select"
+        className="op-bar-select op-tools__wide"
         aria-label={t('phase.insert.label')}
         value=""
         onChange={(e) => {
@@ -34,7 +34,7 @@ export function BoardTools({ editor, paletteOpen, onTogglePalette }: { editor: E
           </option>
         ))}
       </select>
-      <button type="button" className="op-button" aria-label={t('template.edit.label')} onClick={() => setEditing(true)}>
+      <button type="button" className="op-button op-tools__wide" aria-label={t('template.edit.label')} onClick={() => setEditing(true)}>
         {t('template.edit')}
       </button>
       {editing && <TemplateEditor editor={editor} onClose={() => setEditing(false)} />}

@@ -3,7 +3,7 @@ import { BaseBoxShapeUtil, HTMLContainer, type TLShapeUtilCanBindOpts } from 'tl
 import { translate } from '../i18n/translate.ts'
 import type { Locale } from '../i18n/strings.ts'
 import { iconPath, Icon } from './icons.tsx'
-import { boardTemplate, labelText } from './model.ts'
+import { boardTemplate, labelText, requestNameEdit } from './model.ts'
 
 interface Look {
   kindLabel: string
@@ -57,6 +57,11 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
 
   override canEdit() {
     return false
+  }
+
+  override onDoubleClick(shape: ElementShape) {
+    this.editor.select(shape.id)
+    requestNameEdit(shape.id)
   }
 
   override canBind({ bindingType }: TLShapeUtilCanBindOpts) {

@@ -4,7 +4,8 @@ import type { Locale } from '../i18n/strings.ts'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { RelationSwatch } from './RelationSwatch.tsx'
-import { arrowEnds, boardTemplate, isArrow, isElement, labelText, relationOf, setRelationType } from './model.ts'
+import { useEffect, useRef } from 'react'
+import { arrowEnds, boardTemplate, isArrow, isElement, labelText, onNameEditRequest, relationOf, setRelationType } from './model.ts'
 
 function toggle(list: string[], id: string) {
   return list.includes(id) ? list.filter((x) => x !== id) : [...list, id]
@@ -30,6 +31,16 @@ function ElementInspector({ editor, shape, template }: { editor: Editor; shape: 
   const t = useT()
   const locale = useUserStore((s) => s.locale)
   const update = (props: Partial<ElementShape['props']>) => editor.updateShape<ElementShape>({ id: shape.id, type: 'element', props })
+  const nameInput = useRef<HTMLInputElement>(null)
+  useEffect(
+    () =>
+      onNameEditRequest((id) => {
+        if (id !== shape.id) return
+        nameInput.current?.focus()
+        nameInput.current?.select()
+      }),
+    [shape.id]
+  )
   const kind = template.elementKinds.find((k) => k.id === shape.props.kind)
   const sameGroup = template.elementKinds.filter((k) => k.group === kind?.group)
   return (
@@ -37,7 +48,7 @@ function ElementInspector({ editor, shape, template }: { editor: Editor; shape: 
       <h2>{t('inspector.element')}</h2>
       <label className="op-field">
         {t('inspector.name')}
-        <input value={shape.props.name} maxLength={200} onFocus={() => editor.markHistoryStoppingPoint('rename')} onChange={(e) => update({ name: e.target.value })} />
+        <input ref={nameInput} value={shape.props.name} maxLength={200} onFocus={() => editor.markHistoryStoppingPoint('rename')} onChange={(e) => update({ name: e.target.value })} />
       </label>
       <label className="op-field">
         {t('inspector.kind')}

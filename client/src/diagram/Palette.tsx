@@ -14,7 +14,7 @@ function normalise(s: string) {
 }
 
 /** The kinds of the board's template, grouped, filtered by a search box; click or drag to place. */
-export function Palette({ editor }: { editor: Editor }) {
+export function Palette({ editor, onPlaced }: { editor: Editor; onPlaced?(): void }) {
   const t = useT()
   const locale = useUserStore((s) => s.locale)
   const template = useValue('template', () => boardTemplate(editor), [editor])
@@ -35,7 +35,10 @@ export function Palette({ editor }: { editor: Editor }) {
     })).filter((g) => g.kinds.length > 0)
   }, [template, query, locale, t])
 
-  const place = (kind: ElementKind) => placeElement(editor, kind, editor.getViewportPageBounds().center, locale)
+  const place = (kind: ElementKind) => {
+    placeElement(editor, kind, editor.getViewportPageBounds().center, locale)
+    onPlaced?.()
+  }
   const startDrag = (kind: ElementKind) => (e: DragEvent) => {
     e.dataTransfer.setData(KIND_MIME, kind.id)
     e.dataTransfer.effectAllowed = 'copy'

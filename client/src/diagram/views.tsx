@@ -72,7 +72,7 @@ export function ViewControl({ editor }: { editor: Editor }) {
   const value = highlight.by === 'none' ? '' : `${highlight.by}:${highlight.id}`
   const groups = options(template, locale)
   return (
-    <label className="op-bar-field">
+    <label className="op-bar-field op-tools__wide">
       <span>{t('view.label')}</span>
       <select
         value={value}
