@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { LanguageSwitch } from '../app/LanguageSwitch.tsx'
+import { PageHeader } from '../app/PageHeader.tsx'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 
@@ -16,10 +16,7 @@ export function NameDialog() {
 
   return (
     <div className="op-home">
-      <header className="op-home__header">
-        <span className="op-logo">{t('app.name')}</span>
-        <LanguageSwitch />
-      </header>
+      <PageHeader />
       <main className="op-home__main">
         <form className="op-card" onSubmit={submit} aria-labelledby="name-title">
           <h1 id="name-title">{t('name.title')}</h1>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { LanguageSwitch } from '../app/LanguageSwitch.tsx'
+import { PageHeader } from '../app/PageHeader.tsx'
 import { useT } from '../i18n/translate.ts'
 
 export function HomePage() {
@@ -29,10 +29,7 @@ export function HomePage() {
 
   return (
     <div className="op-home">
-      <header className="op-home__header">
-        <span className="op-logo">{t('app.name')}</span>
-        <LanguageSwitch />
-      </header>
+      <PageHeader />
       <main className="op-home__main">
         <h1>{t('app.tagline')}</h1>
         <p className="op-home__intro">{t('home.intro')}</p>

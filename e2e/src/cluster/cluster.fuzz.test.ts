@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startCluster, type Cluster } from '../harness/cluster.ts'
-import { act, expectDurableAndEqual, expectMostClientsAcknowledged, settle } from '../harness/fuzz.ts'
+import { expectDurableAndEqual, expectMostClientsAcknowledged, fuzzSteps, settle } from '../harness/fuzz.ts'
 import { clusterClient } from '../harness/headlessClient.ts'
 import { seededRandom } from '../harness/random.ts'
-import { createBoard, until } from '../harness/server.ts'
+import { createBoard } from '../harness/server.ts'
 
 const SEEDS = Number(process.env.FUZZ_SEEDS ?? 4)
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1)
@@ -27,18 +27,7 @@ describe('convergence across two server nodes on one Redis', () => {
         return clusterClient(urls, boardId, `c${i}`)
       })
       try {
-        await until(() => clients.every((c) => c.state.connection === 'online'), 'clients online')
-        for (let step = 0; step < STEPS; step++) {
-          const c = rnd.pick(clients)!
-          if (rnd.next() < 0.05 && c.link.connected) {
-            c.link.disconnect()
-            setTimeout(() => c.link.connect(), rnd.int(150))
-          } else {
-            act(c, rnd, step)
-          }
-          if (rnd.chance(0.4)) await new Promise((r) => setTimeout(r, rnd.int(15)))
-        }
-        for (const c of clients) if (!c.link.connected) c.link.connect()
+        await fuzzSteps(clients, rnd, STEPS)
         await settle(clients)
         await expectDurableAndEqual(await cluster.openStorage(), boardId, clients)
         expectMostClientsAcknowledged(clients)

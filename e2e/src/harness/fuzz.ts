@@ -113,3 +113,22 @@ export function keepActing(clients: HeadlessClient[], rnd: Random, everyMs = 5) 
 export function expectMostClientsAcknowledged(clients: HeadlessClient[]) {
   expect(clients.filter((c) => c.acks.length >= 3).length).toBeGreaterThanOrEqual(Math.ceil(clients.length / 2))
 }
+
+/**
+ * The fuzz itself: `steps` random actions by random clients, with random pauses and, now and
+ * then, a client dropping off for a while (and editing offline meanwhile). Ends with all online.
+ */
+export async function fuzzSteps(clients: HeadlessClient[], rnd: Random, steps: number) {
+  await until(() => clients.every((c) => c.state.connection === 'online'), 'clients online')
+  for (let step = 0; step < steps; step++) {
+    const c = rnd.pick(clients)!
+    if (rnd.next() < 0.05 && c.link.connected) {
+      c.link.disconnect()
+      setTimeout(() => c.link.connect(), rnd.int(150))
+    } else {
+      act(c, rnd, step)
+    }
+    if (rnd.chance(0.4)) await new Promise((r) => setTimeout(r, rnd.int(15)))
+  }
+  for (const c of clients) if (!c.link.connected) c.link.connect()
+}

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
-import { act, expectDurableAndEqual, expectMostClientsAcknowledged, settle } from '../harness/fuzz.ts'
+import { expectDurableAndEqual, expectMostClientsAcknowledged, fuzzSteps, settle } from '../harness/fuzz.ts'
 import { headlessClient, sortedById } from '../harness/headlessClient.ts'
 import { seededRandom } from '../harness/random.ts'
-import { createBoard, startServer, until } from '../harness/server.ts'
+import { createBoard, startServer } from '../harness/server.ts'
 
 const SEEDS = Number(process.env.FUZZ_SEEDS ?? 6)
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1)
@@ -37,19 +37,7 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
   const delays = { next: () => (rnd.chance(0.3) ? rnd.int(25) : 0) }
   const clients = Array.from({ length: CLIENTS }, (_, i) => headlessClient(server.url, boardId, `c${i}`, delays))
   cleanups.push(() => clients.forEach((c) => c.close()))
-  await until(() => clients.every((c) => c.state.connection === 'online'), 'clients online')
-
-  for (let step = 0; step < STEPS; step++) {
-    const c = rnd.pick(clients)!
-    if (rnd.next() < 0.05 && c.link.connected) {
-      c.link.disconnect()
-      setTimeout(() => c.link.connect(), rnd.int(150))
-    } else {
-      act(c, rnd, step)
-    }
-    if (rnd.chance(0.4)) await new Promise((r) => setTimeout(r, rnd.int(15)))
-  }
-  for (const c of clients) if (!c.link.connected) c.link.connect()
+  await fuzzSteps(clients, rnd, STEPS)
 
   const room = (await server.app.rooms.get(boardId))!
   await settle(clients, () => room.offset)

@@ -1,23 +1,10 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { describe, expect, it } from 'vitest'
-import { createInitialRecords, FIRST_PAGE_ID } from '../schema/schema.ts'
-import { diffRecord, toDocDiff, applyRecordPatch, type DocDiff } from './docDiff.ts'
-import { applyChangesToMap, checkDocDiff, foldDocDiff, mapSource, validateRecord } from './fold.ts'
+import { FIRST_PAGE_ID } from '../schema/schema.ts'
+import { diffRecord, toDocDiff, applyRecordPatch } from './docDiff.ts'
+import { checkDocDiff, validateRecord } from './fold.ts'
+import { pushTo, testBoard } from './testBoard.ts'
 import { arrowBinding, arrowShape, geoShape } from './testRecords.ts'
-
-function board(...extra: UnknownRecord[]) {
-  const map = new Map<string, UnknownRecord>()
-  for (const r of [...createInitialRecords('Pagina 1'), ...extra]) map.set(r.id, r)
-  return map
-}
-
-function apply(map: Map<string, UnknownRecord>, diff: DocDiff) {
-  const checked = checkDocDiff(diff)
-  if (!checked.ok) return checked
-  const result = foldDocDiff(mapSource(map), checked.diff)
-  if (result.ok) applyChangesToMap(map, result.changes)
-  return result
-}
 
 describe('record patches', () => {
   it('carries only the fields that changed, nested ones included, and round-trips', () => {
@@ -61,31 +48,31 @@ describe('checking a push before it enters the log', () => {
 
 describe('folding a push into a board', () => {
   it('adds, patches and removes', () => {
-    const map = board()
-    expect(apply(map, { 'shape:a': ['put', geoShape('a')] }).ok).toBe(true)
-    expect(apply(map, { 'shape:a': ['patch', { set: { x: 42 } }] }).ok).toBe(true)
+    const map = testBoard()
+    expect(pushTo(map, { 'shape:a': ['put', geoShape('a')] }).ok).toBe(true)
+    expect(pushTo(map, { 'shape:a': ['patch', { set: { x: 42 } }] }).ok).toBe(true)
     expect((map.get('shape:a') as any).x).toBe(42)
-    expect(apply(map, { 'shape:a': ['remove'] }).ok).toBe(true)
+    expect(pushTo(map, { 'shape:a': ['remove'] }).ok).toBe(true)
     expect(map.has('shape:a')).toBe(false)
   })
 
   it('merges concurrent edits of different fields of one shape', () => {
-    const map = board(geoShape('a'))
-    apply(map, { 'shape:a': ['patch', { set: { x: 10 } }] })
-    apply(map, { 'shape:a': ['patch', { nested: { props: { set: { color: 'red' } } } }] })
+    const map = testBoard(geoShape('a'))
+    pushTo(map, { 'shape:a': ['patch', { set: { x: 10 } }] })
+    pushTo(map, { 'shape:a': ['patch', { nested: { props: { set: { color: 'red' } } } }] })
     expect(map.get('shape:a')).toMatchObject({ x: 10, props: { color: 'red' } })
   })
 
   it('drops a patch to a shape someone else deleted: the deleter wins', () => {
-    const map = board()
-    const result = apply(map, { 'shape:gone': ['patch', { set: { x: 1 } }] })
+    const map = testBoard()
+    const result = pushTo(map, { 'shape:gone': ['patch', { set: { x: 1 } }] })
     expect(result.ok && Object.keys(result.changes.added)).toEqual([])
     expect(map.has('shape:gone')).toBe(false)
   })
 
   it('rejects a patch that leaves a record invalid, applying nothing of the push', () => {
-    const map = board(geoShape('a'))
-    const result = apply(map, {
+    const map = testBoard(geoShape('a'))
+    const result = pushTo(map, {
       'shape:b': ['put', geoShape('b')],
       'shape:a': ['patch', { nested: { props: { set: { w: 'wide' } } } }],
     })
@@ -94,35 +81,35 @@ describe('folding a push into a board', () => {
   })
 
   it('rejects a binding to a missing shape and a shape on a missing page', () => {
-    const map = board(arrowShape('arrow'))
+    const map = testBoard(arrowShape('arrow'))
     const binding = arrowBinding('b1', 'shape:arrow', 'shape:nowhere', 'end')
-    const r1 = apply(map, { [binding.id]: ['put', binding] })
+    const r1 = pushTo(map, { [binding.id]: ['put', binding] })
     expect(!r1.ok && r1.reason).toMatch(/missing shape/)
-    const r2 = apply(map, { 'shape:x': ['put', geoShape('x', { parentId: 'page:other' })] })
+    const r2 = pushTo(map, { 'shape:x': ['put', geoShape('x', { parentId: 'page:other' })] })
     expect(!r2.ok && r2.reason).toMatch(/does not exist on this board/)
   })
 
   it('cascades a removal to children and bindings that a concurrent edit added', () => {
     const frame = { ...geoShape('frame'), type: 'frame', props: { w: 300, h: 300, name: '', color: 'black' } } as UnknownRecord
     expect(validateRecord(frame).id).toBe('shape:frame')
-    const map = board(frame, geoShape('child', { parentId: 'shape:frame' }), geoShape('target'), arrowShape('arrow'))
+    const map = testBoard(frame, geoShape('child', { parentId: 'shape:frame' }), geoShape('target'), arrowShape('arrow'))
     const binding = arrowBinding('b1', 'shape:arrow', 'shape:target', 'end')
-    expect(apply(map, { [binding.id]: ['put', binding] }).ok).toBe(true)
-    const result = apply(map, { 'shape:frame': ['remove'], 'shape:target': ['remove'] })
+    expect(pushTo(map, { [binding.id]: ['put', binding] }).ok).toBe(true)
+    const result = pushTo(map, { 'shape:frame': ['remove'], 'shape:target': ['remove'] })
     expect(result.ok && Object.keys(result.changes.removed).sort()).toEqual(['binding:b1', 'shape:child', 'shape:frame', 'shape:target'])
     expect(map.has('shape:arrow')).toBe(true)
   })
 
   it('refuses to remove the document or the last page', () => {
-    const map = board()
-    expect(apply(map, { 'document:document': ['remove'] }).ok).toBe(false)
-    const r = apply(map, { [FIRST_PAGE_ID]: ['remove'] })
+    const map = testBoard()
+    expect(pushTo(map, { 'document:document': ['remove'] }).ok).toBe(false)
+    const r = pushTo(map, { [FIRST_PAGE_ID]: ['remove'] })
     expect(!r.ok && r.reason).toMatch(/at least one page/)
   })
 
   it('refuses a shape that is its own ancestor', () => {
-    const map = board(geoShape('a'), geoShape('b', { parentId: 'shape:a' }))
-    const r = apply(map, { 'shape:a': ['patch', { set: { parentId: 'shape:b' } }] })
+    const map = testBoard(geoShape('a'), geoShape('b', { parentId: 'shape:a' }))
+    const r = pushTo(map, { 'shape:a': ['patch', { set: { parentId: 'shape:b' } }] })
     expect(!r.ok && r.reason).toMatch(/own ancestor/)
   })
 })

@@ -1,25 +1,11 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { describe, expect, it } from 'vitest'
-import { createInitialRecords, templateRecord } from '../schema/schema.ts'
-import { applyChangesToMap, checkDocDiff, foldDocDiff, mapSource } from '../sync/fold.ts'
-import type { DocDiff } from '../sync/docDiff.ts'
+import { templateRecord } from '../schema/schema.ts'
+import { checkDocDiff } from '../sync/fold.ts'
+import { pushTo, testBoard } from '../sync/testBoard.ts'
 import { arrowShape } from '../sync/testRecords.ts'
 import { OPIFICIO_TEMPLATE } from './opificio.ts'
 import { TEMPLATE_RECORD_ID } from './templateRecord.ts'
-
-function board() {
-  const map = new Map<string, UnknownRecord>()
-  for (const r of createInitialRecords('Pagina 1')) map.set(r.id, r)
-  return map
-}
-
-function apply(map: Map<string, UnknownRecord>, diff: DocDiff) {
-  const checked = checkDocDiff(diff)
-  if (!checked.ok) return checked
-  const result = foldDocDiff(mapSource(map), checked.diff)
-  if (result.ok) applyChangesToMap(map, result.changes)
-  return result
-}
 
 function element(id: string, props: Partial<Record<string, unknown>> = {}): UnknownRecord {
   return {
@@ -49,13 +35,13 @@ describe('the Opificio template', () => {
 
   it('is a valid board record, and a new board carries its own copy', () => {
     expect(checkDocDiff({ [TEMPLATE_RECORD_ID]: ['put', templateRecord(OPIFICIO_TEMPLATE) as unknown as UnknownRecord] }).ok).toBe(true)
-    expect(board().get(TEMPLATE_RECORD_ID)).toMatchObject({ relationTypes: OPIFICIO_TEMPLATE.relationTypes })
+    expect(testBoard().get(TEMPLATE_RECORD_ID)).toMatchObject({ relationTypes: OPIFICIO_TEMPLATE.relationTypes })
   })
 })
 
 describe('elements and relations checked against the board’s template', () => {
   it('accepts an element of a known kind, sector and lines', () => {
-    expect(reasonOf(apply(board(), { 'shape:c': ['put', element('c')] }))).toBeNull()
+    expect(reasonOf(pushTo(testBoard(), { 'shape:c': ['put', element('c')] }))).toBeNull()
   })
 
   it.each([
@@ -63,7 +49,7 @@ describe('elements and relations checked against the board’s template', () => 
     ['a bad sector', { sector: 'militare' }, /sector "militare"/],
     ['an unknown production line', { lines: ['welfare', 'turismo'] }, /production line "turismo"/],
   ])('rejects an element with %s', (_what, props, reason) => {
-    expect(reasonOf(apply(board(), { 'shape:c': ['put', element('c', props)] }))).toMatch(reason)
+    expect(reasonOf(pushTo(testBoard(), { 'shape:c': ['put', element('c', props)] }))).toMatch(reason)
   })
 
   it('rejects a malformed element before it reaches the log', () => {
@@ -72,37 +58,37 @@ describe('elements and relations checked against the board’s template', () => 
   })
 
   it('accepts a typed relation and rejects a type the board lacks', () => {
-    const map = board()
+    const map = testBoard()
     const typed = (relation: string) => ({ ...arrowShape('r'), meta: { relation } }) as UnknownRecord
-    expect(reasonOf(apply(map, { 'shape:r': ['put', typed('coordina')] }))).toBeNull()
-    expect(reasonOf(apply(map, { 'shape:r': ['patch', { set: { meta: { relation: 'comanda' } } }] }))).toMatch(/relation type "comanda"/)
+    expect(reasonOf(pushTo(map, { 'shape:r': ['put', typed('coordina')] }))).toBeNull()
+    expect(reasonOf(pushTo(map, { 'shape:r': ['patch', { set: { meta: { relation: 'comanda' } } }] }))).toMatch(/relation type "comanda"/)
     expect((map.get('shape:r') as any).meta.relation).toBe('coordina')
   })
 
   it('checks a commitment’s fields', () => {
     const arrow = { ...arrowShape('p'), meta: { relation: 'impegno', commitment: { what: 'apre la sala', by: 'marzo', resources: 2 } } } as UnknownRecord
-    expect(reasonOf(apply(board(), { 'shape:p': ['put', arrow] }))).toMatch(/commitment/)
+    expect(reasonOf(pushTo(testBoard(), { 'shape:p': ['put', arrow] }))).toMatch(/commitment/)
   })
 
   it('lets a facilitator add and rename types, and everyone then use them; never remove one in use', () => {
-    const map = board()
+    const map = testBoard()
     const current = map.get(TEMPLATE_RECORD_ID) as any
     const renamed = {
       ...current,
       lines: [...current.lines.map((l: any) => (l.id === 'welfare' ? { ...l, label: { it: 'Welfare di comunità' } } : l)),
         { id: 'cultura', label: { it: 'Welfare culturale' }, color: '#0f766e' }],
     }
-    expect(reasonOf(apply(map, { [TEMPLATE_RECORD_ID]: ['put', renamed] }))).toBeNull()
-    expect(reasonOf(apply(map, { 'shape:c': ['put', element('c', { lines: ['cultura'] })] }))).toBeNull()
+    expect(reasonOf(pushTo(map, { [TEMPLATE_RECORD_ID]: ['put', renamed] }))).toBeNull()
+    expect(reasonOf(pushTo(map, { 'shape:c': ['put', element('c', { lines: ['cultura'] })] }))).toBeNull()
     const removed = { ...renamed, lines: renamed.lines.filter((l: any) => l.id !== 'relazioni') }
-    expect(reasonOf(apply(map, { [TEMPLATE_RECORD_ID]: ['put', removed] }))).toMatch(/cannot be removed/)
-    expect(reasonOf(apply(map, { [TEMPLATE_RECORD_ID]: ['remove'] }))).toMatch(/cannot be removed/)
+    expect(reasonOf(pushTo(map, { [TEMPLATE_RECORD_ID]: ['put', removed] }))).toMatch(/cannot be removed/)
+    expect(reasonOf(pushTo(map, { [TEMPLATE_RECORD_ID]: ['remove'] }))).toMatch(/cannot be removed/)
   })
 
   it('applies a template change and an element using it in the same push', () => {
-    const map = board()
+    const map = testBoard()
     const current = map.get(TEMPLATE_RECORD_ID) as any
     const added = { ...current, elementKinds: [...current.elementKinds, { id: 'pro-loco', group: 'actor', label: { it: 'Pro loco' }, sector: 'civico', icon: 'representation', color: '#2f4858' }] }
-    expect(reasonOf(apply(map, { [TEMPLATE_RECORD_ID]: ['put', added], 'shape:p': ['put', element('p', { kind: 'pro-loco', sector: 'civico' })] }))).toBeNull()
+    expect(reasonOf(pushTo(map, { [TEMPLATE_RECORD_ID]: ['put', added], 'shape:p': ['put', element('p', { kind: 'pro-loco', sector: 'civico' })] }))).toBeNull()
   })
 })
