@@ -7,6 +7,8 @@ import { boardTemplate, labelText, requestNameEdit } from './model.ts'
 
 interface Look {
   kindLabel: string
+  /** What the header says: the kind, or its group when the name already is the kind. */
+  heading: string
   kindColor: string
   icon: string
   sector?: { label: string; color: string }
@@ -16,8 +18,11 @@ interface Look {
 function lookOf(shape: ElementShape, template: ProcessTemplate, locale: Locale): Look {
   const kind = template.elementKinds.find((k) => k.id === shape.props.kind)
   const sector = template.sectors.find((s) => s.id === shape.props.sector)
+  const kindLabel = kind ? labelText(kind.label, locale) : shape.props.kind
+  const name = shape.props.name.trim()
   return {
-    kindLabel: kind ? labelText(kind.label, locale) : shape.props.kind,
+    kindLabel,
+    heading: kind && (!name || name === kindLabel) ? translate(locale, `one.${kind.group}`) : kindLabel,
     kindColor: kind?.color ?? '#4b5563',
     icon: kind?.icon ?? '',
     sector: sector && { label: labelText(sector.label, locale), color: sector.color },
@@ -94,16 +99,16 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
       >
         <div className="op-element__head" style={{ background: look.kindColor }}>
           <Icon name={look.icon} size={18} color="#fff" />
-          <span className="op-element__kind">{look.kindLabel}</span>
-          {look.sector && (
-            <span className="op-element__sector" style={{ background: look.sector.color }}>
-              {look.sector.label}
-            </span>
-          )}
+          <span className="op-element__kind">{look.heading}</span>
         </div>
         <div className="op-element__name">{shape.props.name || look.kindLabel}</div>
-        {look.lines.length > 0 && (
+        {(look.sector || look.lines.length > 0) && (
           <div className="op-element__lines">
+            {look.sector && (
+              <span className="op-element__sector" style={{ background: look.sector.color }}>
+                {look.sector.label}
+              </span>
+            )}
             {look.lines.map((l) => (
               <span key={l.label} className="op-element__line" style={{ borderColor: l.color, color: l.color }}>
                 {l.label}
@@ -138,7 +143,7 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
           <path d={iconPath(look.icon)} fill="none" stroke="#fff" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" />
         </g>
         <text x={32} y={20} fill="#fff" fontFamily={font} fontSize={13} fontWeight={600}>
-          {look.kindLabel}
+          {look.heading}
           {look.sector ? ` · ${look.sector.label}` : ''}
         </text>
         {nameLines.map((line, i) => (

@@ -4,7 +4,7 @@ import { useValue, type Editor } from 'tldraw'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { Icon } from './icons.tsx'
-import { boardTemplate, labelText, placeElement } from './model.ts'
+import { boardTemplate, labelText, placeElement, visibleCentre } from './model.ts'
 
 export const KIND_MIME = 'application/x-opificio-kind'
 const GROUPS: ElementGroup[] = ['place', 'actor', 'governance', 'resource', 'need']
@@ -36,7 +36,10 @@ export function Palette({ editor, onPlaced }: { editor: Editor; onPlaced?(): voi
   }, [template, query, locale, t])
 
   const place = (kind: ElementKind) => {
-    placeElement(editor, kind, editor.getViewportPageBounds().center, locale)
+    placeElement(editor, kind, visibleCentre(editor), locale)
+    // Back to the canvas, so Escape, Delete and the tool keys act on what was just placed.
+    editor.getContainer().focus()
+    editor.focus()
     onPlaced?.()
   }
   const startDrag = (kind: ElementKind) => (e: DragEvent) => {

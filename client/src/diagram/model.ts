@@ -8,7 +8,7 @@ import {
   type RelationMeta,
   type RelationType,
 } from '@opificio/shared'
-import { createShapeId, type Editor, type TLArrowShape, type TLShape, type VecLike } from 'tldraw'
+import { Box, createShapeId, type Editor, type TLArrowShape, type TLShape, type VecLike } from 'tldraw'
 import type { Locale } from '../i18n/strings.ts'
 
 /** The label in the user's language, falling back to Italian. */
@@ -30,6 +30,21 @@ export function isArrow(shape: TLShape | undefined): shape is TLArrowShape {
 }
 
 export const ELEMENT_SIZE = { w: 220, h: 120 }
+
+/** The part of the canvas (screen coordinates) that tldraw's menu, style panel and toolbar leave visible. */
+export function clearScreenArea(editor: Editor): Box {
+  const screen = editor.getViewportScreenBounds()
+  const left = 24
+  const top = 80
+  const right = Math.min(300, screen.w * 0.3)
+  const bottom = 80
+  return new Box(left, top, Math.max(100, screen.w - left - right), Math.max(100, screen.h - top - bottom))
+}
+
+/** Where "place it in view" puts things: the middle of what the user can actually see. */
+export function visibleCentre(editor: Editor) {
+  return editor.screenToPage(editor.getViewportScreenBounds().point.clone().add(clearScreenArea(editor).center))
+}
 
 /** The innermost frame under a page point: dropping there puts the element in it (a column, a lane). */
 export function frameAt(editor: Editor, at: VecLike): TLShape | undefined {

@@ -2,7 +2,7 @@ import { BALANCE_SHAPE, ELEMENT_SHAPE, PACT_SHAPE, type ElementShape, type Proce
 import { Box, createShapeId, toRichText, type Editor, type TLArrowShape, type TLFrameShape, type TLShapeId } from 'tldraw'
 import type { Locale, StringKey } from '../i18n/strings.ts'
 import { translate } from '../i18n/translate.ts'
-import { boardTemplate, ELEMENT_SIZE, labelText, relationStyle } from './model.ts'
+import { boardTemplate, clearScreenArea, ELEMENT_SIZE, labelText, relationStyle } from './model.ts'
 
 interface Ctx {
   editor: Editor
@@ -109,6 +109,15 @@ export function insertPhase(editor: Editor, n: number, locale: Locale) {
     id = build(c, at.x, at.y)
   })
   const inserted = id && editor.getShapePageBounds(id)
-  if (inserted) editor.zoomToBounds(Box.From(inserted), { inset: 40, animation: { duration: 300 } })
-  if (id) editor.select(id)
+  editor.selectNone()
+  if (inserted) showClearOfPanels(editor, Box.From(inserted))
+}
+
+/** Zooms so the box fits where tldraw's own panels (menu, styles, toolbar) do not cover it. */
+function showClearOfPanels(editor: Editor, box: Box) {
+  const clear = clearScreenArea(editor)
+  const z = Math.min(clear.w / box.w, clear.h / box.h, 1)
+  const left = clear.x + (clear.w - box.w * z) / 2
+  const top = clear.y + (clear.h - box.h * z) / 2
+  editor.setCamera({ x: left / z - box.x, y: top / z - box.y, z }, { animation: { duration: 300 } })
 }
