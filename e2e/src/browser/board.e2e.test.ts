@@ -1,48 +1,14 @@
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchContext, recordForeignRequests } from '../harness/browser.ts'
-import { createBoard, repoRoot, startServer } from '../harness/server.ts'
+import { ARTIFACTS, drawRectangle, joinBoard, rectangles, waitForRectangles } from '../harness/boardPage.ts'
+import { launchContext } from '../harness/browser.ts'
+import { createBoard, startServer } from '../harness/server.ts'
 
-const ARTIFACTS = join(repoRoot, 'e2e/artifacts')
 
-/** Opens the link in a fresh page, watching every request from before the first one. */
-async function joinBoard(ctx: BrowserContext, url: string, name: string) {
-  const page = ctx.pages()[0] ?? (await ctx.newPage())
-  const foreign = recordForeignRequests(page, url)
-  await page.goto(url)
-  // The name is asked once per browser, then remembered.
-  await page.waitForSelector('#user-name, .tl-canvas', { timeout: 30_000 })
-  if (await page.locator('#user-name').count()) {
-    await page.fill('#user-name', name)
-    await page.click('button[type=submit]')
-  }
-  await page.waitForSelector('.tl-canvas', { timeout: 30_000 })
-  return { page, foreign }
-}
 
-const rectangles = (page: Page) => page.locator('.tl-shape[data-shape-type="geo"]').count()
 
-async function drawRectangle(page: Page, x: number, y: number) {
-  await page.mouse.click(x - 40, y - 40)
-  await page.keyboard.press('r')
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  await page.mouse.move(x + 80, y + 50, { steps: 4 })
-  await page.mouse.move(x + 160, y + 100, { steps: 4 })
-  await page.mouse.up()
-  await page.keyboard.press('Escape')
-}
 
-async function waitForCount(page: Page, count: number, timeout: number) {
-  const start = Date.now()
-  while ((await rectangles(page)) !== count) {
-    if (Date.now() - start > timeout) throw new Error(`expected ${count} rectangles, saw ${await rectangles(page)}`)
-    await page.waitForTimeout(20)
-  }
-  return Date.now() - start
-}
 
 describe('a board in two real browsers', () => {
   let server: Awaited<ReturnType<typeof startServer>>
@@ -50,7 +16,6 @@ describe('a board in two real browsers', () => {
   let b: BrowserContext
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true })
     server = await startServer()
     a = await launchContext()
     b = await launchContext()
@@ -69,7 +34,7 @@ describe('a board in two real browsers', () => {
 
     await drawRectangle(pageA, 300, 250)
     expect(await rectangles(pageA)).toBe(1)
-    const seenAfter = await waitForCount(pageB, 1, 1000)
+    const seenAfter = await waitForRectangles(pageB, 1, 1000)
     console.log(`rectangle drawn in A seen in B after ${seenAfter} ms`)
     await pageB.mouse.move(700, 400)
     await pageB.mouse.move(720, 420, { steps: 5 })
@@ -79,7 +44,7 @@ describe('a board in two real browsers', () => {
 
     await pageB.reload()
     await pageB.waitForSelector('.tl-canvas')
-    await waitForCount(pageB, 1, 5000)
+    await waitForRectangles(pageB, 1, 5000)
 
     // The server stops: A keeps drawing offline and is told its change will be sent.
     const { dataDir, port } = server
@@ -90,14 +55,14 @@ describe('a board in two real browsers', () => {
     expect(await pageA.locator('[data-connection="offline"]').textContent()).toMatch(/Offline/)
 
     server = await startServer({ dataDir, port })
-    await waitForCount(pageB, 2, 15_000)
+    await waitForRectangles(pageB, 2, 15_000)
     await pageA.waitForSelector('[data-connection]', { state: 'detached', timeout: 15_000 })
     await pageB.screenshot({ path: join(ARTIFACTS, 'board-b-after-restart.png') })
 
     const fresh = await launchContext()
     try {
       const { page: pageC } = await joinBoard(fresh, link, 'Anna')
-      await waitForCount(pageC, 2, 5000)
+      await waitForRectangles(pageC, 2, 5000)
     } finally {
       await fresh.close()
     }

@@ -1,31 +1,15 @@
 import { FIRST_PAGE_ID } from '@opificio/shared'
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ARTIFACTS, joinBoard } from '../harness/boardPage.ts'
 import { launchContext } from '../harness/browser.ts'
-import { createBoard, repoRoot, startServer } from '../harness/server.ts'
+import { createBoard, startServer } from '../harness/server.ts'
 
-const ARTIFACTS = join(repoRoot, 'e2e/artifacts')
 const PHASE_SELECT = 'select[aria-label="Inserisci il modello di una fase"]'
 /** How long a change made in one browser may take to show in the other. */
 const SYNC_MS = 5000
 
-/** Opens the link in a fresh page, giving the name when asked; collects page errors. */
-async function joinBoard(ctx: BrowserContext, url: string, name: string) {
-  const page = ctx.pages()[0] ?? (await ctx.newPage())
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`))
-  await page.goto(url)
-  await page.waitForSelector('#user-name, .tl-canvas', { timeout: 30_000 })
-  if (await page.locator('#user-name').count()) {
-    await page.fill('#user-name', name)
-    await page.click('button[type=submit]')
-  }
-  await page.waitForSelector('.tl-canvas', { timeout: 30_000 })
-  await page.waitForFunction(() => Boolean((window as any).opificioEditor), undefined, { timeout: 30_000 })
-  return { page, errors }
-}
 
 interface ElementInfo {
   id: string
@@ -138,7 +122,6 @@ describe('the governance diagram in two real browsers', () => {
   let b: BrowserContext
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true })
     server = await startServer()
     ;[a, b] = await Promise.all([launchContext(), launchContext()])
   })

@@ -1,21 +1,13 @@
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ARTIFACTS, joinBoard } from '../harness/boardPage.ts'
 import { launchContext } from '../harness/browser.ts'
 import { startCluster, type Cluster } from '../harness/cluster.ts'
-import { createBoard, repoRoot } from '../harness/server.ts'
+import { createBoard } from '../harness/server.ts'
 
-const ARTIFACTS = join(repoRoot, 'e2e/artifacts')
 const geoCount = (page: Page) => page.evaluate(() => (window as any).opificioEditor.getCurrentPageShapes().filter((s: any) => s.type === 'geo').length)
 
-async function open(ctx: BrowserContext, url: string, name: string) {
-  const page = ctx.pages()[0] ?? (await ctx.newPage())
-  await page.goto(url)
-  await page.fill('#user-name', name)
-  await page.click('button[type=submit]')
-  await page.waitForFunction(() => Boolean((window as any).opificioEditor), undefined, { timeout: 30_000 })
-  return page
-}
 
 describe('a browser outlives the node it is on (SERVER_URLS, no load balancer)', () => {
   let cluster: Cluster
@@ -34,8 +26,8 @@ describe('a browser outlives the node it is on (SERVER_URLS, no load balancer)',
 
   it('moves to the other node when its node is killed, and its drawing still reaches the others', async () => {
     const boardId = await createBoard(cluster.urls[0], 'Failover')
-    const pageA = await open(a, `${cluster.urls[0]}/b/${boardId}`, 'Giulia')
-    const pageB = await open(b, `${cluster.urls[1]}/b/${boardId}`, 'Marco')
+    const { page: pageA } = await joinBoard(a, `${cluster.urls[0]}/b/${boardId}`, 'Giulia')
+    const { page: pageB } = await joinBoard(b, `${cluster.urls[1]}/b/${boardId}`, 'Marco')
     await pageA.evaluate(() => void (window as any).opificioEditor.createShape({ type: 'geo', x: 100, y: 100, props: { w: 120, h: 80 } }))
     await expect.poll(() => geoCount(pageB), { timeout: 5000 }).toBe(1)
 
