@@ -1,4 +1,4 @@
-import { createBoardBodyValidator, participantPath } from '@opificio/shared'
+import { createBoardBodyValidator, participantPath, validationMessage } from '@opificio/shared'
 import express, { type ErrorRequestHandler, type Router } from 'express'
 import { createBoard } from '../boards/boardService.ts'
 import type { StorageEngine } from '../storage/types.ts'
@@ -22,7 +22,7 @@ export function apiRouter({ storage, tldrawLicenseKey, serverUrls }: ApiOptions)
     try {
       body = createBoardBodyValidator.validate(req.body)
     } catch (e) {
-      res.status(400).json({ error: `invalid board: ${(e as Error).message}` })
+      res.status(400).json({ error: `invalid board: ${validationMessage(e)}` })
       return
     }
     res.status(201).json(await createBoard(storage, body.title))

@@ -9,6 +9,7 @@ import {
   type Role,
   type WelcomeMessage,
   type WireEntry,
+  validationMessage,
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
@@ -171,7 +172,7 @@ export class Room {
     try {
       msg = pushValidator.validate(raw)
     } catch (e) {
-      session.socket.emit(EV.fatal, { code: 'bad-request', message: `malformed push: ${(e as Error).message}` })
+      session.socket.emit(EV.fatal, { code: 'bad-request', message: `malformed push: ${validationMessage(e)}` })
       return
     }
     const checked = checkDocDiff(msg.diff)

@@ -5,6 +5,7 @@ import {
   PROTOCOL_VERSION,
   schemaFingerprint,
   type FatalMessage,
+  validationMessage,
 } from '@opificio/shared'
 import type { Server, Socket } from 'socket.io'
 import type { Room, Session } from '../rooms/room.ts'
@@ -33,7 +34,7 @@ export function attachSyncHandlers(io: Server, rooms: RoomManager, log: (m: stri
       try {
         hello = helloValidator.validate(raw)
       } catch (e) {
-        return fatal(socket, { code: 'bad-request', message: `malformed hello: ${(e as Error).message}` })
+        return fatal(socket, { code: 'bad-request', message: `malformed hello: ${validationMessage(e)}` })
       }
       if (hello.protocol !== PROTOCOL_VERSION || hello.schema !== SERVER_SCHEMA) {
         return fatal(socket, { code: 'reload', message: 'Opificio has been updated: reload the page.' })

@@ -3,6 +3,7 @@ import { isEqual } from '@tldraw/utils'
 import { boardSchema, DOCUMENT_TYPE_NAMES } from '../schema/schema.ts'
 import { applyRecordPatch, type DocDiff, type DocOp, type RecordPatch } from './docDiff.ts'
 import { LIMITS } from './limits.ts'
+import { validationMessage } from '../protocol/validationMessage.ts'
 import { templateOf, templateProblem } from '../template/rules.ts'
 import { TEMPLATE_RECORD_ID } from '../template/templateRecord.ts'
 
@@ -39,7 +40,7 @@ export function validateRecord(record: unknown, id?: string): UnknownRecord {
   try {
     type.validate(record)
   } catch (e) {
-    reject(`invalid ${r.typeName} ${r.id}: ${(e as Error).message}`)
+    reject(`invalid ${r.typeName} ${r.id}: ${validationMessage(e)}`)
   }
   return record as UnknownRecord
 }
