@@ -5,7 +5,8 @@ import { clusterClient } from '../harness/headlessClient.ts'
 import { seededRandom } from '../harness/random.ts'
 import { createBoard } from '../harness/server.ts'
 
-const SEEDS = Number(process.env.FUZZ_SEEDS ?? 4)
+// More seeds in CI, where time is plentiful; FUZZ_SEEDS overrides either.
+const SEEDS = Number(process.env.FUZZ_SEEDS ?? (process.env.CI ? 16 : 4))
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1)
 const STEPS = Number(process.env.FUZZ_STEPS ?? 150)
 const CLIENTS = 6

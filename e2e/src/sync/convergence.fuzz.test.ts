@@ -5,7 +5,8 @@ import { headlessClient, sortedById } from '../harness/headlessClient.ts'
 import { seededRandom } from '../harness/random.ts'
 import { createBoard, startServer } from '../harness/server.ts'
 
-const SEEDS = Number(process.env.FUZZ_SEEDS ?? 6)
+// More seeds in CI, where time is plentiful; FUZZ_SEEDS overrides either.
+const SEEDS = Number(process.env.FUZZ_SEEDS ?? (process.env.CI ? 40 : 8))
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1)
 const STEPS = Number(process.env.FUZZ_STEPS ?? 150)
 const CLIENTS = 5
