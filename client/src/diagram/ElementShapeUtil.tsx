@@ -33,6 +33,11 @@ function lookOf(shape: ElementShape, template: ProcessTemplate, locale: Locale):
   }
 }
 
+/** Long names get a smaller type, so a card shows a whole organisation's name, not a fragment. */
+function nameSize(name: string) {
+  return name.length <= 24 ? 19 : name.length <= 44 ? 16 : 14
+}
+
 /** Wraps text into lines of at most `max` characters, for SVG export (SVG text does not wrap). */
 function wrap(text: string, max: number, lines: number): string[] {
   const out: string[] = []
@@ -101,7 +106,9 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
           <Icon name={look.icon} size={18} color="#fff" />
           <span className="op-element__kind">{look.heading}</span>
         </div>
-        <div className="op-element__name">{shape.props.name || look.kindLabel}</div>
+        <div className="op-element__name" style={{ fontSize: nameSize(shape.props.name || look.kindLabel) }}>
+          {shape.props.name || look.kindLabel}
+        </div>
         {(look.sector || look.lines.length > 0) && (
           <div className="op-element__lines">
             {look.sector && (

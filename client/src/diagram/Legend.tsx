@@ -29,8 +29,8 @@ export function Legend({ editor }: { editor: Editor }) {
   )
   if (used.relations.length === 0 && used.sectors.length === 0) return null
   return (
-    <aside className="op-legend" aria-label={t('legend.title')}>
-      <h2>{t('legend.title')}</h2>
+    <details className="op-legend" open aria-label={t('legend.title')}>
+      <summary>{t('legend.title')}</summary>
       {used.relations.length > 0 && (
         <ul aria-label={t('legend.relations')}>
           {used.relations.map((r) => (
@@ -51,6 +51,6 @@ export function Legend({ editor }: { editor: Editor }) {
           ))}
         </ul>
       )}
-    </aside>
+    </details>
   )
 }
