@@ -54,11 +54,25 @@ export function frameAt(editor: Editor, at: VecLike): TLShape | undefined {
     .at(-1)
 }
 
+/** `at`, or a step down and right of it for each element already centred there: clicks cascade, never stack. */
+function freeSpot(editor: Editor, at: VecLike): VecLike {
+  const centres = editor
+    .getCurrentPageShapes()
+    .filter(isElement)
+    .map((s) => editor.getShapePageBounds(s)!.center)
+  let spot = { x: at.x, y: at.y }
+  for (let i = 0; i < 20 && centres.some((c) => Math.abs(c.x - spot.x) < 12 && Math.abs(c.y - spot.y) < 12); i++) {
+    spot = { x: spot.x + 32, y: spot.y + 32 }
+  }
+  return spot
+}
+
 /** Places a new element of `kind`, centred on `at` (page coordinates), and selects it. */
 export function placeElement(editor: Editor, kind: ElementKind, at: VecLike, locale: Locale) {
   const id = createShapeId()
-  const frame = frameAt(editor, at)
-  const local = frame ? editor.getPointInShapeSpace(frame, at) : at
+  const spot = freeSpot(editor, at)
+  const frame = frameAt(editor, spot)
+  const local = frame ? editor.getPointInShapeSpace(frame, spot) : spot
   editor.markHistoryStoppingPoint('place element')
   editor.createShape<ElementShape>({
     id,
