@@ -17,6 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { arrowBinding, geoShape, presenceRecord } from '../../../shared/src/sync/testRecords.ts'
 import { createBoard } from '../boards/boardService.ts'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
+import type { LogEntry, StorageEngine } from '../storage/types.ts'
 import { Room, type RoomOptions, type RoomSocket, type Session } from './room.ts'
 
 interface Emitted {
@@ -425,5 +426,43 @@ describe('Room', () => {
     await settle()
     expect(second.socket.entries()).toEqual([{ o: 1, d: diff }])
     expect(first.socket.entries()).toEqual([])
+  })
+
+  it('resyncs when its storage tail skips offsets (a node left behind a trim): sessions get the whole document again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'opificio-room-'))
+    const storage = new EmbeddedStorage(dir)
+    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    cleanups.push(() => storage.close())
+    const created = await createBoard(storage, 'Tavolo di prova')
+    // The tail this room reads: the test decides what it delivers.
+    let deliver: (entries: LogEntry[]) => void = () => undefined
+    const tailed: StorageEngine = {
+      createBoard: (m, s) => storage.createBoard(m, s),
+      getBoard: (id) => storage.getBoard(id),
+      append: (id, p) => storage.append(id, p),
+      load: (id) => storage.load(id),
+      compact: (id, snap) => storage.compact(id, snap),
+      close: () => storage.close(),
+      subscribe: (_id, _after, onEntries) => {
+        deliver = onEntries
+        return () => undefined
+      },
+    }
+    const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
+    const room = await Room.load(meta, tailed, { tickMs: 1, log: () => {} })
+    cleanups.push(() => room.close())
+    const a = enter(room, A)
+    for (let seq = 1; seq <= 3; seq++) {
+      await storage.append(meta.id, { clientId: B, seq, diff: { [`shape:s${seq}`]: ['put', geoShape(`s${seq}`)] } })
+    }
+    // Only the third reaches this node: the first two were trimmed before it read them.
+    const { entries } = await storage.load(meta.id)
+    deliver(entries.slice(2))
+    await until(() => a.socket.of(EV.welcome).length === 2, 'a second welcome')
+    const again = a.socket.of(EV.welcome)[1].payload as WelcomeMessage
+    expect(again.offset).toBe(3)
+    expect(again.records!.map((r) => r.id).filter((id) => id.startsWith('shape:')).sort()).toEqual(['shape:s1', 'shape:s2', 'shape:s3'])
+    expect(room.offset).toBe(3)
+    expect(a.socket.entries()).toEqual([])
   })
 })
