@@ -16,7 +16,7 @@ export const useViewStore = create<{ highlight: Highlight; setHighlight(h: Highl
 /** Structure stays visible whatever is highlighted: frames, the balance and pact tables. */
 const ALWAYS_SHOWN = new Set(['frame', 'balance', 'pact'])
 
-function matches(editor: Editor, shape: TLShape, h: Exclude<Highlight, { by: 'none' }>): boolean {
+function matches(shape: TLShape, h: Exclude<Highlight, { by: 'none' }>): boolean {
   if (isElement(shape)) {
     if (h.by === 'sector') return shape.props.sector === h.id
     if (h.by === 'line') return shape.props.lines.includes(h.id)
@@ -35,7 +35,7 @@ function matches(editor: Editor, shape: TLShape, h: Exclude<Highlight, { by: 'no
 export function fadedShapeIds(editor: Editor, h: Highlight): string[] {
   if (h.by === 'none') return []
   const shapes = editor.getCurrentPageShapes()
-  const lit = new Set(shapes.filter((s) => matches(editor, s, h)).map((s) => s.id))
+  const lit = new Set(shapes.filter((s) => matches(s, h)).map((s) => s.id))
   for (const s of shapes) {
     if (!isArrow(s)) continue
     const { start, end } = arrowEnds(editor, s)

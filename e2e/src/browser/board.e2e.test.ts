@@ -1,7 +1,7 @@
 import { join } from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, drawRectangle, joinBoard, rectangles, waitForRectangles } from '../harness/boardPage.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { ARTIFACTS, useTwoBrowsers, drawRectangle, joinBoard, rectangles, waitForRectangles } from '../harness/boardPage.ts'
 import { launchContext } from '../harness/browser.ts'
 import { createBoard, startServer } from '../harness/server.ts'
 
@@ -11,26 +11,13 @@ import { createBoard, startServer } from '../harness/server.ts'
 
 
 describe('a board in two real browsers', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  let a: BrowserContext
-  let b: BrowserContext
-
-  beforeAll(async () => {
-    server = await startServer()
-    a = await launchContext()
-    b = await launchContext()
-  })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.close()
-  })
+  const env = useTwoBrowsers()
 
   it('shows a rectangle drawn in one in the other within a second, keeps it across reload and restart, never leaves the server', async () => {
-    const boardId = await createBoard(server.url, 'Fase 1 — Tavolo di Negoziazione')
-    const link = `${server.url}/b/${boardId}`
-    const { page: pageA, foreign: foreignA } = await joinBoard(a, link, 'Giulia')
-    const { page: pageB, foreign: foreignB } = await joinBoard(b, link, 'Marco')
+    const boardId = await createBoard(env.server.url, 'Fase 1 — Tavolo di Negoziazione')
+    const link = `${env.server.url}/b/${boardId}`
+    const { page: pageA, foreign: foreignA } = await joinBoard(env.a, link, 'Giulia')
+    const { page: pageB, foreign: foreignB } = await joinBoard(env.b, link, 'Marco')
 
     await drawRectangle(pageA, 300, 250)
     expect(await rectangles(pageA)).toBe(1)
@@ -47,14 +34,14 @@ describe('a board in two real browsers', () => {
     await waitForRectangles(pageB, 1, 5000)
 
     // The server stops: A keeps drawing offline and is told its change will be sent.
-    const { dataDir, port } = server
-    await server.close({ keepData: true })
+    const { dataDir, port } = env.server
+    await env.server.close({ keepData: true })
     await pageA.waitForSelector('[data-connection="offline"]', { timeout: 10_000 })
     await drawRectangle(pageA, 600, 450)
     await pageA.screenshot({ path: join(ARTIFACTS, 'board-a-offline.png') })
     expect(await pageA.locator('[data-connection="offline"]').textContent()).toMatch(/Offline/)
 
-    server = await startServer({ dataDir, port })
+    env.server = await startServer({ dataDir, port })
     await waitForRectangles(pageB, 2, 15_000)
     await pageA.waitForSelector('[data-connection]', { state: 'detached', timeout: 15_000 })
     await pageB.screenshot({ path: join(ARTIFACTS, 'board-b-after-restart.png') })
@@ -70,10 +57,10 @@ describe('a board in two real browsers', () => {
   })
 
   it('keeps an arrow bound across browsers, and undo takes back only your own change', async () => {
-    const boardId = await createBoard(server.url, 'Governance')
-    const link = `${server.url}/b/${boardId}`
-    const { page: pageA } = await joinBoard(a, link, 'Giulia')
-    const { page: pageB } = await joinBoard(b, link, 'Marco')
+    const boardId = await createBoard(env.server.url, 'Governance')
+    const link = `${env.server.url}/b/${boardId}`
+    const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
+    const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     await drawRectangle(pageA, 200, 250)
     await drawRectangle(pageA, 650, 250)
     await pageA.keyboard.press('a')

@@ -1,10 +1,9 @@
 import { FIRST_PAGE_ID } from '@opificio/shared'
 import { join } from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, joinBoard } from '../harness/boardPage.ts'
-import { launchContext } from '../harness/browser.ts'
-import { createBoard, startServer } from '../harness/server.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { ARTIFACTS, useTwoBrowsers, joinBoard } from '../harness/boardPage.ts'
+import { createBoard } from '../harness/server.ts'
 
 const PHASE_SELECT = 'select[aria-label="Inserisci il modello di una fase"]'
 /** How long a change made in one browser may take to show in the other. */
@@ -117,27 +116,15 @@ async function mouseDrag(page: Page, from: { x: number; y: number }, to: { x: nu
 }
 
 describe('the governance diagram in two real browsers', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  let a: BrowserContext
-  let b: BrowserContext
-
-  beforeAll(async () => {
-    server = await startServer()
-    ;[a, b] = await Promise.all([launchContext(), launchContext()])
-  })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.close()
-  })
+  const env = useTwoBrowsers()
 
   it('places elements from the palette, relates them with a typed arrow, and keeps the phase-1 table balance live in both', async () => {
     const t0 = Date.now()
     const lap = (what: string) => console.log(`[diagram] ${what}: ${Date.now() - t0} ms`)
-    const boardId = await createBoard(server.url, 'Governance dell’Opificio')
-    const link = `${server.url}/b/${boardId}`
-    const { page: pageA, errors: errorsA } = await joinBoard(a, link, 'Giulia')
-    const { page: pageB, errors: errorsB } = await joinBoard(b, link, 'Marco')
+    const boardId = await createBoard(env.server.url, 'Governance dell’Opificio')
+    const link = `${env.server.url}/b/${boardId}`
+    const { page: pageA, errors: errorsA } = await joinBoard(env.a, link, 'Giulia')
+    const { page: pageB, errors: errorsB } = await joinBoard(env.b, link, 'Marco')
     lap('both joined')
 
     // 1. Giulia places the town hall by clicking the palette, the steering committee by dragging it.

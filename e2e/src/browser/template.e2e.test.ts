@@ -1,8 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, joinBoard } from '../harness/boardPage.ts'
-import { launchContext } from '../harness/browser.ts'
-import { createBoard, startServer } from '../harness/server.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { ARTIFACTS, useTwoBrowsers, joinBoard } from '../harness/boardPage.ts'
+import { createBoard } from '../harness/server.ts'
 import { join } from 'node:path'
 
 const paletteLabel = (page: Page, kind: string) => page.locator(`[data-kind="${kind}"] .op-palette__label`).textContent()
@@ -15,24 +14,12 @@ const faded = (page: Page) => page.evaluate(() => {
 })
 
 describe('the process template and the views, in two real browsers', () => {
-  let server: Awaited<ReturnType<typeof startServer>>
-  let a: BrowserContext
-  let b: BrowserContext
-  beforeAll(async () => {
-    server = await startServer()
-    a = await launchContext()
-    b = await launchContext()
-  })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.close()
-  })
+  const env = useTwoBrowsers()
 
   it('a type renamed and a line added by one person reach everyone at once; highlighting fades only here; English on request', async () => {
-    const link = `${server.url}/b/${await createBoard(server.url, 'Modello')}`
-    const { page: pageA } = await joinBoard(a, link, 'Facilitatrice')
-    const { page: pageB } = await joinBoard(b, link, 'Marco')
+    const link = `${env.server.url}/b/${await createBoard(env.server.url, 'Modello')}`
+    const { page: pageA } = await joinBoard(env.a, link, 'Facilitatrice')
+    const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     expect(await paletteLabel(pageB, 'cittadino')).toBe('Cittadino/a attivo/a')
 
     await pageA.click('button[aria-label="Modifica i tipi di elemento e le linee di produzione di questa lavagna"]')

@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
-import { recordForeignRequests } from './browser.ts'
-import { repoRoot } from './server.ts'
+import { afterAll, beforeAll } from 'vitest'
+import { launchContext, recordForeignRequests } from './browser.ts'
+import { repoRoot, startServer } from './server.ts'
 
 /** Screenshots that tests save for people to look at. */
 export const ARTIFACTS = join(repoRoot, 'e2e/artifacts')
@@ -64,4 +65,25 @@ export async function waitForRectangles(page: Page, count: number, timeout: numb
     await page.waitForTimeout(10)
   }
   return Date.now() - start
+}
+
+export interface TwoBrowsers {
+  server: Awaited<ReturnType<typeof startServer>>
+  a: BrowserContext
+  b: BrowserContext
+}
+
+/** A server and two fresh browsers, A and B, for the tests of the calling describe block. */
+export function useTwoBrowsers(): TwoBrowsers {
+  const env = {} as TwoBrowsers
+  beforeAll(async () => {
+    env.server = await startServer()
+    ;[env.a, env.b] = await Promise.all([launchContext(), launchContext()])
+  })
+  afterAll(async () => {
+    await env.a?.close()
+    await env.b?.close()
+    await env.server?.close()
+  })
+  return env
 }
