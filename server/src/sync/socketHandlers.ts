@@ -21,6 +21,8 @@ function fatal(socket: Socket, msg: FatalMessage) {
 export function attachSyncHandlers(io: Server, rooms: RoomManager, log: (m: string, e?: unknown) => void) {
   io.on('connection', (socket) => {
     let joined: { room: Room; session: Session } | null = null
+    // A later hello supersedes one still loading its room, so no session is left behind.
+    let hellos = 0
 
     const leave = () => {
       if (!joined) return
@@ -40,10 +42,11 @@ export function attachSyncHandlers(io: Server, rooms: RoomManager, log: (m: stri
         return fatal(socket, { code: 'reload', message: 'Opificio has been updated: reload the page.' })
       }
       leave()
+      const attempt = ++hellos
       try {
         const room = await rooms.get(hello.boardId)
         if (!room) return fatal(socket, { code: 'not-found', message: 'This board does not exist.' })
-        if (socket.disconnected) return rooms.released(room)
+        if (socket.disconnected || attempt !== hellos) return rooms.released(room)
         joined = { room, session: room.join(socket, hello.clientId, hello.lastOffset, 'participant') }
       } catch (e) {
         log(`hello for board ${hello.boardId} failed`, (e as Error).message)
