@@ -5,7 +5,17 @@ import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { RelationSwatch } from './RelationSwatch.tsx'
 import { useEffect, useRef } from 'react'
-import { arrowEnds, boardTemplate, isArrow, isElement, labelText, onNameEditRequest, relationOf, setRelationType } from './model.ts'
+import {
+  arrowEnds,
+  boardTemplate,
+  isArrow,
+  isElement,
+  labelText,
+  onNameEditRequest,
+  relationOf,
+  reverseRelation,
+  setRelationType,
+} from './model.ts'
 
 function toggle(list: string[], id: string) {
   return list.includes(id) ? list.filter((x) => x !== id) : [...list, id]
@@ -95,6 +105,9 @@ function RelationInspector({ editor, arrow, template }: { editor: Editor; arrow:
       <p className="op-inspector__ends">
         {t('inspector.from')}: <strong>{endName(ends.start)}</strong> · {t('inspector.to')}: <strong>{endName(ends.end)}</strong>
       </p>
+      <button type="button" className="op-button op-inspector__reverse" onClick={() => reverseRelation(editor, arrow)}>
+        {t('inspector.reverse')}
+      </button>
       <fieldset className="op-field">
         <legend>{t('inspector.relationType')}</legend>
         <div className="op-relation-types" role="radiogroup" aria-label={t('inspector.relationType')}>

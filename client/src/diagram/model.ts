@@ -107,6 +107,21 @@ export function setRelationType(editor: Editor, arrow: TLArrowShape, type: Relat
   editor.updateShape<TLArrowShape>({ id: arrow.id, type: 'arrow', meta: meta as never, props: relationStyle(type) })
 }
 
+/** Swaps a relation's ends: who coordinates whom, drawn the wrong way round, without redrawing it. */
+export function reverseRelation(editor: Editor, arrow: TLArrowShape) {
+  editor.markHistoryStoppingPoint('reverse relation')
+  editor.run(() => {
+    const bindings = editor.getBindingsFromShape(arrow, 'arrow')
+    editor.updateBindings(
+      bindings.map((b) => {
+        const props = b.props as { terminal: 'start' | 'end' }
+        return { id: b.id, type: b.type, props: { ...props, terminal: props.terminal === 'start' ? 'end' : 'start' } }
+      })
+    )
+    editor.updateShape<TLArrowShape>({ id: arrow.id, type: 'arrow', props: { start: arrow.props.end, end: arrow.props.start } })
+  })
+}
+
 /** The shapes an arrow's two ends are bound to. */
 export function arrowEnds(editor: Editor, arrow: TLArrowShape): { start?: TLShape; end?: TLShape } {
   const ends: { start?: TLShape; end?: TLShape } = {}

@@ -248,4 +248,24 @@ describe('the governance diagram in two real browsers', () => {
     expect([...errorsA, ...errorsB]).toEqual([])
     lap('done')
   })
+
+  it('reverses a relation drawn the wrong way round, for everyone', async () => {
+    const link = `${env.server.url}/b/${await createBoard(env.server.url, 'Direzione')}`
+    const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
+    const { page: pageB } = await joinBoard(env.b, link, 'Marco')
+    await pageA.click('[data-kind="giunta"]')
+    await pageA.click('[data-kind="cabina-regia"]')
+    const [first, second] = (await diagram(pageA)).elements
+    // Move the second card well away from the first, then draw from the second to the first.
+    const r2 = await screenRect(pageA, second.id)
+    await mouseDrag(pageA, { x: r2.x + 20, y: r2.y + 8 }, { x: r2.x + 360, y: r2.y + 228 })
+    await pageA.keyboard.press('a')
+    await mouseDrag(pageA, centre(await screenRect(pageA, second.id)), centre(await screenRect(pageA, first.id)))
+    await pageA.click('[data-relation="coordina"]')
+    await expect.poll(async () => (await diagram(pageB)).arrows[0]?.bindings, { timeout: 5000 }).toEqual({ start: second.id, end: first.id })
+
+    await pageA.click('.op-inspector__reverse')
+    await expect.poll(async () => (await diagram(pageB)).arrows[0]?.bindings, { timeout: 5000 }).toEqual({ start: first.id, end: second.id })
+    expect((await diagram(pageB)).arrows[0]).toMatchObject({ relation: 'coordina', arrowheadEnd: 'arrow' })
+  })
 })
