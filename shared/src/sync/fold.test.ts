@@ -33,6 +33,7 @@ describe('checking a push before it enters the log', () => {
     ['a record filed under another id', { 'shape:b': ['put', geoShape('a')] }, /filed under/],
     ['an unknown operation', { 'shape:a': ['smash'] }, /unknown operation/],
     ['a patch that changes the type', { 'shape:a': ['patch', { set: { typeName: 'page' } }] }, /may not change/],
+    ['a patch aimed at the prototype', JSON.parse('{"shape:a": ["patch", {"nested": {"props": {"set": {"__proto__": {"w": 1}}}}}]}'), /bad patch/],
     ['nothing', {}, /empty/],
     ['not an object', 'shape', /must be an object/],
   ])('rejects %s with a reason', (_name, diff, reason) => {

@@ -49,12 +49,16 @@ function isValidId(id: string) {
   return id.length > 0 && id.length <= LIMITS.idLength && id.includes(':')
 }
 
+/** Keys that would reach an object's prototype instead of its own fields. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
 function isFieldPatch(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
   const p = v as { set?: unknown; unset?: unknown }
   if (p.set !== undefined && (typeof p.set !== 'object' || p.set === null || Array.isArray(p.set))) return false
   if (p.unset !== undefined && !(Array.isArray(p.unset) && p.unset.every((k) => typeof k === 'string'))) return false
-  return true
+  const keys = [...Object.keys((p.set as object) ?? {}), ...((p.unset as string[]) ?? [])]
+  return !keys.some((k) => UNSAFE_KEYS.has(k))
 }
 
 function isRecordPatch(v: unknown): v is RecordPatch {
