@@ -22,6 +22,7 @@ import {
   type UnknownRecord,
 } from '@tldraw/store'
 import { storeSource } from './storeSource.ts'
+import { Throttle } from './throttle.ts'
 
 /** The slice of a Socket.IO client socket the sync client uses. */
 export interface SyncSocket {
@@ -88,8 +89,8 @@ export class SyncClient {
   private joined = false
   private stopped = false
   private state: SyncState = { connection: 'connecting', unconfirmed: 0, savingPaused: false }
-  private pushTimer: ReturnType<typeof setTimeout> | null = null
-  private lastPushAt = 0
+  private readonly pushThrottle: Throttle
+  private readonly presenceThrottle: Throttle
   private resendTimer: ReturnType<typeof setInterval> | null = null
   private readonly disposers: (() => void)[] = []
   private readonly opts: Required<Pick<SyncClientOptions, 'pushIntervalMs' | 'presenceIntervalMs' | 'resendWhilePausedMs'>> &
@@ -97,6 +98,8 @@ export class SyncClient {
 
   constructor(opts: SyncClientOptions) {
     this.opts = { pushIntervalMs: 33, presenceIntervalMs: 50, resendWhilePausedMs: 1000, ...opts }
+    this.pushThrottle = new Throttle(this.opts.pushIntervalMs, () => this.flushUnsent())
+    this.presenceThrottle = new Throttle(this.opts.presenceIntervalMs, () => this.sendPresenceNow())
     const { store, socket } = opts
     this.disposers.push(store.listen(({ changes }) => this.onLocalChange(changes), { source: 'user', scope: 'document' }))
     socket.on('connect', () => this.sendHello())
@@ -158,12 +161,7 @@ export class SyncClient {
   }
 
   private schedulePush() {
-    if (!this.joined || this.pushTimer) return
-    const wait = Math.max(0, this.opts.pushIntervalMs - (Date.now() - this.lastPushAt))
-    this.pushTimer = setTimeout(() => {
-      this.pushTimer = null
-      this.flushUnsent()
-    }, wait)
+    if (this.joined) this.pushThrottle.request()
   }
 
   private flushUnsent() {
@@ -174,7 +172,7 @@ export class SyncClient {
     if (diff) {
       const push = { seq: this.nextSeq++, diff }
       this.pending.push(push)
-      this.lastPushAt = Date.now()
+      this.pushThrottle.sent()
       this.send(EV.push, push)
     }
     this.setState({})
@@ -298,9 +296,6 @@ export class SyncClient {
 
   // Presence: never in the document, never in the log; dropped whenever the connection is.
 
-  private lastPresenceSentAt = 0
-  private presenceTimer: ReturnType<typeof setTimeout> | null = null
-
   private watchPresence(presence: Signal<UnknownRecord | null>) {
     this.disposers.push(
       react('send presence', () => {
@@ -311,18 +306,13 @@ export class SyncClient {
   }
 
   private schedulePresence() {
-    if (!this.joined || this.presenceTimer) return
-    const wait = Math.max(0, this.opts.presenceIntervalMs - (Date.now() - this.lastPresenceSentAt))
-    this.presenceTimer = setTimeout(() => {
-      this.presenceTimer = null
-      this.sendPresenceNow()
-    }, wait)
+    if (this.joined) this.presenceThrottle.request()
   }
 
   private sendPresenceNow() {
     const record = this.opts.presence?.get()
     if (!this.joined || record === undefined) return
-    this.lastPresenceSentAt = Date.now()
+    this.presenceThrottle.sent()
     this.send(EV.presence, { record })
   }
 
@@ -351,8 +341,8 @@ export class SyncClient {
   stop() {
     this.stopped = true
     this.joined = false
-    if (this.pushTimer) clearTimeout(this.pushTimer)
-    if (this.presenceTimer) clearTimeout(this.presenceTimer)
+    this.pushThrottle.cancel()
+    this.presenceThrottle.cancel()
     this.stopResending()
     this.opts.socket.disconnect()
   }
