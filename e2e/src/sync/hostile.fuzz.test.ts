@@ -57,7 +57,9 @@ function hostileMessage(rnd: Random, boardId: string, n: number): [string, unkno
   if (roll === 3) return [EV.push, junk(rnd)]
   const record = mutated(rnd, n)
   const ops: unknown[] = [['put', record], ['patch', junk(rnd)], ['patch', { set: junk(rnd), nested: { props: { set: junk(rnd) } } }], ['remove'], ['explode', 1]]
-  const id = rnd.chance(0.8) ? (record.id ?? 'shape:x') : String(junk(rnd))
+  // Junk may have no prototype (a "__proto__" key), so never String() it.
+  const asKey = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'))
+  const id = asKey(rnd.chance(0.8) ? ((record as { id?: unknown }).id ?? 'shape:x') : junk(rnd))
   return [EV.push, { seq: rnd.chance(0.9) ? n + 1 : junk(rnd), diff: { [id]: rnd.pick(ops) } }]
 }
 
@@ -99,7 +101,9 @@ describe('hostile clients', () => {
           const socket = rnd.pick(attackers)!
           if (!socket.connected) socket.connect()
           socket.emit(event, payload)
-          if (n % 10 === 0) act(rnd.pick(clients)!, rnd, n)
+          // One honest writer, one watcher: two writers could race each other into a fair
+          // rejection, and this test is about what attackers can do to a writer (nothing).
+          if (n % 10 === 0) act(clients[0], rnd, n)
           if (n % 25 === 0) await new Promise((r) => setTimeout(r, 5))
         }
         expect((await fetch(`${server.url}/healthz`)).ok).toBe(true)
