@@ -1,4 +1,5 @@
 import { createInitialRecords, type BoardMeta, type DocDiff } from '@opificio/shared'
+import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BoardNotFoundError, type BoardSnapshot, type LogEntry, type StorageEngine } from './types.ts'
 
@@ -129,6 +130,58 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       expect(snapshot.clientSeqs).toEqual({ clientAAA: 7 })
       expect(entries.map((e) => e.offset)).toEqual([8, 9, 10, 11])
       expect(await again.append(meta.id, { clientId: 'clientAAA', seq: 9, diff: diff(9) })).toEqual({ duplicate: true })
+    })
+
+    it('keeps replaced snapshots as history, each readable, and prunes the rest by the retention policy', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      const before = Date.now()
+      await engine.createBoard(meta, initialSnapshot())
+      const snap = (offset: number): BoardSnapshot => ({ ...initialSnapshot(), offset, clientSeqs: { clientAAA: offset } })
+      for (let s = 1; s <= 30; s++) {
+        await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
+        await engine.compact(meta.id, snap(s))
+      }
+      const kept = await engine.listSnapshots(meta.id)
+      const offsets = kept.map((k) => k.offset)
+      // The newest ten, and the first of the hour (a second one if the test ran across an hour).
+      expect(offsets.slice(0, 1)).toEqual([0])
+      expect(offsets.slice(-10)).toEqual(Array.from({ length: 10 }, (_, i) => 21 + i))
+      expect(offsets.length).toBeLessThanOrEqual(12)
+      for (const k of kept) expect(k.takenAt).toBeGreaterThanOrEqual(before - 1000)
+      for (const k of kept) expect(k.takenAt).toBeLessThanOrEqual(Date.now())
+      expect(await engine.readSnapshot(meta.id, 25)).toEqual(snap(25))
+      expect(await engine.readSnapshot(meta.id, 30)).toEqual(snap(30))
+      expect(await engine.readSnapshot(meta.id, 0)).toEqual(initialSnapshot())
+      expect(await engine.readSnapshot(meta.id, 5)).toBeNull()
+      await expect(engine.listSnapshots('doesnotexist123')).rejects.toBeInstanceOf(BoardNotFoundError)
+      await expect(engine.readSnapshot('doesnotexist123', 0)).rejects.toBeInstanceOf(BoardNotFoundError)
+    })
+
+    it('leaves wiped shapes recoverable from a kept snapshot after a wipe and 500 more pushes', async () => {
+      const meta = newMeta()
+      const first = await open()
+      await first.createBoard(meta, initialSnapshot())
+      const shapes = Array.from({ length: 20 }, (_, i) => ({ id: `shape:v${i}`, typeName: 'shape' }) as UnknownRecord)
+      let seq = 0
+      const push = (d: DocDiff) => first.append(meta.id, { clientId: 'clientAAA', seq: ++seq, diff: d })
+      for (const shape of shapes) await push({ [shape.id]: ['put', shape] })
+      const drawn: BoardSnapshot = { ...initialSnapshot(), offset: 20, records: [...initialSnapshot().records, ...shapes], clientSeqs: { clientAAA: 20 } }
+      await first.compact(meta.id, drawn)
+      await push(Object.fromEntries(shapes.map((s) => [s.id, ['remove']])))
+      // Compacting five times as often as a room does (every 500 entries).
+      for (let n = 1; n <= 500; n++) {
+        const { offset } = (await push(diff(n))) as { offset: number }
+        if (offset % 100 === 0) await first.compact(meta.id, { ...initialSnapshot(), offset, clientSeqs: { clientAAA: offset } })
+      }
+      await first.close()
+      const second = await open()
+      const restorable = []
+      for (const { offset } of await second.listSnapshots(meta.id)) {
+        const snapshot = await second.readSnapshot(meta.id, offset)
+        if (shapes.every((shape) => snapshot?.records.some((r) => r.id === shape.id))) restorable.push(snapshot)
+      }
+      expect(restorable).toEqual([drawn])
     })
 
     it('keeps boards apart', async () => {

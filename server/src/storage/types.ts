@@ -1,5 +1,6 @@
 import type { BoardMeta, DocDiff } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
+import { boardTag } from './boardTag.ts'
 
 /** One position of a board's log. Offsets start at 1 and have no gaps. */
 export interface LogEntry {
@@ -47,13 +48,30 @@ export interface StorageEngine {
    * become durable. The one source of order for broadcasting.
    */
   subscribe(boardId: string, after: number, onEntries: (entries: LogEntry[]) => void): Unsubscribe
-  /** Stores the snapshot durably; entries at or below its offset may then be discarded. */
+  /**
+   * Stores the snapshot durably; entries at or below its offset may then be discarded. Older
+   * snapshots are kept as history (storage/snapshotRetention.ts).
+   */
   compact(boardId: string, snapshot: BoardSnapshot): Promise<void>
+  /** The snapshots kept for the board, oldest first, so an operator can undo vandalism. */
+  listSnapshots(boardId: string): Promise<{ offset: number; takenAt: number }[]>
+  /** One kept snapshot, or null if none is kept at that offset. */
+  readSnapshot(boardId: string, offset: number): Promise<BoardSnapshot | null>
   close(): Promise<void>
 }
 
 export class BoardNotFoundError extends Error {
   constructor(boardId: string) {
-    super(`board ${boardId} not found`)
+    super(`board ${boardTag(boardId)} not found`)
   }
 }
+
+/** Stored data that fails its checks: the board is refused rather than opened with a part missing. */
+export class BoardDamagedError extends Error {
+  constructor(boardId: string, detail: string) {
+    super(`board ${boardTag(boardId)} is damaged: ${detail}`)
+  }
+}
+
+/** A push that cannot be serialized (a cycle, absurd nesting): it is refused, and nothing else. */
+export class UnstorableEntryError extends Error {}

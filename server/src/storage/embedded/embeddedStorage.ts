@@ -1,8 +1,12 @@
-import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { boardIdValidator, type BoardMeta } from '@opificio/shared'
+import { boardTag } from '../boardTag.ts'
+import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import {
+  BoardDamagedError,
   BoardNotFoundError,
+  UnstorableEntryError,
   type AppendResult,
   type BoardSnapshot,
   type LogEntry,
@@ -10,11 +14,23 @@ import {
   type StorageEngine,
   type Unsubscribe,
 } from '../types.ts'
-import { fsyncDir, writeFileAtomic } from './files.ts'
-import { decodeSegment, encodeEntry } from './logFormat.ts'
+import { listSnapshotFiles, readSnapshotFile, segmentName, snapshotName } from './boardFiles.ts'
+import { fsyncDir, removeTempFiles, writeAll, writeFileAtomic } from './files.ts'
+import { encodeEntry } from './logFormat.ts'
+import { readBoard } from './readBoard.ts'
+import { encodeSnapshot } from './snapshotFormat.ts'
+
+export interface EmbeddedStorageOptions {
+  /** A board with no subscriber and nothing in flight is closed (file handle, memory) after this long. */
+  idleCloseMs?: number
+  /** Beyond this many open boards, the least recently used idle ones are closed at once. */
+  maxOpenBoards?: number
+  log?: (message: string, extra?: unknown) => void
+}
 
 interface Pending {
   entry: LogEntry
+  line: Buffer
   previousSeq: number | undefined
   resolve(result: AppendResult): void
   reject(error: Error): void
@@ -27,36 +43,56 @@ interface Subscriber {
 
 /** An open board: the tail of its log in memory, the segment being appended to, its writers. */
 interface OpenBoard {
+  id: string
+  tag: string
   dir: string
+  meta: BoardMeta
+  /** The last offset given out, queued entries included. */
   offset: number
+  /** The last offset on disk. */
+  durable: number
   clientSeqs: Map<string, number>
   snapshot: BoardSnapshot
+  /** The snapshots on disk, for pruning the history. */
+  snapshots: SnapshotInfo[]
   /** Durable entries after the snapshot, in order. */
   entries: LogEntry[]
   segments: number[]
   segment: FileHandle
-  segmentBytes: number
+  /** Set when undoing a failed write failed too: no write may follow until the segment is cut back to this. */
+  truncateTo: number | null
   queue: Pending[]
   flushScheduled: boolean
   /** Flushes and compactions of one board run one after another on this chain. */
   lane: Promise<void>
   subscribers: Set<Subscriber>
+  lastUsed: number
 }
-
-const SEGMENT = /^log-(\d+)\.log$/
-const SNAPSHOT = /^snapshot-(\d+)\.json$/
 
 /**
  * The default engine: an append-only log per board in segment files, plus compacted snapshots,
  * under DATA_DIR. Appends from one event-loop turn are written and fsynced together (group
- * commit) before any of them is acknowledged.
+ * commit) before any of them is acknowledged; a write that fails is undone whole.
  */
 export class EmbeddedStorage implements StorageEngine {
+  /** Open (or opening) boards, least recently used first. */
   private readonly boards = new Map<string, Promise<OpenBoard>>()
-  private readonly metas = new Map<string, BoardMeta>()
+  private readonly opened = new Map<string, OpenBoard>()
+  /** Operations in progress per board id: a board is never closed under one. */
+  private readonly uses = new Map<string, number>()
+  private readonly closing = new Map<string, Promise<void>>()
+  private readonly opts: Required<EmbeddedStorageOptions>
+  private readonly sweeper: NodeJS.Timeout
   private closed = false
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    opts: EmbeddedStorageOptions = {}
+  ) {
+    this.opts = { idleCloseMs: 60_000, maxOpenBoards: 500, log: (m, e) => console.error(m, e ?? ''), ...opts }
+    this.sweeper = setInterval(() => this.closeIdle(), Math.max(10, Math.min(this.opts.idleCloseMs / 2, 10_000)))
+    this.sweeper.unref()
+  }
 
   private boardDir(id: string) {
     boardIdValidator.validate(id)
@@ -67,16 +103,20 @@ export class EmbeddedStorage implements StorageEngine {
     const dir = this.boardDir(meta.id)
     await mkdir(join(this.dataDir, 'boards'), { recursive: true })
     await mkdir(dir)
-    await writeFileAtomic(join(dir, `snapshot-${initial.offset}.json`), JSON.stringify(initial))
-    await writeFileAtomic(join(dir, 'meta.json'), JSON.stringify(meta))
-    await fsyncDir(dir)
-    await fsyncDir(join(this.dataDir, 'boards'))
-    this.metas.set(meta.id, meta)
+    try {
+      await writeFileAtomic(join(dir, snapshotName(initial.offset)), encodeSnapshot(initial, Date.now()))
+      // Written last: a board exists once its metadata does.
+      await writeFileAtomic(join(dir, 'meta.json'), JSON.stringify(meta))
+      await fsyncDir(join(this.dataDir, 'boards'))
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+      throw error
+    }
   }
 
   async getBoard(id: string): Promise<BoardMeta | null> {
-    const cached = this.metas.get(id)
-    if (cached) return cached
+    const open = this.opened.get(id)
+    if (open) return open.meta
     let dir: string
     try {
       dir = this.boardDir(id)
@@ -84,111 +124,161 @@ export class EmbeddedStorage implements StorageEngine {
       return null
     }
     try {
-      const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as BoardMeta
-      this.metas.set(id, meta)
-      return meta
+      return JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as BoardMeta
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw e
     }
   }
 
-  private open(id: string): Promise<OpenBoard> {
-    if (this.closed) return Promise.reject(new Error('storage is closed'))
-    let board = this.boards.get(id)
-    if (!board) {
-      board = this.openBoard(id)
-      this.boards.set(id, board)
-      board.catch(() => this.boards.delete(id))
+  /** Runs `work` on the open board, opening it if needed; the board stays open until `work` settles. */
+  private async use<T>(id: string, work: (board: OpenBoard) => T | Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('storage is closed')
+    this.uses.set(id, (this.uses.get(id) ?? 0) + 1)
+    try {
+      return await work(await this.open(id))
+    } finally {
+      const left = this.uses.get(id)! - 1
+      if (left === 0) this.uses.delete(id)
+      else this.uses.set(id, left)
+      const board = this.opened.get(id)
+      if (board) board.lastUsed = Date.now()
     }
+  }
+
+  private open(id: string): Promise<OpenBoard> {
+    let board = this.boards.get(id)
+    if (board) {
+      this.boards.delete(id)
+      this.boards.set(id, board)
+      return board
+    }
+    board = this.openBoard(id).then((b) => {
+      this.opened.set(id, b)
+      this.closeBeyondLimit()
+      return b
+    })
+    this.boards.set(id, board)
+    const opening = board
+    board.catch(() => {
+      if (this.boards.get(id) === opening) this.boards.delete(id)
+    })
     return board
   }
 
   private async openBoard(id: string): Promise<OpenBoard> {
-    if (!(await this.getBoard(id))) throw new BoardNotFoundError(id)
+    await this.closing.get(id)
+    const meta = await this.getBoard(id)
+    if (!meta) throw new BoardNotFoundError(id)
     const dir = this.boardDir(id)
-    const names = await readdir(dir)
-    const snapshotOffsets = names.flatMap((n) => (SNAPSHOT.test(n) ? [Number(n.match(SNAPSHOT)![1])] : []))
-    if (snapshotOffsets.length === 0) throw new Error(`board ${id} has no snapshot`)
-    const snapshotOffset = Math.max(...snapshotOffsets)
-    const snapshot = JSON.parse(await readFile(join(dir, `snapshot-${snapshotOffset}.json`), 'utf8')) as BoardSnapshot
-
-    const segments = names.flatMap((n) => (SEGMENT.test(n) ? [Number(n.match(SEGMENT)![1])] : [])).sort((a, b) => a - b)
-    const entries: LogEntry[] = []
-    let expected: number | null = null
-    let lastBytes = 0
-    for (let i = 0; i < segments.length; i++) {
-      const path = join(dir, `log-${segments[i]}.log`)
-      const isLast = i === segments.length - 1
-      const { entries: read, validBytes, torn } = decodeSegment(await readFile(path, 'utf8'))
-      // Segment names are hints; offsets inside are the truth, and must run on without a gap.
-      if (expected === null && read.length > 0) {
-        expected = read[0].offset
-        if (expected > snapshot.offset + 1) {
-          throw new Error(`board ${id}: log starts at ${expected}, after its snapshot at ${snapshot.offset}; refusing to open`)
-        }
-      }
-      for (const entry of read) {
-        if (entry.offset !== expected) {
-          throw new Error(`board ${id}: ${path} has offset ${entry.offset} where ${expected} was due; refusing to open`)
-        }
-        expected++
-        if (entry.offset > snapshot.offset) entries.push(entry)
-      }
-      if (torn) {
-        // Only the write in progress at a crash can be torn; it was never acknowledged.
-        if (!isLast) throw new Error(`board ${id}: ${path} is damaged before the end of the log; refusing to open`)
-        const handle = await open(path, 'r+')
-        await handle.truncate(validBytes)
-        await handle.sync()
+    const tag = boardTag(id)
+    await removeTempFiles(dir)
+    let disk
+    try {
+      disk = await readBoard(dir, id)
+    } catch (error) {
+      if (error instanceof BoardDamagedError) this.opts.log(error.message)
+      throw error
+    }
+    if (disk.torn) {
+      // Only the write in progress at a crash can be torn; it was never acknowledged.
+      const handle = await open(join(dir, disk.torn.segment), 'r+')
+      try {
+        await handle.truncate(disk.torn.at)
+        await handle.datasync()
+      } finally {
         await handle.close()
       }
-      lastBytes = validBytes
+      this.opts.log(`board ${tag}: dropped the torn last line of ${disk.torn.segment} at byte ${disk.torn.at} (${disk.torn.reason})`)
     }
-
-    const offset = Math.max(snapshot.offset, (expected ?? 0) - 1)
-    const clientSeqs = new Map(Object.entries(snapshot.clientSeqs))
-    for (const e of entries) clientSeqs.set(e.clientId, e.seq)
-
-    let segmentStart = segments.at(-1)
-    if (segmentStart === undefined) {
-      segmentStart = offset + 1
-      segments.push(segmentStart)
-      lastBytes = 0
+    for (const name of disk.damagedSnapshots) {
+      await rename(join(dir, name), join(dir, `${name}.damaged`))
+      this.opts.log(`board ${tag}: ${name} is damaged; set aside as ${name}.damaged and loaded an older snapshot plus the log, which cover it`)
     }
-    const segment = await open(join(dir, `log-${segmentStart}.log`), 'a')
+    const segments = disk.segments
+    if (segments.length === 0) segments.push(disk.offset + 1)
+    const segment = await open(join(dir, segmentName(segments.at(-1)!)), 'a')
     await fsyncDir(dir)
+    const clientSeqs = new Map(Object.entries(disk.snapshot.clientSeqs))
+    for (const e of disk.entries) clientSeqs.set(e.clientId, e.seq)
     return {
+      id,
+      tag,
       dir,
-      offset,
+      meta,
+      offset: disk.offset,
+      durable: disk.offset,
       clientSeqs,
-      snapshot,
-      entries,
+      snapshot: disk.snapshot,
+      snapshots: disk.snapshots,
+      entries: disk.entries,
       segments,
       segment,
-      segmentBytes: lastBytes,
+      truncateTo: null,
       queue: [],
       flushScheduled: false,
       lane: Promise.resolve(),
       subscribers: new Set(),
+      lastUsed: Date.now(),
     }
   }
 
-  async append(boardId: string, push: Push): Promise<AppendResult> {
-    const board = await this.open(boardId)
-    const previousSeq = board.clientSeqs.get(push.clientId)
-    if (previousSeq !== undefined && push.seq <= previousSeq) return { duplicate: true }
-    board.clientSeqs.set(push.clientId, push.seq)
-    const entry: LogEntry = { offset: ++board.offset, clientId: push.clientId, seq: push.seq, diff: push.diff }
-    return new Promise((resolve, reject) => {
-      board.queue.push({ entry, previousSeq, resolve, reject })
-      if (!board.flushScheduled) {
-        board.flushScheduled = true
-        this.onLane(board, () => {
-          board.flushScheduled = false
-          return this.flush(board)
-        })
+  private isIdle(board: OpenBoard) {
+    return !this.uses.has(board.id) && board.subscribers.size === 0
+  }
+
+  private closeIdle() {
+    const now = Date.now()
+    for (const board of this.opened.values()) {
+      if (this.isIdle(board) && now - board.lastUsed >= this.opts.idleCloseMs) this.closeBoard(board)
+    }
+  }
+
+  private closeBeyondLimit() {
+    for (const id of this.boards.keys()) {
+      if (this.opened.size <= this.opts.maxOpenBoards) return
+      const board = this.opened.get(id)
+      if (board && this.isIdle(board)) this.closeBoard(board)
+    }
+  }
+
+  /** Forgets an idle board; the next use reopens it from disk once this has finished. */
+  private closeBoard(board: OpenBoard) {
+    this.boards.delete(board.id)
+    this.opened.delete(board.id)
+    const done = board.lane
+      .then(() => board.segment.close())
+      .catch((e: Error) => this.opts.log(`board ${board.tag}: closing its log failed`, e.message))
+      .finally(() => {
+        if (this.closing.get(board.id) === done) this.closing.delete(board.id)
+      })
+    this.closing.set(board.id, done)
+  }
+
+  append(boardId: string, push: Push): Promise<AppendResult> {
+    return this.use(boardId, (board) => {
+      const previousSeq = board.clientSeqs.get(push.clientId)
+      if (previousSeq !== undefined && push.seq <= previousSeq) return { duplicate: true }
+      const entry: LogEntry = { offset: board.offset + 1, clientId: push.clientId, seq: push.seq, diff: push.diff }
+      let line: Buffer
+      try {
+        line = encodeEntry(entry)
+      } catch (error) {
+        // Before the offset is taken: an entry that cannot be written must not leave a hole.
+        throw new UnstorableEntryError(`board ${board.tag}: this change cannot be stored: ${(error as Error).message}`)
       }
+      board.offset = entry.offset
+      board.clientSeqs.set(push.clientId, push.seq)
+      return new Promise<AppendResult>((resolve, reject) => {
+        board.queue.push({ entry, line, previousSeq, resolve, reject })
+        if (!board.flushScheduled) {
+          board.flushScheduled = true
+          void this.onLane(board, () => {
+            board.flushScheduled = false
+            return this.flush(board)
+          })
+        }
+      })
     })
   }
 
@@ -201,31 +291,49 @@ export class EmbeddedStorage implements StorageEngine {
   private async flush(board: OpenBoard) {
     const batch = board.queue.splice(0)
     if (batch.length === 0) return
-    const text = batch.map((p) => encodeEntry(p.entry)).join('')
+    let sizeBefore: number | null = null
     try {
-      await board.segment.write(text)
+      await this.finishTruncation(board)
+      // Measured, not counted: whatever the file holds now is what a failed write is undone to.
+      sizeBefore = (await board.segment.stat()).size
+      await writeAll(board.segment, Buffer.concat(batch.map((p) => p.line)))
       await board.segment.datasync()
     } catch (error) {
-      await this.rollBack(board, batch, error as Error)
+      await this.rollBack(board, batch, sizeBefore, error as Error)
       return
     }
-    board.segmentBytes += Buffer.byteLength(text)
-    const entries = batch.map((p) => p.entry)
-    board.entries.push(...entries)
+    board.durable = batch.at(-1)!.entry.offset
+    board.entries.push(...batch.map((p) => p.entry))
     for (const p of batch) p.resolve({ offset: p.entry.offset, duplicate: false })
     this.deliver(board)
   }
 
-  /** A failed write is undone whole: the file, the offsets and the dedupe state, for this batch and all queued after it. */
-  private async rollBack(board: OpenBoard, batch: Pending[], error: Error) {
+  /**
+   * A failed write is undone whole: the file, the offsets and the dedupe state, for this batch
+   * and all queued after it (their offsets followed this batch's).
+   */
+  private async rollBack(board: OpenBoard, batch: Pending[], sizeBefore: number | null, error: Error) {
     const failed = [...batch, ...board.queue.splice(0)]
     board.offset = failed[0].entry.offset - 1
     for (const p of [...failed].reverse()) {
       if (p.previousSeq === undefined) board.clientSeqs.delete(p.entry.clientId)
       else board.clientSeqs.set(p.entry.clientId, p.previousSeq)
     }
-    await board.segment.truncate(board.segmentBytes).catch(() => undefined)
+    if (sizeBefore !== null) {
+      board.truncateTo = sizeBefore
+      await this.finishTruncation(board).catch((e: Error) =>
+        this.opts.log(`board ${board.tag}: cannot undo a failed write yet; no write will follow until it is undone`, e.message)
+      )
+    }
     for (const p of failed) p.reject(new Error(`could not write the board's log: ${error.message}`))
+  }
+
+  /** Cuts off what a failed write may have left, before anything else is written after it. */
+  private async finishTruncation(board: OpenBoard) {
+    if (board.truncateTo === null) return
+    await board.segment.truncate(board.truncateTo)
+    await board.segment.datasync()
+    board.truncateTo = null
   }
 
   private deliver(board: OpenBoard) {
@@ -237,68 +345,112 @@ export class EmbeddedStorage implements StorageEngine {
     }
   }
 
-  async load(boardId: string) {
-    const board = await this.open(boardId)
-    return { snapshot: board.snapshot, entries: [...board.entries] }
+  load(boardId: string) {
+    return this.use(boardId, (board) => ({ snapshot: board.snapshot, entries: [...board.entries] }))
   }
 
   subscribe(boardId: string, after: number, onEntries: (entries: LogEntry[]) => void): Unsubscribe {
     const sub: Subscriber = { delivered: after, onEntries }
     let active = true
-    this.open(boardId).then(
-      (board) => {
-        if (!active) return
-        if (after < board.snapshot.offset) throw new Error(`log of ${boardId} compacted past ${after}`)
-        board.subscribers.add(sub)
-        this.deliver(board)
-      },
-      () => undefined
-    )
+    let attached: OpenBoard | null = null
+    this.use(boardId, (board) => {
+      if (!active) return
+      if (after < board.snapshot.offset) throw new Error(`board ${board.tag}: log compacted past ${after}`)
+      board.subscribers.add(sub)
+      attached = board
+      this.deliver(board)
+    }).catch((e: Error) => this.opts.log('subscribe failed', e.message))
     return () => {
       active = false
-      void this.open(boardId).then((b) => b.subscribers.delete(sub), () => undefined)
+      if (!attached) return
+      attached.subscribers.delete(sub)
+      attached.lastUsed = Date.now()
     }
   }
 
-  async compact(boardId: string, snapshot: BoardSnapshot): Promise<void> {
-    const board = await this.open(boardId)
-    await this.onLane(board, async () => {
-      if (snapshot.offset <= board.snapshot.offset) return
-      if (snapshot.offset > board.offset) throw new Error('snapshot is ahead of the log')
-      await writeFileAtomic(join(board.dir, `snapshot-${snapshot.offset}.json`), JSON.stringify(snapshot))
-      const old = board.snapshot.offset
-      board.snapshot = snapshot
-      board.entries = board.entries.filter((e) => e.offset > snapshot.offset)
-      if (board.segmentBytes > 0) {
-        await board.segment.close()
-        const start = board.offset - board.queue.length + 1
-        board.segment = await open(join(board.dir, `log-${start}.log`), 'a')
-        board.segments.push(start)
-        board.segmentBytes = 0
-      }
-      const keep: number[] = []
-      for (let i = 0; i < board.segments.length; i++) {
-        const next = board.segments[i + 1]
-        if (next !== undefined && next - 1 <= snapshot.offset) {
-          await rm(join(board.dir, `log-${board.segments[i]}.log`), { force: true })
-        } else keep.push(board.segments[i])
-      }
-      board.segments = keep
-      await rm(join(board.dir, `snapshot-${old}.json`), { force: true })
+  compact(boardId: string, snapshot: BoardSnapshot): Promise<void> {
+    return this.use(boardId, (board) =>
+      this.onLane(board, async () => {
+        if (snapshot.offset <= board.snapshot.offset) return
+        if (snapshot.offset > board.durable) throw new Error('snapshot is ahead of the log')
+        const takenAt = Date.now()
+        await writeFileAtomic(join(board.dir, snapshotName(snapshot.offset)), encodeSnapshot(snapshot, takenAt))
+        const previous = board.snapshot.offset
+        board.snapshot = snapshot
+        board.entries = board.entries.filter((e) => e.offset > snapshot.offset)
+        board.snapshots.push({ offset: snapshot.offset, takenAt })
+        // The snapshot is durable: whatever fails from here on only leaves more files behind.
+        try {
+          await this.rollSegment(board)
+          await this.prune(board, previous)
+        } catch (e) {
+          this.opts.log(`board ${board.tag}: snapshot ${snapshot.offset} stored, tidying old files failed`, (e as Error).message)
+        }
+      })
+    )
+  }
+
+  /** Starts a new segment for the entries after the snapshot, so older segments can be dropped whole. */
+  private async rollSegment(board: OpenBoard) {
+    if (board.truncateTo !== null || (await board.segment.stat()).size === 0) return
+    const start = board.durable + 1
+    const next = await open(join(board.dir, segmentName(start)), 'a')
+    try {
       await fsyncDir(board.dir)
-    })
+    } catch (e) {
+      await next.close()
+      throw e
+    }
+    const old = board.segment
+    board.segment = next
+    board.segments.push(start)
+    await old.close()
+  }
+
+  /**
+   * Drops segments the previous snapshot already covers (the log is kept back to it, so a
+   * damaged newest snapshot can always be stood in for) and snapshots the history policy lets go.
+   */
+  private async prune(board: OpenBoard, previous: number) {
+    const keptSegments: number[] = []
+    for (const [i, start] of board.segments.entries()) {
+      const next = board.segments[i + 1]
+      if (next !== undefined && next - 1 <= previous) await rm(join(board.dir, segmentName(start)), { force: true })
+      else keptSegments.push(start)
+    }
+    board.segments = keptSegments
+    const keep = snapshotsToKeep(board.snapshots, Date.now())
+    for (const s of board.snapshots) {
+      if (!keep.has(s.offset)) await rm(join(board.dir, snapshotName(s.offset)), { force: true })
+    }
+    board.snapshots = board.snapshots.filter((s) => keep.has(s.offset))
+    await fsyncDir(board.dir)
+  }
+
+  async listSnapshots(boardId: string): Promise<SnapshotInfo[]> {
+    if (!(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
+    return listSnapshotFiles(this.boardDir(boardId))
+  }
+
+  async readSnapshot(boardId: string, offset: number): Promise<BoardSnapshot | null> {
+    if (!(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
+    const read = await readSnapshotFile(this.boardDir(boardId), offset)
+    if (read && !read.ok) throw new BoardDamagedError(boardId, `${snapshotName(offset)}: ${read.reason}`)
+    return read ? read.snapshot : null
   }
 
   async close(): Promise<void> {
     this.closed = true
-    for (const pending of this.boards.values()) {
+    clearInterval(this.sweeper)
+    for (const pending of [...this.boards.values()]) {
       const board = await pending.catch(() => null)
       if (!board) continue
       await board.lane
       board.subscribers.clear()
       await board.segment.close()
     }
+    await Promise.all(this.closing.values())
     this.boards.clear()
+    this.opened.clear()
   }
 }
-

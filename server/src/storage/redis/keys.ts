@@ -8,6 +8,10 @@ export function boardKeys(prefix: string, boardId: string) {
     offset: `${base}:offset`,
     snapshot: `${base}:snapshot`,
     snapshotOffset: `${base}:snapshot-offset`,
+    /** Replaced snapshots kept as history: offset -> snapshot JSON. */
+    history: `${base}:snapshot-history`,
+    /** When each snapshot, current or kept, was taken: offset -> ms since the epoch. */
+    snapshotTimes: `${base}:snapshot-times`,
     lease: `${base}:compaction-lease`,
   }
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { BoardMeta } from '@opificio/shared'
 import Redis, { type RedisOptions } from 'ioredis'
+import { boardTag } from '../boardTag.ts'
+import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import { BoardNotFoundError, type AppendResult, type BoardSnapshot, type LogEntry, type Push, type StorageEngine, type Unsubscribe } from '../types.ts'
 import { boardKeys } from './keys.ts'
 import { defineScripts, type BoardScripts } from './scripts.ts'
@@ -76,10 +78,10 @@ export class RedisStorage implements StorageEngine {
   async createBoard(meta: BoardMeta, initial: BoardSnapshot): Promise<void> {
     const k = this.keys(meta.id)
     const created = await this.redis.opCreate(
-      k.meta, k.snapshot, k.snapshotOffset, k.offset,
-      JSON.stringify(meta), JSON.stringify(initial), initial.offset
+      k.meta, k.snapshot, k.snapshotOffset, k.offset, k.snapshotTimes,
+      JSON.stringify(meta), JSON.stringify(initial), initial.offset, Date.now()
     )
-    if (created !== 1) throw new Error(`board ${meta.id} already exists`)
+    if (created !== 1) throw new Error(`board ${boardTag(meta.id)} already exists`)
   }
 
   async getBoard(id: string): Promise<BoardMeta | null> {
@@ -112,10 +114,46 @@ export class RedisStorage implements StorageEngine {
     const leased = await this.redis.set(k.lease, owner, 'PX', this.opts.leaseMs, 'NX')
     if (leased !== 'OK') return
     try {
-      await this.redis.opCompact(k.snapshot, k.snapshotOffset, k.log, snapshot.offset, JSON.stringify(snapshot), this.opts.keepBehindSnapshot)
+      const stored = await this.redis.opCompact(
+        k.snapshot, k.snapshotOffset, k.log, k.history, k.snapshotTimes,
+        snapshot.offset, JSON.stringify(snapshot), this.opts.keepBehindSnapshot, Date.now()
+      )
+      if (stored === 1) await this.pruneHistory(boardId)
     } finally {
       await this.redis.opReleaseLease(k.lease, owner).catch(() => undefined)
     }
+  }
+
+  /** Still under the lease: no other node is compacting this board meanwhile. */
+  private async pruneHistory(boardId: string) {
+    const k = this.keys(boardId)
+    try {
+      const kept = await this.listSnapshots(boardId)
+      const keep = snapshotsToKeep(kept, Date.now())
+      const drop = kept.filter((s) => !keep.has(s.offset)).map((s) => String(s.offset))
+      if (drop.length > 0) await this.redis.opPrune(k.history, k.snapshotTimes, k.snapshotOffset, ...drop)
+    } catch (e) {
+      this.opts.log(`board ${boardTag(boardId)}: snapshot stored, pruning its history failed`, (e as Error).message)
+    }
+  }
+
+  async listSnapshots(boardId: string): Promise<SnapshotInfo[]> {
+    const k = this.keys(boardId)
+    const found = await this.redis.opListSnapshots(k.meta, k.snapshotOffset, k.snapshotTimes)
+    if (!found) throw new BoardNotFoundError(boardId)
+    const [current, flat] = found
+    const times = new Map<number, number>()
+    for (let i = 0; i < flat.length; i += 2) times.set(Number(flat[i]), Number(flat[i + 1]))
+    // A board from before snapshots were dated has no date for its current one: 0 says unknown.
+    if (!times.has(Number(current))) times.set(Number(current), 0)
+    return [...times].map(([offset, takenAt]) => ({ offset, takenAt })).sort((a, b) => a.offset - b.offset)
+  }
+
+  async readSnapshot(boardId: string, offset: number): Promise<BoardSnapshot | null> {
+    const k = this.keys(boardId)
+    const raw = await this.redis.opReadSnapshot(k.snapshot, k.snapshotOffset, k.history, offset)
+    if (raw === null && !(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
+    return raw === null ? null : (JSON.parse(raw) as BoardSnapshot)
   }
 
   async close(): Promise<void> {

@@ -23,15 +23,21 @@ return {snapshot, redis.call('XRANGE', KEYS[3], (after + 1) .. '-0', '+')}
 `
 
 /**
- * Stores a newer snapshot and trims the stream behind it, keeping ARGV[3] entries before the
- * snapshot for nodes that are a little behind. An older snapshot never replaces a newer one.
+ * Stores a newer snapshot, moves the one it replaces into the history, and trims the stream
+ * behind it, keeping ARGV[3] entries before the snapshot for nodes that are a little behind.
+ * An older snapshot never replaces a newer one.
  */
 const COMPACT = `
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 local offset = tonumber(ARGV[1])
 if offset <= current then return 0 end
+local replaced = redis.call('GET', KEYS[1])
+if replaced then redis.call('HSET', KEYS[4], current, replaced) end
+-- A board from before snapshots were dated: its snapshot was taken at the latest now.
+redis.call('HSETNX', KEYS[5], current, ARGV[4])
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], offset)
+redis.call('HSET', KEYS[5], offset, ARGV[4])
 local keepFrom = offset - tonumber(ARGV[3]) + 1
 if keepFrom > 1 then redis.call('XTRIM', KEYS[3], 'MINID', keepFrom .. '-0') end
 return 1
@@ -42,8 +48,33 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[3])
 redis.call('SET', KEYS[4], ARGV[3])
+redis.call('HSET', KEYS[5], ARGV[3], ARGV[4])
 redis.call('SET', KEYS[1], ARGV[1])
 return 1
+`
+
+/** Drops kept snapshots (ARGV: their offsets), never the current one. */
+const PRUNE = `
+local current = redis.call('GET', KEYS[3])
+for _, offset in ipairs(ARGV) do
+  if offset ~= current then
+    redis.call('HDEL', KEYS[1], offset)
+    redis.call('HDEL', KEYS[2], offset)
+  end
+end
+return 1
+`
+
+/** The current snapshot's offset and every snapshot's date; nil for a board that does not exist. */
+const LIST_SNAPSHOTS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+return {redis.call('GET', KEYS[2]), redis.call('HGETALL', KEYS[3])}
+`
+
+/** One snapshot, current or kept, read in one step so a compaction cannot move it in between. */
+const READ_SNAPSHOT = `
+if redis.call('GET', KEYS[2]) == ARGV[1] then return redis.call('GET', KEYS[1]) end
+return redis.call('HGET', KEYS[3], ARGV[1])
 `
 
 const RELEASE_LEASE = `
@@ -54,8 +85,17 @@ return 0
 export interface BoardScripts {
   opAppend(meta: string, seqs: string, offset: string, log: string, clientId: string, seq: number, diff: string): Promise<number>
   opLoad(snapshot: string, snapshotOffset: string, log: string): Promise<[string | null, [string, string[]][]]>
-  opCompact(snapshot: string, snapshotOffset: string, log: string, offset: number, json: string, keep: number): Promise<number>
-  opCreate(meta: string, snapshot: string, snapshotOffset: string, offset: string, metaJson: string, json: string, initialOffset: number): Promise<number>
+  opCompact(
+    snapshot: string, snapshotOffset: string, log: string, history: string, times: string,
+    offset: number, json: string, keep: number, takenAt: number
+  ): Promise<number>
+  opCreate(
+    meta: string, snapshot: string, snapshotOffset: string, offset: string, times: string,
+    metaJson: string, json: string, initialOffset: number, takenAt: number
+  ): Promise<number>
+  opPrune(history: string, times: string, snapshotOffset: string, ...offsets: string[]): Promise<number>
+  opListSnapshots(meta: string, snapshotOffset: string, times: string): Promise<[string, string[]] | null>
+  opReadSnapshot(snapshot: string, snapshotOffset: string, history: string, offset: number): Promise<string | null>
   opReleaseLease(lease: string, owner: string): Promise<number>
 }
 
@@ -63,8 +103,11 @@ export interface BoardScripts {
 export function defineScripts(redis: Redis): Redis & BoardScripts {
   redis.defineCommand('opAppend', { numberOfKeys: 4, lua: APPEND })
   redis.defineCommand('opLoad', { numberOfKeys: 3, lua: LOAD })
-  redis.defineCommand('opCompact', { numberOfKeys: 3, lua: COMPACT })
-  redis.defineCommand('opCreate', { numberOfKeys: 4, lua: CREATE })
+  redis.defineCommand('opCompact', { numberOfKeys: 5, lua: COMPACT })
+  redis.defineCommand('opCreate', { numberOfKeys: 5, lua: CREATE })
+  redis.defineCommand('opPrune', { numberOfKeys: 3, lua: PRUNE })
+  redis.defineCommand('opListSnapshots', { numberOfKeys: 3, lua: LIST_SNAPSHOTS })
+  redis.defineCommand('opReadSnapshot', { numberOfKeys: 3, lua: READ_SNAPSHOT })
   redis.defineCommand('opReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE })
   return redis as Redis & BoardScripts
 }
