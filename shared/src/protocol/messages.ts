@@ -72,7 +72,15 @@ export interface WireEntry {
   d?: DocDiff
   s?: number
   r?: string
+  /** With r: why, for a program to tell (r says it for a person). */
+  c?: RefusalCode
 }
+
+/**
+ * Why a push was refused: it breaks the schema or a bound (invalid), the board has no room left
+ * (board-full), or the fold could not apply it to the board as it now is (conflict).
+ */
+export type RefusalCode = 'invalid' | 'board-full' | 'conflict'
 
 export interface PresenceUpdate {
   put: UnknownRecord[]
@@ -84,8 +92,12 @@ export interface WelcomeMessage {
   role: Role
   /** Offset of the last entry folded into what this message gives. */
   offset: number
-  /** The whole document, when the client cannot catch up from entries (new, or too far behind). */
-  records?: UnknownRecord[]
+  /**
+   * The whole document as UTF-8 JSON (an array of records), when the client cannot catch up from
+   * entries (new, or too far behind). Binary, so the server encodes it once for every client
+   * joining at the same offset; read it with `welcomeRecords`.
+   */
+  document?: Uint8Array | ArrayBuffer
   /** Entries after the client's lastOffset, when the server still has them all. */
   entries?: WireEntry[]
   /** Highest seq of this client's that the log has seen: pushes up to it are settled. */
@@ -101,10 +113,24 @@ export interface BatchMessage {
 /** Whether the server can make pushes durable right now; while paused, clients keep and re-send them. */
 export interface SavingMessage {
   paused: boolean
+  /** storage: the server cannot write; slow-down: this client sends faster than a person can. */
+  reason?: 'storage' | 'slow-down'
 }
 
-export type FatalCode = 'reload' | 'not-found' | 'bad-request'
+/** abuse: too many refused messages; slow-down: too many connections or hellos, retry after retryAfterMs. */
+export type FatalCode = 'reload' | 'not-found' | 'bad-request' | 'abuse' | 'slow-down'
 export interface FatalMessage {
   code: FatalCode
   message: string
+  retryAfterMs?: number
+}
+
+export function encodeWelcomeDocument(records: UnknownRecord[]): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(records))
+}
+
+/** The whole document a welcome carries, or undefined when it carries entries instead. */
+export function welcomeRecords(welcome: WelcomeMessage): UnknownRecord[] | undefined {
+  if (!welcome.document) return undefined
+  return JSON.parse(new TextDecoder().decode(welcome.document)) as UnknownRecord[]
 }

@@ -3,7 +3,11 @@ import { isEqual } from '@tldraw/utils'
 import { boardSchema, DOCUMENT_TYPE_NAMES } from '../schema/schema.ts'
 import { applyRecordPatch, type DocDiff, type DocOp, type RecordPatch } from './docDiff.ts'
 import { LIMITS } from './limits.ts'
+import { measureJson } from './bounds.ts'
 import { validationMessage } from '../protocol/validationMessage.ts'
+import { checkRichText } from '../schema/richText.ts'
+import { checkAssetSources } from '../schema/assetSrc.ts'
+import { checkDrawSegments, hasDrawSegments } from '../schema/drawPath.ts'
 import { templateOf, templateProblem } from '../template/rules.ts'
 import { TEMPLATE_RECORD_ID } from '../template/templateRecord.ts'
 
@@ -33,12 +37,20 @@ export function validateRecord(record: unknown, id?: string): UnknownRecord {
   const r = record as Partial<UnknownRecord>
   if (typeof r.id !== 'string' || typeof r.typeName !== 'string') reject('record without id or typeName')
   if (id !== undefined && r.id !== id) reject(`record ${r.id} filed under id ${id}`)
+  const maxBytes = r.typeName === 'asset' ? LIMITS.assetRecordBytes : LIMITS.recordBytes
+  const size = measureJson(record, { maxDepth: LIMITS.recordDepth, maxBytes })
+  if (!size.ok) reject(`${r.typeName} ${r.id.slice(0, 50)} is ${size.reason}`)
   const type = (boardSchema.types as Record<string, { scope: string; validate(r: unknown): unknown }>)[r.typeName]
   if (!type) reject(`unknown record type "${r.typeName}"`)
   if (!DOCUMENT_TYPE_NAMES.has(r.typeName)) reject(`"${r.typeName}" records are not part of a board`)
   if (!r.id.startsWith(r.typeName + ':')) reject(`id ${r.id} does not belong to type ${r.typeName}`)
   try {
     type.validate(record)
+    // What tldraw's validators let through but its renderer, or every viewer's privacy, cannot take.
+    const { props } = record as { props?: { richText?: unknown } }
+    if (r.typeName === 'shape' && props && 'richText' in props) checkRichText(props.richText)
+    if (r.typeName === 'asset') checkAssetSources(record)
+    if (r.typeName === 'shape' && hasDrawSegments(record)) checkDrawSegments(record.props)
   } catch (e) {
     reject(`invalid ${r.typeName} ${r.id}: ${validationMessage(e)}`)
   }
@@ -75,9 +87,11 @@ const FORBIDDEN_PATCH_KEYS = new Set(['id', 'typeName'])
  * What can be said of a push without the board: its form, and every whole record valid.
  * Run before a push enters the log, so garbage never does.
  */
-export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff } | { ok: false; reason: string } {
+export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff; bytes: number } | { ok: false; reason: string } {
   try {
     if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) reject('diff must be an object')
+    const size = measureJson(diff, { maxDepth: LIMITS.pushDepth, maxBytes: LIMITS.messageBytes })
+    if (!size.ok) reject(`the change is ${size.reason}`)
     const entries = Object.entries(diff as Record<string, unknown>)
     if (entries.length === 0) reject('empty diff')
     if (entries.length > LIMITS.recordsPerPush) reject(`more than ${LIMITS.recordsPerPush} records in one change`)
@@ -100,7 +114,7 @@ export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff } | { ok:
         reject(`unknown operation "${String(kind)}" on ${id}`)
       }
     }
-    return { ok: true, diff: diff as DocDiff }
+    return { ok: true, diff: diff as DocDiff, bytes: size.bytes }
   } catch (e) {
     if (e instanceof Rejection) return { ok: false, reason: e.message }
     throw e
@@ -185,6 +199,12 @@ function fold(source: RecordSource, diff: DocDiff): RecordsDiff<UnknownRecord> {
   return changes
 }
 
+/**
+ * Shapes inside groups and frames inside one another. tldraw walks the chain recursively for every
+ * transform and bound, so thousands of levels overflow the stack of every browser on the board.
+ */
+export const MAX_SHAPE_NESTING = 64
+
 function checkParentChain(shape: Rec, view: (id: string) => Rec | undefined) {
   const seen = new Set([shape.id])
   let parentId = shape.parentId
@@ -195,6 +215,7 @@ function checkParentChain(shape: Rec, view: (id: string) => Rec | undefined) {
     if (parent.typeName === 'page') return
     if (parent.typeName !== 'shape') reject(`shape ${shape.id} has a ${parent.typeName} as parent`)
     if (seen.has(parent.id)) reject(`shape ${shape.id} is its own ancestor`)
+    if (seen.size >= MAX_SHAPE_NESTING) reject(`shape ${shape.id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
     seen.add(parent.id)
     parentId = parent.parentId
   }
