@@ -43,9 +43,10 @@ export function useBoardSync(boardId: string, serverUrls: string[] | null): Boar
   const [sync, setSync] = useState<BoardSync>({ status: 'loading' })
 
   useEffect(() => {
-    // A fresh id per page load: it names this tab's pushes, so a reload never claims another's.
+    // A fresh key per page load: it names this tab's pushes, so a reload never claims another's.
+    // It is a secret between this tab and the server, so presence is named by another id.
     const clientId = randomId()
-    const userId = createUserId(clientId)
+    const userId = createUserId(randomId())
     const makeUser = (): TLUser => {
       const { name, color } = useUserStore.getState()
       return UserRecordType.create({ id: userId, name, color })

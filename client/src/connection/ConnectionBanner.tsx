@@ -4,7 +4,7 @@ import { useConnectionStore } from './connectionStore.ts'
 /** Says, in words, whether what you do is reaching the others. */
 export function ConnectionBanner() {
   const t = useT()
-  const { connection, unconfirmed, savingPaused, message } = useConnectionStore((s) => s.sync)
+  const { connection, unconfirmed, savingPaused, pauseReason, message } = useConnectionStore((s) => s.sync)
   let text: string | null = null
   let tone = 'info'
   if (connection === 'offline') {
@@ -18,7 +18,7 @@ export function ConnectionBanner() {
   } else if (connection === 'connecting') text = t('status.connecting')
   else if (connection === 'reload') (text = t('status.reload')), (tone = 'error')
   else if (connection === 'error') (text = t('status.error', { message: message ?? '' })), (tone = 'error')
-  else if (savingPaused) (text = t('status.savingPaused')), (tone = 'warn')
+  else if (savingPaused) (text = t(pauseReason === 'slow-down' ? 'status.slowDown' : 'status.savingPaused')), (tone = 'warn')
 
   return (
     <div className="op-banner-slot" role="status" aria-live="polite">

@@ -1,6 +1,7 @@
 import {
   boardSchema,
   createInitialRecords,
+  encodeWelcomeDocument,
   EV,
   FIRST_PAGE_ID,
   PROTOCOL_VERSION,
@@ -136,7 +137,7 @@ function put(record: UnknownRecord): DocDiff {
 function online(extra: UnknownRecord[] = [], offset = 0, opts: Partial<SyncClientOptions> = {}) {
   const t = setup(opts)
   t.socket.open()
-  t.socket.welcome({ offset, records: [...createInitialRecords('Pagina 1'), ...extra] })
+  t.socket.welcome({ offset, document: encodeWelcomeDocument([...createInitialRecords('Pagina 1'), ...extra]) })
   tick()
   return t
 }
@@ -173,7 +174,7 @@ describe('SyncClient', () => {
     expect(client.syncState.connection).toBe('connecting')
 
     const records = [...createInitialRecords('Pagina 1'), geoShape('welcomed')]
-    socket.welcome({ offset: 7, records })
+    socket.welcome({ offset: 7, document: encodeWelcomeDocument(records) })
     expect(client.syncState.connection).toBe('online')
     expect(client.lastOffset).toBe(7)
     expect(store.serialize('document')).toEqual(Object.fromEntries(records.map((r) => [r.id, r])))
@@ -373,7 +374,7 @@ describe('SyncClient', () => {
 
     socket.open()
     // The server has seq 1 (its shape is in the document) but never got seq 2.
-    socket.welcome({ offset: 9, records: [...createInitialRecords('Pagina 1'), stored], settledSeq: 1 })
+    socket.welcome({ offset: 9, document: encodeWelcomeDocument([...createInitialRecords('Pagina 1'), stored]), settledSeq: 1 })
     tick()
     expect(socket.pushes().slice(2)).toEqual([{ seq: 2, diff: put(notStored) }])
     expect(client.syncState.unconfirmed).toBe(1)
@@ -397,7 +398,7 @@ describe('SyncClient', () => {
 
     socket.open()
     expect(socket.hellos().map((h) => h.lastOffset)).toEqual([null, null])
-    socket.welcome({ offset: 2, records: [...createInitialRecords('Pagina 1'), skipped] })
+    socket.welcome({ offset: 2, document: encodeWelcomeDocument([...createInitialRecords('Pagina 1'), skipped]) })
     expect(client.syncState.connection).toBe('online')
     expect(client.lastOffset).toBe(2)
     expect(get(skipped.id)).toEqual(skipped)
@@ -426,7 +427,7 @@ describe('SyncClient', () => {
     const bruno = presence('bruno')
     const t = setup()
     t.socket.open()
-    t.socket.welcome({ offset: 0, records: createInitialRecords('Pagina 1'), presence: [anna] })
+    t.socket.welcome({ offset: 0, document: encodeWelcomeDocument(createInitialRecords('Pagina 1')), presence: [anna] })
     const presences = () => t.store.allRecords().filter((r) => r.typeName === 'instance_presence')
     expect(presences()).toEqual([anna])
 

@@ -11,6 +11,7 @@ import {
   type SavingMessage,
   type WelcomeMessage,
   type WireEntry,
+  welcomeRecords,
 } from '@opificio/shared'
 import { react, type Signal } from '@tldraw/state'
 import {
@@ -42,6 +43,8 @@ export interface SyncState {
   unconfirmed: number
   /** The server cannot store changes right now; they are kept and re-sent. */
   savingPaused: boolean
+  /** Why: the server's storage, or this client sending faster than the server accepts. */
+  pauseReason?: SavingMessage['reason']
   message?: string
 }
 
@@ -192,11 +195,12 @@ export class SyncClient {
   }
 
   private onWelcome(welcome: WelcomeMessage) {
-    if (welcome.records) {
+    const records = welcomeRecords(welcome)
+    if (records) {
       for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i].seq <= welcome.settledSeq) this.pending.splice(i, 1)
     }
     this.rebase(() => {
-      if (welcome.records) this.replaceDocument(welcome.records)
+      if (records) this.replaceDocument(records)
       else this.applyEntries(welcome.entries ?? [])
       this.lastOffset = welcome.offset
     })
@@ -275,13 +279,21 @@ export class SyncClient {
   }
 
   private onFatal(fatal: FatalMessage) {
+    if (fatal.code === 'slow-down') {
+      // The server is shedding a crowd of reconnections: come back later, edits kept meanwhile.
+      this.opts.socket.disconnect()
+      setTimeout(() => {
+        if (!this.stopped && !this.opts.socket.connected) this.opts.socket.connect()
+      }, (fatal.retryAfterMs ?? 5000) * (1 + Math.random()))
+      return
+    }
     const connection: ConnectionState = fatal.code === 'reload' ? 'reload' : fatal.code === 'not-found' ? 'not-found' : 'error'
     this.stop()
     this.setState({ connection, message: fatal.message })
   }
 
-  private onSaving({ paused }: SavingMessage) {
-    this.setState({ savingPaused: paused })
+  private onSaving({ paused, reason }: SavingMessage) {
+    this.setState({ savingPaused: paused, pauseReason: paused ? reason : undefined })
     if (!paused) return this.stopResending()
     this.resendTimer ??= setInterval(() => {
       if (!this.joined) return

@@ -266,12 +266,12 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
         expect(pushed, `${w.client.name} sent seq ${ack.seq}`).toBeDefined()
         if (ack.offset <= snapshot.offset) {
           checkedInSnapshot++
-          expect(snapshot.clientSeqs[w.client.clientId] ?? 0).toBeGreaterThanOrEqual(ack.seq)
+          expect(snapshot.clientSeqs[w.client.writerId] ?? 0).toBeGreaterThanOrEqual(ack.seq)
         } else {
           checkedInLog++
           const entry = logged.get(ack.offset)
           expect(entry && { clientId: entry.clientId, seq: entry.seq, diff: entry.diff }, `ack ${w.client.name}#${ack.seq}@${ack.offset}`).toEqual({
-            clientId: w.client.clientId,
+            clientId: w.client.writerId,
             seq: ack.seq,
             diff: pushed,
           })
@@ -303,7 +303,7 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
   // Every push is stored exactly once (a re-send after a crash is not logged again), in seq order,
   // with the diff its client sent; and every acknowledgement, before or after a crash, points at it.
   for (const w of writers) {
-    const own = entries.filter((e) => e.clientId === w.client.clientId)
+    const own = entries.filter((e) => e.clientId === w.client.writerId)
     for (let i = 1; i < own.length; i++) expect(own[i].seq, `${w.client.name} log seqs increase`).toBeGreaterThan(own[i - 1].seq)
     for (const e of own) expect(e.diff, `${w.client.name}#${e.seq}@${e.offset} is what it sent`).toEqual(w.sent.get(e.seq))
     const acked = w.client.acks
@@ -314,7 +314,7 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
     for (const ack of acked) {
       if (ack.offset <= snapshot.offset) continue
       const e = logged.get(ack.offset)
-      expect(e && [e.clientId, e.seq], `ack ${w.client.name}#${ack.seq}@${ack.offset}`).toEqual([w.client.clientId, ack.seq])
+      expect(e && [e.clientId, e.seq], `ack ${w.client.name}#${ack.seq}@${ack.offset}`).toEqual([w.client.writerId, ack.seq])
     }
     // Every push it sent was acknowledged in the end.
     expect(acked.at(-1)?.seq).toBe(Math.max(...w.sent.keys()))

@@ -22,7 +22,8 @@ export async function startCluster(nodeCount = 2, opts: { advertise?: boolean } 
   const r = await startTestRedis()
   const prefix = `cluster${randomBytes(4).toString('hex')}:`
   const ports = await Promise.all(Array.from({ length: nodeCount }, () => freePort()))
-  const env: Record<string, string> = { REDIS_URL: r.url, REDIS_PREFIX: prefix }
+  // Long fuzz runs create hundreds of boards from this one address.
+  const env: Record<string, string> = { REDIS_URL: r.url, REDIS_PREFIX: prefix, BOARD_CREATION_BURST: '100000' }
   if (opts.advertise) env.SERVER_URLS = ports.map((p) => `http://127.0.0.1:${p}`).join(',')
   const nodes = await Promise.all(ports.map((port) => spawnServer({ env, port })))
   const opened: RedisStorage[] = []

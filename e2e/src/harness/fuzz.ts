@@ -89,12 +89,12 @@ export async function expectDurableAndEqual(storage: StorageEngine, boardId: str
   for (const c of clients) {
     for (const ack of c.acks) {
       if (ack.offset <= snapshot.offset) {
-        expect(snapshot.clientSeqs[c.clientId] ?? 0, `ack ${ack.seq}@${ack.offset} of ${c.name} in the snapshot`).toBeGreaterThanOrEqual(ack.seq)
+        expect(snapshot.clientSeqs[c.writerId] ?? 0, `ack ${ack.seq}@${ack.offset} of ${c.name} in the snapshot`).toBeGreaterThanOrEqual(ack.seq)
         continue
       }
       const entry = logged.get(ack.offset)
       expect(entry && { clientId: entry.clientId, seq: entry.seq }, `ack ${ack.seq}@${ack.offset} of ${c.name}`).toEqual({
-        clientId: c.clientId,
+        clientId: c.writerId,
         seq: ack.seq,
       })
     }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
 import { failoverSocket } from '../../../client/src/sync/failoverSocket.ts'
 import { SyncClient, type SyncSocket, type SyncState } from '../../../client/src/sync/SyncClient.ts'
+import { writerIdentity } from '../../../server/src/sync/writerIdentity.ts'
 
 export interface Delays {
   /** Extra milliseconds before each message in either direction is delivered (order is kept). */
@@ -60,7 +61,10 @@ export interface HeadlessClient {
   /** Called on every acknowledgement, as it arrives. */
   onAck?: (seq: number, offset: number) => void
   rejections: string[]
+  /** The key this client says hello with: known to it and the server only. */
   clientId: string
+  /** What the server files this client's pushes under in the log (see writerIdentity). */
+  writerId: string
   documentRecords(): UnknownRecord[]
   /** Others' presence records as this client has them. */
   presences(): UnknownRecord[]
@@ -78,6 +82,7 @@ function syncedStore(name: string, boardId: string, link: SyncSocket): HeadlessC
     store,
     link,
     clientId,
+    writerId: writerIdentity(boardId, clientId),
     state: { connection: 'connecting', unconfirmed: 0, savingPaused: false },
     acks: [],
     rejections: [],

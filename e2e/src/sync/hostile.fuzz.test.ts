@@ -1,13 +1,15 @@
-import { EV, PROTOCOL_VERSION, schemaFingerprint, validateRecord } from '@opificio/shared'
+import { EV, PROTOCOL_VERSION, schemaFingerprint, validateRecord, type WireEntry } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { io, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BoardState } from '../../../server/src/rooms/boardState.ts'
 import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
 import { arrowBinding, arrowShape, geoShape, presenceRecord } from '../../../shared/src/sync/testRecords.ts'
+import { startCluster } from '../harness/cluster.ts'
 import { act, describeClients, settle } from '../harness/fuzz.ts'
 import { headlessClient, sortedById, type HeadlessClient } from '../harness/headlessClient.ts'
 import { seededRandom, type Random } from '../harness/random.ts'
+import { deeplyNestedJson } from '../harness/rawClient.ts'
 import { createBoard, until } from '../harness/server.ts'
 import { spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
 
@@ -48,6 +50,48 @@ function mutated(rnd: Random, n: number): UnknownRecord {
   return copy as UnknownRecord
 }
 
+/** Rich text tldraw's editor would never make, and which its renderer cannot take. */
+function poisonRichText(rnd: Random): unknown {
+  return rnd.pick([
+    { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'evilNode', text: 'x' }] }] },
+    { type: 'paragraph', content: [] },
+    { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text' }] }] },
+    { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] }] }] },
+  ])
+}
+
+/**
+ * An attack that is more than one message: payloads no encoder can write (sent as raw JSON),
+ * huge fields, poison rich text, identity replay, byte amplification, reconnect storms.
+ */
+type Attack =
+  | { kind: 'emit'; event: string; payload: unknown }
+  | { kind: 'json'; event: string; json: string }
+  | { kind: 'replay' }
+  | { kind: 'amplify' }
+  | { kind: 'storm'; sockets: number }
+
+function hostileAttack(rnd: Random, boardId: string, n: number): Attack {
+  const roll = rnd.int(20)
+  if (roll === 0) {
+    const depth = rnd.pick([100, 4300, 6000])!
+    const deep = deeplyNestedJson(depth)
+    if (rnd.chance(0.5)) return { kind: 'json', event: EV.presence, json: `{"record":${JSON.stringify({ ...presenceRecord(`d${n}`), meta: { v: 'DEEP' } }).replace('"DEEP"', deep)}}` }
+    return { kind: 'json', event: EV.push, json: `{"seq":${n + 1},"diff":{"shape:deep${n}":["put",${JSON.stringify(geoShape(`deep${n}`, { meta: { v: 'DEEP' } })).replace('"DEEP"', deep)}]}}` }
+  }
+  if (roll === 1) {
+    const huge = 'h'.repeat(rnd.pick([100_000, 1_100_000, 3_000_000])!)
+    if (rnd.chance(0.5)) return { kind: 'emit', event: EV.presence, payload: { record: { ...presenceRecord(`h${n}`), userName: huge } } }
+    return { kind: 'emit', event: EV.push, payload: { seq: n + 1, diff: { [`shape:huge${n}`]: ['put', geoShape(`huge${n}`, { meta: { huge } })] } } }
+  }
+  if (roll === 2) return { kind: 'emit', event: EV.push, payload: { seq: n + 1, diff: { [`shape:poison${n}`]: ['put', geoShape(`poison${n}`, {}, { richText: poisonRichText(rnd) })] } } }
+  if (roll === 3) return { kind: 'replay' }
+  if (roll === 4) return { kind: 'amplify' }
+  if (roll === 5) return { kind: 'storm', sockets: 1 + rnd.int(20) }
+  const [event, payload] = hostileMessage(rnd, boardId, n)
+  return { kind: 'emit', event, payload }
+}
+
 function hostileMessage(rnd: Random, boardId: string, n: number): [string, unknown] {
   const roll = rnd.int(10)
   const hello = { protocol: PROTOCOL_VERSION, schema: schemaFingerprint(), boardId, clientId: `hostile${n % 7}xxx`, lastOffset: null }
@@ -75,53 +119,122 @@ function expectSoundBoard(records: UnknownRecord[]) {
   expect(records.filter((r) => r.typeName === 'page').length).toBeGreaterThan(0)
 }
 
-describe('hostile clients', () => {
-  let server: ServerProcess | null = null
+/** The server under attack: one process on the embedded engine, or one on a private Redis. */
+interface Target {
+  url: string
+  process: ServerProcess
+  /** Stops the server and reads the board back as a restarted one would. */
+  durable(boardId: string): Promise<UnknownRecord[]>
+  stop(): Promise<void>
+}
+
+const ENGINES: Record<string, () => Promise<Target>> = {
+  embedded: async () => {
+    const process = await spawnServer()
+    return {
+      url: process.url,
+      process,
+      async durable(boardId) {
+        await stopServer(process, 'SIGTERM')
+        const storage = new EmbeddedStorage(process.dataDir)
+        const { snapshot, entries } = await storage.load(boardId)
+        await storage.close()
+        return [...new BoardState(snapshot, entries).records.values()]
+      },
+      stop: async () => void (await stopServer(process, 'SIGKILL')),
+    }
+  },
+  redis: async () => {
+    const cluster = await startCluster(1)
+    return {
+      url: cluster.urls[0],
+      process: cluster.nodes[0],
+      async durable(boardId) {
+        await stopServer(cluster.nodes[0], 'SIGTERM')
+        const { snapshot, entries } = await (await cluster.openStorage()).load(boardId)
+        return [...new BoardState(snapshot, entries).records.values()]
+      },
+      stop: () => cluster.stop(),
+    }
+  },
+}
+
+/** What an attacking socket was told: every refusal must say why, with a code. */
+function watchRefusals(socket: Socket, uncoded: string[]) {
+  socket.on(EV.fatal, (f: { code?: string; message?: string }) => void (!f.code && uncoded.push(`fatal ${f.message}`)))
+  socket.on(EV.batch, (b: { entries?: WireEntry[] }) => {
+    for (const e of b.entries ?? []) if (e.r !== undefined && !e.c) uncoded.push(`refusal ${e.r}`)
+  })
+}
+
+describe.each(Object.keys(ENGINES))('hostile clients, %s engine', (engine) => {
+  let target: Target | null = null
   const sockets: Socket[] = []
   const clients: HeadlessClient[] = []
   afterEach(async () => {
     sockets.splice(0).forEach((s) => s.disconnect())
     clients.splice(0).forEach((c) => c.close())
-    if (server) await stopServer(server, 'SIGKILL')
-    server = null
+    await target?.stop()
+    target = null
   })
 
   for (let seed = 1; seed <= SEEDS; seed++) {
     it(`seed ${seed}: ${MESSAGES} malformed and malicious messages neither crash the server nor corrupt the board`, async () => {
       const rnd = seededRandom(seed * 7919)
       try {
-        server = await spawnServer()
-        const boardId = await createBoard(server.url, 'Sotto attacco')
-        clients.push(headlessClient(server.url, boardId, 'honest1'), headlessClient(server.url, boardId, 'honest2'))
+        target = await ENGINES[engine]()
+        const url = target.url
+        const boardId = await createBoard(url, 'Sotto attacco')
+        clients.push(headlessClient(url, boardId, 'honest1'), headlessClient(url, boardId, 'honest2'))
         await until(() => clients.every((c) => c.state.connection === 'online'), 'honest clients online')
-        const attackers = Array.from({ length: 3 }, () => io(server!.url, { transports: ['websocket'], forceNew: true }))
-        sockets.push(...attackers)
+        clients[0].setPresence(presenceRecord('honest1'))
+        const uncoded: string[] = []
+        const open = () => {
+          const socket = io(url, { transports: ['websocket'], forceNew: true })
+          watchRefusals(socket, uncoded)
+          sockets.push(socket)
+          return socket
+        }
+        const hello = (socket: Socket, clientId: string, lastOffset: number | null) =>
+          socket.emit(EV.hello, { protocol: PROTOCOL_VERSION, schema: schemaFingerprint(), boardId, clientId, lastOffset })
+        const attackers = Array.from({ length: 3 }, open)
+        const counts: Record<string, number> = {}
         for (let n = 0; n < MESSAGES; n++) {
-          const [event, payload] = hostileMessage(rnd, boardId, n)
+          const attack = hostileAttack(rnd, boardId, n)
+          counts[attack.kind] = (counts[attack.kind] ?? 0) + 1
           const socket = rnd.pick(attackers)!
           if (!socket.connected) socket.connect()
-          socket.emit(event, payload)
+          if (attack.kind === 'emit') socket.emit(attack.event, attack.payload)
+          else if (attack.kind === 'json') socket.io.engine.send(`2${JSON.stringify([attack.event]).slice(0, -1)},${attack.json}]`)
+          else if (attack.kind === 'replay') {
+            // Every identifier the wire showed about the honest writer, posed as a client id.
+            const seen = clients[1].presences().flatMap((p) => [p.id, (p as { userId?: string }).userId ?? ''])
+            for (const id of seen.map((x) => x.replace(/^[a-z_]+:/, '')).filter((x) => x.length >= 8)) {
+              hello(socket, id, null)
+              socket.emit(EV.push, { seq: Number.MAX_SAFE_INTEGER, diff: { 'shape:replayed': ['put', geoShape('replayed')] } })
+            }
+          } else if (attack.kind === 'amplify') hello(socket, `amplify${n}xx`, 0)
+          else for (let i = 0; i < attack.sockets; i++) hello(open(), `storm${n}-${i}xx`, null)
           // One honest writer, one watcher: two writers could race each other into a fair
           // rejection, and this test is about what attackers can do to a writer (nothing).
           if (n % 10 === 0) act(clients[0], rnd, n)
           if (n % 25 === 0) await new Promise((r) => setTimeout(r, 5))
         }
-        expect((await fetch(`${server.url}/healthz`)).ok).toBe(true)
-        await settle(clients, undefined, 20_000).catch((e) => {
+        expect((await fetch(`${url}/healthz`)).ok).toBe(true)
+        await settle(clients, undefined, 30_000).catch((e) => {
           throw new Error(`${(e as Error).message}\n${describeClients(clients)}`)
         })
-        expect(server.hasExited()).toBe(false)
+        expect(target.process.hasExited(), target.process.output()).toBe(false)
         for (const c of clients) expect(c.rejections, `${c.name}'s own edits`).toEqual([])
+        expect(uncoded, 'refusals without an error code').toEqual([])
 
-        await stopServer(server, 'SIGTERM')
-        const storage = new EmbeddedStorage(server.dataDir)
-        const { snapshot, entries } = await storage.load(boardId)
-        const durable = sortedById([...new BoardState(snapshot, entries).records.values()])
-        await storage.close()
+        const acked = clients[0].acks.length
+        const durable = sortedById(await target.durable(boardId))
         expectSoundBoard(durable)
         for (const c of clients) expect(sortedById(c.documentRecords()), c.name).toEqual(durable)
+        console.log(`hostile fuzz ${engine} seed ${seed}: ${JSON.stringify(counts)}; honest writer ${acked} acks, all present; ${sockets.length} attacker sockets`)
       } catch (e) {
-        console.error(`hostile fuzz failed with seed ${seed}: replay with HOSTILE_SEEDS=${seed} (first ${seed} seeds)`)
+        console.error(`hostile fuzz failed with seed ${seed} (${engine}): replay with HOSTILE_SEEDS=${seed} (first ${seed} seeds)`)
         throw e
       }
     })

@@ -14,6 +14,10 @@ import type { BoardSnapshot, LogEntry } from '../storage/types.ts'
 export class BoardState {
   readonly records = new Map<string, UnknownRecord>()
   readonly clientSeqs = new Map<string, number>()
+  /** Each record's size as JSON, to keep the board under its byte budget. */
+  private readonly sizes = new Map<string, number>()
+  /** The document's size as JSON, summed over its records. */
+  bytes = 0
   offset: number
   /** True when the stored board was written by an older schema and has been migrated in memory. */
   readonly migrated: boolean
@@ -31,6 +35,13 @@ export class BoardState {
     } else {
       for (const e of entries) this.fold(e)
     }
+    for (const r of this.records.values()) this.sized(r)
+  }
+
+  private sized(record: UnknownRecord) {
+    const size = JSON.stringify(record).length
+    this.bytes += size - (this.sizes.get(record.id) ?? 0)
+    this.sizes.set(record.id, size)
   }
 
   /** Folds the next entry; returns the reason when the fold rejected it. */
@@ -41,6 +52,12 @@ export class BoardState {
     const result = foldDocDiff(mapSource(this.records), entry.diff)
     if (!result.ok) return result.reason
     applyChangesToMap(this.records, result.changes)
+    for (const r of Object.values(result.changes.added)) this.sized(r)
+    for (const [, r] of Object.values(result.changes.updated)) this.sized(r)
+    for (const id of Object.keys(result.changes.removed)) {
+      this.bytes -= this.sizes.get(id) ?? 0
+      this.sizes.delete(id)
+    }
     return undefined
   }
 

@@ -10,6 +10,7 @@ import { TEMPLATE_RECORD_ID,
   type FatalMessage,
   type WelcomeMessage,
   type WireEntry,
+  welcomeRecords,
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { TLDOCUMENT_ID } from '@tldraw/tlschema'
@@ -129,9 +130,9 @@ describe('Room', () => {
     expect(welcome.board).toEqual(meta)
     expect(welcome.role).toBe('participant')
     expect(welcome.presence).toEqual([])
-    const ids = welcome.records!.map((r) => r.id).sort()
+    const ids = welcomeRecords(welcome)!.map((r) => r.id).sort()
     expect(ids).toEqual([TLDOCUMENT_ID, FIRST_PAGE_ID, TEMPLATE_RECORD_ID].sort())
-    expect(welcome.records).toEqual(room.documentRecords)
+    expect(welcomeRecords(welcome)).toEqual(room.documentRecords)
   })
 
   it('acknowledges a valid push to its sender and relays its diff to the others', async () => {
@@ -166,6 +167,7 @@ describe('Room', () => {
     expect(rest).toEqual([])
     expect(entry.s).toBe(1)
     expect(entry.r).toEqual(expect.stringContaining('geo'))
+    expect(entry.c).toBe('invalid')
     expect(entry).not.toHaveProperty('o')
     expect(entry).not.toHaveProperty('d')
     // The room flushes every session at once: had B been sent anything, it would be here now.
@@ -207,7 +209,7 @@ describe('Room', () => {
 
     const [own] = a.socket.entries()
     expect(a.socket.entries()).toHaveLength(1)
-    expect(own).toEqual({ o: 1, s: 1, r: expect.stringContaining('missing shape') })
+    expect(own).toEqual({ o: 1, s: 1, r: expect.stringContaining('missing shape'), c: 'conflict' })
     expect(b.socket.entries()).toEqual([{ o: 1 }])
     expect(room.offset).toBe(1)
     expect(room.documentRecords).toEqual(before)
@@ -267,7 +269,7 @@ describe('Room', () => {
     const near = enter(room, A, 7)
     const nearWelcome = near.socket.welcome()
     expect(nearWelcome.offset).toBe(10)
-    expect(nearWelcome.records).toBeUndefined()
+    expect(nearWelcome.document).toBeUndefined()
     expect(nearWelcome.entries).toEqual([
       { o: 8, s: 8 },
       { o: 9, d: diffs[8] },
@@ -278,7 +280,7 @@ describe('Room', () => {
 
     const upToDate = enter(room, A, 10)
     expect(upToDate.socket.welcome().entries).toEqual([])
-    expect(upToDate.socket.welcome().records).toBeUndefined()
+    expect(upToDate.socket.welcome().document).toBeUndefined()
     room.leave(upToDate.session)
 
     const far = enter(room, A, 1)
@@ -286,13 +288,13 @@ describe('Room', () => {
     expect(farWelcome.entries).toBeUndefined()
     expect(farWelcome.offset).toBe(10)
     expect(farWelcome.settledSeq).toBe(8)
-    expect(farWelcome.records!.filter((r) => r.typeName === 'shape')).toHaveLength(10)
-    expect(farWelcome.records).toEqual(room.documentRecords)
+    expect(welcomeRecords(farWelcome)!.filter((r) => r.typeName === 'shape')).toHaveLength(10)
+    expect(welcomeRecords(farWelcome)).toEqual(room.documentRecords)
 
     // An offset this room never reached (a log from elsewhere) also gets the whole document.
     room.leave(far.session)
     const ahead = enter(room, A, 50)
-    expect(ahead.socket.welcome().records).toEqual(room.documentRecords)
+    expect(welcomeRecords(ahead.socket.welcome())).toEqual(room.documentRecords)
 
     // B, who never left, reports its own settled seq.
     const b2 = enter(room, B, 10)
@@ -442,6 +444,8 @@ describe('Room', () => {
       append: (id, p) => storage.append(id, p),
       load: (id) => storage.load(id),
       compact: (id, snap) => storage.compact(id, snap),
+      listSnapshots: (id) => storage.listSnapshots(id),
+      readSnapshot: (id, offset) => storage.readSnapshot(id, offset),
       close: () => storage.close(),
       subscribe: (_id, _after, onEntries) => {
         deliver = onEntries
@@ -461,7 +465,7 @@ describe('Room', () => {
     await until(() => a.socket.of(EV.welcome).length === 2, 'a second welcome')
     const again = a.socket.of(EV.welcome)[1].payload as WelcomeMessage
     expect(again.offset).toBe(3)
-    expect(again.records!.map((r) => r.id).filter((id) => id.startsWith('shape:')).sort()).toEqual(['shape:s1', 'shape:s2', 'shape:s3'])
+    expect(welcomeRecords(again)!.map((r) => r.id).filter((id) => id.startsWith('shape:')).sort()).toEqual(['shape:s1', 'shape:s2', 'shape:s3'])
     expect(room.offset).toBe(3)
     expect(a.socket.entries()).toEqual([])
   })

@@ -1,11 +1,14 @@
 import {
-  boardSchema,
   checkDocDiff,
+  encodeWelcomeDocument,
   EV,
+  formatBytes,
+  LIMITS,
   pushValidator,
   type BatchMessage,
   type BoardMeta,
   type DocDiff,
+  type RefusalCode,
   type Role,
   type WelcomeMessage,
   type WireEntry,
@@ -13,10 +16,15 @@ import {
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
-import type { LogEntry, StorageEngine, Unsubscribe } from '../storage/types.ts'
+import type { ConnectionLimits } from '../limits/inboundLimits.ts'
+import { UnstorableEntryError, type LogEntry, type StorageEngine, type Unsubscribe } from '../storage/types.ts'
+import { boardTag } from '../storage/boardTag.ts'
 import { BoardState } from './boardState.ts'
 import { FlushScheduler } from './flushScheduler.ts'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
+import { presenceForRelay } from './presenceRecord.ts'
+
+class SlowDown extends Error {}
 
 /** The slice of a Socket.IO socket a room talks to. */
 export interface RoomSocket {
@@ -38,16 +46,27 @@ export interface Session {
   appending: Promise<void>
   /** The first seq whose append failed; later seqs wait for the client to re-send from it. */
   failedSeq: number | null
+  /** Why the client was last told saving is paused, so it is told once per spell. */
+  paused: 'storage' | 'slow-down' | null
+  /** This connection's share of the node's rate limits; absent for the server's own sessions. */
+  limits?: ConnectionLimits
 }
 
 interface RecentEntry {
   entry: LogEntry
   rejected?: string
+  /** The entry's diff as JSON, roughly: what sending it costs. */
+  bytes: number
 }
 
 export interface RoomOptions {
   /** How many entries a reconnecting client may be behind and still get entries, not the whole board. */
   catchUpWindow?: number
+  /**
+   * The most bytes of entries a reconnecting client is sent; past it, the whole document is
+   * cheaper (and is shared by every welcome at that offset).
+   */
+  catchUpBytes?: number
   /** Entries folded between two compactions. */
   compactEvery?: number
   tickMs?: number
@@ -76,6 +95,9 @@ export class Room {
   private readonly presenceOut = { put: new Map<string, UnknownRecord>(), remove: new Set<string>() }
   private resyncing = false
   private readonly recent: RecentEntry[] = []
+  private recentBytes = 0
+  /** The document as sent in welcomes, encoded once per offset however many clients join. */
+  private welcomeDocument: { offset: number; json: Uint8Array } | null = null
   private readonly scheduler: FlushScheduler
   private unsubscribe: Unsubscribe | null = null
   private compacting = false
@@ -90,6 +112,7 @@ export class Room {
   ) {
     this.opts = {
       catchUpWindow: 2000,
+      catchUpBytes: 4 * 1024 * 1024,
       compactEvery: 500,
       tickMs: 8,
       log: (m, e) => console.error(m, e ?? ''),
@@ -118,7 +141,7 @@ export class Room {
     return [...this.state.records.values()]
   }
 
-  join(socket: RoomSocket, clientId: string, lastOffset: number | null, role: Role): Session {
+  join(socket: RoomSocket, clientId: string, lastOffset: number | null, role: Role, limits?: ConnectionLimits): Session {
     for (const other of this.sessions) {
       // A client that reconnects before its old socket timed out takes its place.
       if (other.clientId === clientId) {
@@ -136,6 +159,8 @@ export class Room {
       presenceRemove: new Set(),
       appending: Promise.resolve(),
       failedSeq: null,
+      paused: null,
+      limits,
     }
     socket.emit(EV.welcome, this.welcomeFor(session, lastOffset))
     this.sessions.add(session)
@@ -150,13 +175,27 @@ export class Room {
       settledSeq: this.state.clientSeqs.get(session.clientId) ?? 0,
       presence: [...this.presence.values(), ...[...this.remotePresence.values()].map((p) => p.record)],
     }
-    const firstRecent = this.recent[0]?.entry.offset ?? this.state.offset + 1
-    if (lastOffset !== null && lastOffset <= this.state.offset && lastOffset >= firstRecent - 1) {
-      welcome.entries = this.recent.filter((r) => r.entry.offset > lastOffset).map((r) => this.toWire(r, session))
-    } else {
-      welcome.records = this.documentRecords
-    }
+    const entries = lastOffset === null ? null : this.entriesAfter(lastOffset)
+    if (entries) welcome.entries = entries.map((r) => this.toWire(r, session))
+    else welcome.document = this.documentJson()
     return welcome
+  }
+
+  /** What a client at `lastOffset` missed, or null when the document is all it can be sent. */
+  private entriesAfter(lastOffset: number): RecentEntry[] | null {
+    const firstRecent = this.recent[0]?.entry.offset ?? this.state.offset + 1
+    if (lastOffset > this.state.offset || lastOffset < firstRecent - 1) return null
+    const missed = this.recent.slice(lastOffset - firstRecent + 1)
+    let bytes = 0
+    for (const r of missed) if ((bytes += r.bytes) > Math.min(this.opts.catchUpBytes, this.state.bytes)) return null
+    return missed
+  }
+
+  private documentJson(): Uint8Array {
+    if (this.welcomeDocument?.offset !== this.state.offset) {
+      this.welcomeDocument = { offset: this.state.offset, json: encodeWelcomeDocument(this.documentRecords) }
+    }
+    return this.welcomeDocument.json
   }
 
   leave(session: Session) {
@@ -172,52 +211,100 @@ export class Room {
     try {
       msg = pushValidator.validate(raw)
     } catch (e) {
-      session.socket.emit(EV.fatal, { code: 'bad-request', message: `malformed push: ${validationMessage(e)}` })
+      this.refuseMessage(session, `malformed push: ${validationMessage(e)}`)
       return
     }
     const checked = checkDocDiff(msg.diff)
     if (!checked.ok) {
-      this.send(session, { s: msg.seq, r: checked.reason })
+      this.refuse(session, msg.seq, 'invalid', checked.reason)
       return
     }
+    if (this.state.bytes + checked.bytes > LIMITS.boardBytes && Object.values(checked.diff).some((op) => op[0] !== 'remove')) {
+      this.refuse(session, msg.seq, 'board-full', `the board is full (${formatBytes(LIMITS.boardBytes)}): remove something first`)
+      return
+    }
+    // Taken on arrival, so a flood is measured as it comes; refused pushes wait for the re-send.
+    const allowed = session.limits?.push(Object.keys(checked.diff).length, checked.bytes) ?? true
+    if (!allowed) {
+      if (!this.strike(session)) return
+      // Said now, not when the push's turn comes: a flooder may be cut off before then.
+      this.pause(session, 'slow-down')
+    }
     const push = { clientId: session.clientId, seq: msg.seq, diff: checked.diff }
-    session.appending = session.appending.then(() => this.append(session, push))
+    session.appending = session.appending.then(() => this.append(session, push, allowed))
     await session.appending
   }
 
-  private async append(session: Session, push: { clientId: string; seq: number; diff: DocDiff }) {
+  private async append(session: Session, push: { clientId: string; seq: number; diff: DocDiff }, allowed: boolean) {
     if (session.failedSeq !== null && push.seq > session.failedSeq) return
     try {
+      if (!allowed) throw new SlowDown()
       await this.storage.append(this.board.id, push)
       if (session.failedSeq !== null && push.seq >= session.failedSeq) {
         session.failedSeq = null
+        session.paused = null
         session.socket.emit(EV.saving, { paused: false })
       }
     } catch (e) {
-      if (session.failedSeq === null) {
-        // Once per outage and session: the client re-sends every second until storage is back.
-        this.opts.log(`board ${this.board.id}: cannot store changes, saving paused`, (e as Error).message)
-        session.socket.emit(EV.saving, { paused: true })
+      if (e instanceof UnstorableEntryError) {
+        // Retrying cannot help a change that can never be written: refuse it as invalid.
+        this.refuse(session, push.seq, 'invalid', 'this change cannot be stored')
+        return
       }
+      if (!(e instanceof SlowDown) && session.paused !== 'storage') {
+        this.opts.log(`board ${boardTag(this.board.id)}: cannot store changes, saving paused`, (e as Error).message)
+      }
+      this.pause(session, e instanceof SlowDown ? 'slow-down' : 'storage')
       session.failedSeq = Math.min(session.failedSeq ?? push.seq, push.seq)
     }
   }
 
-  setPresence(session: Session, record: unknown) {
+  /** Once per spell and session: the client keeps its pushes and re-sends them every second. */
+  private pause(session: Session, reason: 'storage' | 'slow-down') {
+    if (session.paused === reason) return
+    session.paused = reason
+    session.socket.emit(EV.saving, { paused: true, reason })
+  }
+
+  /** A push that will never be accepted as sent: the client rolls it back and says why. */
+  private refuse(session: Session, seq: number, code: RefusalCode, reason: string) {
+    if (!this.strike(session)) return
+    this.send(session, { s: seq, r: reason, c: code })
+  }
+
+  /** A message that is not even a push or a presence update. */
+  private refuseMessage(session: Session, message: string) {
+    if (!this.strike(session)) return
+    session.socket.emit(EV.fatal, { code: 'bad-request', message })
+  }
+
+  /** Counts a refused message against the session; one refused too often is cut off. */
+  private strike(session: Session): boolean {
+    if (session.limits?.strike() ?? true) return true
+    this.opts.log(`board ${boardTag(this.board.id)}: a client sent too many refused messages; disconnected`)
+    session.socket.emit(EV.fatal, { code: 'abuse', message: 'Too many refused messages: disconnected.' })
+    this.leave(session)
+    session.socket.disconnect(true)
+    return false
+  }
+
+  setPresence(session: Session, raw: unknown) {
     if (!this.sessions.has(session)) return
-    if (record === null) {
+    if (raw === null) {
       this.leavePresence(session)
       return
     }
-    let valid: UnknownRecord
-    try {
-      valid = boardSchema.types.instance_presence.validate({
-        ...(record as object),
-        id: session.presenceId,
-      }) as UnknownRecord
-    } catch {
+    if (!(session.limits?.presence() ?? true)) {
+      // Presence is ephemeral and the next update supersedes this one: dropping it is harmless.
+      this.strike(session)
       return
     }
+    const checked = presenceForRelay(raw, session.presenceId)
+    if (!checked.ok) {
+      this.strike(session)
+      return
+    }
+    const valid = checked.record
     this.presence.set(session.presenceId, valid)
     this.presenceOut.remove.delete(session.presenceId)
     this.presenceOut.put.set(session.presenceId, valid)
@@ -292,17 +379,33 @@ export class Room {
     entries = fresh
     for (const entry of entries) {
       const rejected = this.state.fold(entry)
-      const recent: RecentEntry = rejected ? { entry, rejected } : { entry }
+      const bytes = JSON.stringify(entry.diff).length
+      const recent: RecentEntry = rejected ? { entry, rejected, bytes } : { entry, bytes }
       this.recent.push(recent)
+      this.recentBytes += bytes
       for (const s of this.sessions) s.outbox.push(this.toWire(recent, s))
     }
-    if (this.recent.length > this.opts.catchUpWindow * 1.5) this.recent.splice(0, this.recent.length - this.opts.catchUpWindow)
+    this.trimRecent()
     this.scheduler.request()
     if (this.state.offset - this.lastSnapshotOffset >= this.opts.compactEvery) void this.compact()
   }
 
+  /** Keeps the catch-up window bounded in count and in bytes. */
+  private trimRecent() {
+    const maxBytes = this.opts.catchUpBytes * 2
+    if (this.recent.length <= this.opts.catchUpWindow * 1.5 && this.recentBytes <= maxBytes) return
+    let drop = Math.max(0, this.recent.length - this.opts.catchUpWindow)
+    let bytes = this.recentBytes
+    for (let i = 0; i < drop; i++) bytes -= this.recent[i].bytes
+    while (bytes > this.opts.catchUpBytes && drop < this.recent.length) bytes -= this.recent[drop++].bytes
+    this.recent.splice(0, drop)
+    this.recentBytes = bytes
+  }
+
   private toWire({ entry, rejected }: RecentEntry, session: Session): WireEntry {
-    if (entry.clientId === session.clientId) return rejected ? { o: entry.offset, s: entry.seq, r: rejected } : { o: entry.offset, s: entry.seq }
+    if (entry.clientId === session.clientId) {
+      return rejected ? { o: entry.offset, s: entry.seq, r: rejected, c: 'conflict' } : { o: entry.offset, s: entry.seq }
+    }
     return rejected ? { o: entry.offset } : { o: entry.offset, d: entry.diff }
   }
 
@@ -328,9 +431,17 @@ export class Room {
         s.presencePut.clear()
         s.presenceRemove.clear()
       }
-      // Presence alone may be dropped under back-pressure; document entries never are.
-      if (batch.entries) s.socket.emit(EV.batch, batch)
-      else s.socket.volatile.emit(EV.batch, batch)
+      try {
+        // Presence alone may be dropped under back-pressure; document entries never are.
+        if (batch.entries) s.socket.emit(EV.batch, batch)
+        else s.socket.volatile.emit(EV.batch, batch)
+      } catch (e) {
+        // This runs on a timer: a throw here would end the process. The session resyncs from
+        // a fresh welcome, which it gets by reconnecting.
+        this.opts.log(`board ${boardTag(this.board.id)}: could not send to a client; disconnecting it`, (e as Error).message)
+        this.leave(s)
+        s.socket.disconnect(true)
+      }
     }
   }
 
@@ -349,11 +460,12 @@ export class Room {
         this.state = new BoardState(snapshot, entries)
         break
       } catch (e) {
-        this.opts.log(`board ${this.board.id}: reload failed, retrying`, (e as Error).message)
+        this.opts.log(`board ${boardTag(this.board.id)}: reload failed, retrying`, (e as Error).message)
         await new Promise((r) => setTimeout(r, 1000))
       }
     }
     this.recent.length = 0
+    this.recentBytes = 0
     this.lastSnapshotOffset = this.state.offset
     this.resyncing = false
     this.unsubscribe = this.storage.subscribe(this.board.id, this.state.offset, (e) => this.onEntries(e))
@@ -371,7 +483,7 @@ export class Room {
       await this.storage.compact(this.board.id, snapshot)
       this.lastSnapshotOffset = snapshot.offset
     } catch (e) {
-      this.opts.log(`board ${this.board.id}: compaction failed`, (e as Error).message)
+      this.opts.log(`board ${boardTag(this.board.id)}: compaction failed`, (e as Error).message)
     } finally {
       this.compacting = false
     }

@@ -1,10 +1,11 @@
-import { EV, PROTOCOL_VERSION, schemaFingerprint, type FatalMessage, type WelcomeMessage } from '@opificio/shared'
+import { EV, PROTOCOL_VERSION, schemaFingerprint, type FatalMessage, type WelcomeMessage, welcomeRecords } from '@opificio/shared'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../app.ts'
+import { writerIdentity } from './writerIdentity.ts'
 import { createBoard } from '../boards/boardService.ts'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
 
@@ -46,7 +47,7 @@ describe('the hello that starts every connection', () => {
     const socket = connect()
     const welcome = next<WelcomeMessage>(socket, EV.welcome)
     socket.emit(EV.hello, hello())
-    expect((await welcome).records!.map((r) => r.typeName)).toContain('page')
+    expect(welcomeRecords(await welcome)!.map((r) => r.typeName)).toContain('page')
   })
 
   it.each([
@@ -70,9 +71,9 @@ describe('the hello that starts every connection', () => {
     await welcomed
     await new Promise((r) => setTimeout(r, 100))
     const room = (await app.rooms.get(boardId))!
-    expect([...room.sessions].filter((s) => s.clientId === 'client-race-1')).toHaveLength(1)
+    expect([...room.sessions].filter((s) => s.clientId === writerIdentity(boardId, 'client-race-1'))).toHaveLength(1)
     socket.disconnect()
     await new Promise((r) => setTimeout(r, 100))
-    expect([...room.sessions].filter((s) => s.clientId === 'client-race-1')).toHaveLength(0)
+    expect([...room.sessions].filter((s) => s.clientId === writerIdentity(boardId, 'client-race-1'))).toHaveLength(0)
   })
 })

@@ -8,8 +8,12 @@ import {
   validationMessage,
 } from '@opificio/shared'
 import type { Server, Socket } from 'socket.io'
+import { clientAddress } from '../limits/clientAddress.ts'
+import type { ConnectionLimits, InboundLimits } from '../limits/inboundLimits.ts'
 import type { Room, Session } from '../rooms/room.ts'
 import type { RoomManager } from '../rooms/roomManager.ts'
+import { boardTag } from '../storage/boardTag.ts'
+import { writerIdentity } from './writerIdentity.ts'
 
 const SERVER_SCHEMA = schemaFingerprint()
 
@@ -18,8 +22,18 @@ function fatal(socket: Socket, msg: FatalMessage) {
 }
 
 /** Binds each connection to one board through its hello; every later message is checked against that. */
-export function attachSyncHandlers(io: Server, rooms: RoomManager, log: (m: string, e?: unknown) => void) {
+export function attachSyncHandlers(io: Server, rooms: RoomManager, limits: InboundLimits, log: (m: string, e?: unknown) => void) {
+  io.use((socket, next) => {
+    const address = clientAddress(socket.conn.remoteAddress, socket.handshake.headers['x-forwarded-for'])
+    const own = limits.connect(address)
+    if (!own) return next(new Error('slow down: too many connections from this address'))
+    socket.data.limits = own
+    socket.once('disconnect', () => own.close())
+    next()
+  })
+
   io.on('connection', (socket) => {
+    const own = socket.data.limits as ConnectionLimits
     let joined: { room: Room; session: Session } | null = null
     // A later hello supersedes one still loading its room, so no session is left behind.
     let hellos = 0
@@ -32,6 +46,11 @@ export function attachSyncHandlers(io: Server, rooms: RoomManager, log: (m: stri
     }
 
     socket.on(EV.hello, async (raw: unknown) => {
+      if (!own.hello()) {
+        fatal(socket, { code: 'slow-down', message: 'Too many connection attempts: retrying shortly.', retryAfterMs: 5000 })
+        socket.disconnect(true)
+        return
+      }
       let hello
       try {
         hello = helloValidator.validate(raw)
@@ -47,9 +66,10 @@ export function attachSyncHandlers(io: Server, rooms: RoomManager, log: (m: stri
         const room = await rooms.get(hello.boardId)
         if (!room) return fatal(socket, { code: 'not-found', message: 'This board does not exist.' })
         if (socket.disconnected || attempt !== hellos) return rooms.released(room)
-        joined = { room, session: room.join(socket, hello.clientId, hello.lastOffset, 'participant') }
+        const writer = writerIdentity(hello.boardId, hello.clientId)
+        joined = { room, session: room.join(socket, writer, hello.lastOffset, 'participant', own) }
       } catch (e) {
-        log(`hello for board ${hello.boardId} failed`, (e as Error).message)
+        log(`hello for board ${boardTag(hello.boardId)} failed`, (e as Error).message)
         socket.disconnect(true)
       }
     })
@@ -63,11 +83,14 @@ export function attachSyncHandlers(io: Server, rooms: RoomManager, log: (m: stri
 
     socket.on(EV.presence, (raw: unknown) => {
       if (!joined) return
+      let record: unknown
       try {
-        joined.room.setPresence(joined.session, presenceValidator.validate(raw).record ?? null)
+        record = presenceValidator.validate(raw).record ?? null
       } catch {
         // Presence is best-effort and ephemeral: a malformed one is simply not relayed.
+        return
       }
+      joined.room.setPresence(joined.session, record)
     })
 
     socket.on('disconnect', leave)
