@@ -2,9 +2,12 @@ import { LIMITS } from '@opificio/shared'
 import express from 'express'
 import { createServer, type Server as HttpServer } from 'node:http'
 import { Server, type ServerOptions } from 'socket.io'
-import { apiRouter } from './http/api.ts'
+import { apiRouter, BOARD_CREATION_LIMIT, type RateLimit } from './http/api.ts'
 import { clientAppRouter } from './http/clientApp.ts'
+import { originOf, socketOriginCheck } from './http/origins.ts'
+import { securityHeaders } from './http/securityHeaders.ts'
 import { adapterPresenceBus } from './rooms/presenceBus.ts'
+import { InboundLimits, type InboundLimitOptions } from './limits/inboundLimits.ts'
 import { RoomManager } from './rooms/roomManager.ts'
 import type { RoomOptions } from './rooms/room.ts'
 import type { StorageEngine } from './storage/types.ts'
@@ -19,7 +22,13 @@ export interface AppOptions {
    * another node by themselves when theirs goes away.
    */
   serverUrls?: string[] | null
+  /** The address people open (behind a proxy, e.g. https://opificio.comune.example): its pages may connect. */
+  publicUrl?: string | null
+  /** Boards one client address may create: `burst` at once, then `perSecond`. */
+  boardCreationLimit?: RateLimit
   room?: RoomOptions & { idleUnloadMs?: number; heartbeatMs?: number }
+  /** Rate limits on what clients send; the defaults are sized so that no honest client meets them. */
+  limits?: Partial<InboundLimitOptions>
   log?: (message: string, extra?: unknown) => void
   /** The Socket.IO adapter linking several nodes (Redis); presence then crosses nodes too. */
   adapter?: ServerOptions['adapter']
@@ -37,13 +46,26 @@ export interface App {
 
 export function createApp(opts: AppOptions): App {
   const log = opts.log ?? ((m, e) => console.error(m, e ?? ''))
+  const serverUrls = opts.serverUrls?.length ? opts.serverUrls : null
+  const siblingOrigins = (serverUrls ?? []).map((u) => originOf(u, 'SERVER_URLS'))
+  const publicOrigins = opts.publicUrl ? [originOf(opts.publicUrl, 'PUBLIC_URL')] : []
+
   const app = express()
   app.disable('x-powered-by')
+  app.use(securityHeaders(siblingOrigins))
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })
-  const serverUrls = opts.serverUrls?.length ? opts.serverUrls : null
-  app.use('/api', apiRouter({ storage: opts.storage, tldrawLicenseKey: opts.tldrawLicenseKey ?? null, serverUrls }))
+  app.use(
+    '/api',
+    apiRouter({
+      storage: opts.storage,
+      tldrawLicenseKey: opts.tldrawLicenseKey ?? null,
+      serverUrls,
+      boardCreationLimit: opts.boardCreationLimit ?? BOARD_CREATION_LIMIT,
+      log,
+    })
+  )
   app.use(clientAppRouter(opts.clientDist))
 
   const http = createServer(app)
@@ -52,11 +74,12 @@ export function createApp(opts: AppOptions): App {
     maxHttpBufferSize: LIMITS.messageBytes,
     adapter: opts.adapter,
     // A page served by one node may connect to its siblings, and only to them.
-    cors: serverUrls ? { origin: serverUrls.map((u) => new URL(u).origin) } : undefined,
+    cors: serverUrls ? { origin: siblingOrigins } : undefined,
+    allowRequest: socketOriginCheck([...publicOrigins, ...siblingOrigins]),
   })
   const bus = opts.adapter ? adapterPresenceBus(io) : undefined
   const rooms = new RoomManager(opts.storage, { log, bus, ...opts.room })
-  attachSyncHandlers(io, rooms, log)
+  attachSyncHandlers(io, rooms, new InboundLimits(opts.limits), log)
 
   return {
     http,

@@ -1,4 +1,4 @@
-import { boardSchema, createInitialRecords, participantPath, type BoardMeta, type CreatedBoard } from '@opificio/shared'
+import { boardSchema, createInitialRecords, normalizeBoardTitle, participantPath, type BoardMeta, type CreatedBoard } from '@opificio/shared'
 import { randomBytes } from 'node:crypto'
 import type { StorageEngine } from '../storage/types.ts'
 
@@ -7,8 +7,11 @@ export function newBoardId() {
   return randomBytes(16).toString('base64url')
 }
 
+/** Where a board id sits inside free text (a file path, a Redis key): 22 characters, the last carrying 2 bits. */
+export const BOARD_ID_IN_TEXT = /(?<![\w-])[\w-]{21}[AQgw](?![\w-])/g
+
 export async function createBoard(storage: StorageEngine, title: string): Promise<CreatedBoard> {
-  const meta: BoardMeta = { id: newBoardId(), title: title.trim(), createdAt: new Date().toISOString() }
+  const meta: BoardMeta = { id: newBoardId(), title: normalizeBoardTitle(title), createdAt: new Date().toISOString() }
   await storage.createBoard(meta, {
     offset: 0,
     records: createInitialRecords(meta.title),

@@ -1,22 +1,34 @@
+import type { BoardMeta } from '@opificio/shared'
 import { mkdtemp } from 'node:fs/promises'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../app.ts'
+import { createApp, type App, type AppOptions } from '../app.ts'
+import { boardTag } from '../storage/boardTag.ts'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
 
 let app: App
 let base: string
+const others: App[] = []
 
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'opificio-api-'))
   app = createApp({ storage: new EmbeddedStorage(dir), clientDist: join(dir, 'no-client'), tldrawLicenseKey: 'key-123', log: () => undefined })
   base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`
 })
-afterAll(() => app.close())
+afterAll(() => Promise.all([app, ...others].map((a) => a.close())))
 
-const post = (body: string, type = 'application/json') =>
-  fetch(`${base}/api/boards`, { method: 'POST', headers: { 'content-type': type }, body })
+const post = (body: string, type = 'application/json', at = base, headers: Record<string, string> = {}) =>
+  fetch(`${at}/api/boards`, { method: 'POST', headers: { 'content-type': type, ...headers }, body })
+
+/** Another app on a fresh directory, for tests that need other options; closed after the file. */
+async function otherApp(opts: Partial<AppOptions> = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'opificio-api-'))
+  const other = createApp({ storage: new EmbeddedStorage(dir), clientDist: join(dir, 'no-client'), log: () => undefined, ...opts })
+  others.push(other)
+  return `http://127.0.0.1:${await other.listen(0, '127.0.0.1')}`
+}
 
 describe('HTTP API', () => {
   it('answers /healthz', async () => {
@@ -62,5 +74,108 @@ describe('HTTP API', () => {
     const res = await fetch(`${base}/b/whatever`)
     expect(res.status).toBe(503)
     expect(await res.text()).toMatch(/npm run build/)
+  })
+
+  it('answers a failure of its own with 500 and nothing else, logging it without the board id', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'opificio-api-'))
+    const storage = new EmbeddedStorage(dir)
+    let id = ''
+    storage.createBoard = async (meta: BoardMeta) => {
+      id = meta.id
+      throw Object.assign(new Error(`ENOSPC: no space left on device, mkdir '${dir}/boards/${meta.id}'`), { code: 'ENOSPC' })
+    }
+    const logged: string[] = []
+    const at = await otherApp({ storage, log: (m, e) => logged.push(`${m} ${String(e)}`) })
+    const res = await post(JSON.stringify({ title: 'Tavolo' }), 'application/json', at)
+    expect(res.status).toBe(500)
+    expect(await res.json()).toEqual({ error: 'internal error' })
+    expect(logged.join('\n')).toMatch(/API error on POST \/api\/boards.*ENOSPC/s)
+    expect(logged.join('\n')).not.toContain(id)
+    expect(logged.join('\n')).toContain(`#${boardTag(id)}`)
+  })
+})
+
+describe('board titles', () => {
+  const created = async (title: string) => {
+    const res = await post(JSON.stringify({ title }))
+    expect(res.status).toBe(201)
+    return ((await res.json()) as { title: string }).title
+  }
+
+  it('stores titles in NFC, on one line, trimmed; keeps joiners and right-to-left marks', async () => {
+    expect(await created('Caf\u0065\u0301 del\r\nquartiere\t ')).toBe('Caf\u00e9 del quartiere')
+    expect(await created('Famiglie \u{1F469}\u200D\u{1F467}')).toBe('Famiglie \u{1F469}\u200D\u{1F467}')
+    expect(await created('\u05E9\u05DC\u05D5\u05DD\u200F 2025')).toBe('\u05E9\u05DC\u05D5\u05DD\u200F 2025')
+  })
+
+  it('counts the length in characters, not UTF-16 units', async () => {
+    expect(await created('\u{1F3D7}'.repeat(120))).toHaveLength(240)
+    const res = await post(JSON.stringify({ title: '\u{1F3D7}'.repeat(121) }))
+    expect(res.status).toBe(400)
+  })
+
+  it.each([
+    ['a control character', 'Tavolo\u0007', /control characters/],
+    ['a C1 control character', 'Tavolo\u009b31m', /control characters/],
+    ['a right-to-left override', 'fattura\u202Efdp.exe', /bidirectional/],
+    ['a bidi isolate', 'Tavolo \u2067uno\u2069', /bidirectional/],
+    ['only invisible characters', '\u200B\u2060 \uFEFF', /must not be empty/],
+    ['half a surrogate pair', 'Tavolo \uD83C', /valid Unicode/],
+  ])('refuses a title with %s: 400 saying why', async (_what, title, reason) => {
+    const res = await post(JSON.stringify({ title }))
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: string }).error).toMatch(reason)
+  })
+})
+
+describe('security headers', () => {
+  it('sends a CSP that allows only this server, forbids framing, and leaks no board link', async () => {
+    for (const path of ['/healthz', '/api/config', '/b/whatever']) {
+      const res = await fetch(`${base}${path}`)
+      const csp = res.headers.get('content-security-policy') ?? ''
+      expect(csp).toContain("script-src 'self';")
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(csp).toContain(`connect-src 'self' data: ws://${new URL(base).host} wss://${new URL(base).host};`)
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+    }
+  })
+
+  it('lets pages connect to the sibling nodes of SERVER_URLS, and echoes no odd Host', async () => {
+    const at = await otherApp({ serverUrls: ['http://10.0.0.5:3000/', 'https://node2.example'] })
+    const connectSrc = (csp: string) => csp.split(';').find((d) => d.startsWith('connect-src '))!.split(/\s+/).slice(1)
+    const siblings = ['http://10.0.0.5:3000', 'ws://10.0.0.5:3000', 'https://node2.example', 'wss://node2.example']
+    const host = new URL(at).host
+    const csp = (await fetch(`${at}/healthz`)).headers.get('content-security-policy')!
+    expect(connectSrc(csp)).toEqual(["'self'", 'data:', `ws://${host}`, `wss://${host}`, ...siblings])
+    const odd = await new Promise<string>((resolve, reject) =>
+      request(`${at}/healthz`, { headers: { host: 'evil.example/x;script-src *' } }, (res) => {
+        res.resume()
+        resolve(String(res.headers['content-security-policy']))
+      })
+        .on('error', reject)
+        .end()
+    )
+    expect(connectSrc(odd)).toEqual(["'self'", 'data:', ...siblings])
+    expect(odd).not.toContain('evil')
+  })
+})
+
+describe('board creation limit', () => {
+  it('answers 429 with Retry-After once one address has created its burst, counting each address apart', async () => {
+    const at = await otherApp({ boardCreationLimit: { perSecond: 1 / 10, burst: 3 } })
+    const title = JSON.stringify({ title: 'Tavolo' })
+    // Refused titles create nothing, so they cost nothing.
+    expect((await post(JSON.stringify({ title: ' ' }), 'application/json', at)).status).toBe(400)
+    for (let i = 0; i < 3; i++) expect((await post(title, 'application/json', at)).status).toBe(201)
+    const refused = await post(title, 'application/json', at)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(9)
+    expect(await refused.json()).toEqual({
+      error: expect.stringMatching(/^slow down: too many boards created from this address; retry in \d+ s$/),
+    })
+    // Behind a proxy on this host, each person is counted under the address the proxy saw.
+    expect((await post(title, 'application/json', at, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(201)
   })
 })

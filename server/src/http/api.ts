@@ -1,16 +1,30 @@
 import { createBoardBodyValidator, participantPath, validationMessage } from '@opificio/shared'
 import express, { type ErrorRequestHandler, type Router } from 'express'
 import { createBoard } from '../boards/boardService.ts'
+import { clientAddress } from '../limits/clientAddress.ts'
+import { RateLimiter } from '../limits/rateLimiter.ts'
 import type { StorageEngine } from '../storage/types.ts'
+import { loggable } from './logRedaction.ts'
+
+export interface RateLimit {
+  perSecond: number
+  burst: number
+}
+
+/** A workshop's facilitators create a handful of boards; a script filling the disk creates hundreds. */
+export const BOARD_CREATION_LIMIT: RateLimit = { perSecond: 1 / 10, burst: 20 }
 
 export interface ApiOptions {
   storage: StorageEngine
   tldrawLicenseKey: string | null
   serverUrls: string[] | null
+  boardCreationLimit: RateLimit
+  log: (message: string, extra?: unknown) => void
 }
 
-export function apiRouter({ storage, tldrawLicenseKey, serverUrls }: ApiOptions): Router {
+export function apiRouter({ storage, tldrawLicenseKey, serverUrls, boardCreationLimit, log }: ApiOptions): Router {
   const router = express.Router()
+  const creations = new RateLimiter(boardCreationLimit.perSecond, boardCreationLimit.burst)
   router.use(express.json({ limit: '64kb' }))
 
   router.get('/config', (_req, res) => {
@@ -23,6 +37,14 @@ export function apiRouter({ storage, tldrawLicenseKey, serverUrls }: ApiOptions)
       body = createBoardBodyValidator.validate(req.body)
     } catch (e) {
       res.status(400).json({ error: `invalid board: ${validationMessage(e)}` })
+      return
+    }
+    // Only boards actually created count: a person fixing a typo in a refused title is not slowed.
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'])
+    if (!creations.take(address)) {
+      const seconds = Math.max(1, creations.retryAfter(address))
+      res.setHeader('Retry-After', String(seconds))
+      res.status(429).json({ error: `slow down: too many boards created from this address; retry in ${seconds} s` })
       return
     }
     res.status(201).json(await createBoard(storage, body.title))
@@ -41,10 +63,15 @@ export function apiRouter({ storage, tldrawLicenseKey, serverUrls }: ApiOptions)
     res.status(404).json({ error: 'no such API route' })
   })
 
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500
-    if (status === 500) console.error('API error', err)
-    res.status(status).json({ error: status === 500 ? 'internal error' : `bad request: ${err.message}` })
+  // Client errors (a body that is not JSON, or too large) say what was wrong; anything else is
+  // ours, logged without board ids and answered with nothing about the machine or the storage.
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    if (err?.expose === true && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+      res.status(err.status).json({ error: `bad request: ${err.message}` })
+      return
+    }
+    log(`API error on ${req.method} ${req.baseUrl}${req.route?.path ?? ''}`, loggable(err))
+    res.status(500).json({ error: 'internal error' })
   }
   router.use(onError)
   return router
