@@ -10,6 +10,7 @@ import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { NotFound } from './NotFound.tsx'
 import { ShareLink } from './ShareLink.tsx'
+import { BrokenShape, containedShapeUtils } from './shapeContainment.tsx'
 import { useBoardSync } from './useBoardSync.ts'
 import { BoardTools } from '../diagram/BoardTools.tsx'
 import { ElementShapeUtil } from '../diagram/ElementShapeUtil.tsx'
@@ -21,8 +22,8 @@ import { ViewFader } from '../diagram/views.tsx'
 
 // Fonts, icons and translations come from this server: no CDN, which town-hall networks may block.
 const assetUrls = getAssetUrlsByImport()
-const shapeUtils = [ElementShapeUtil, BalanceShapeUtil, PactShapeUtil]
-const components = { StylePanel: InspectorPanel }
+const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
+const components = { StylePanel: InspectorPanel, ShapeErrorFallback: BrokenShape }
 const narrow = () => window.matchMedia('(max-width: 700px)').matches
 
 function applyUserToEditor(editor: Editor) {

@@ -29,6 +29,7 @@ export const it = {
   'status.offline.pending.one': 'Offline — 1 modifica in attesa, verrà inviata appena torna la connessione',
   'status.offline.pending': 'Offline — {count} modifiche in attesa, verranno inviate appena torna la connessione',
   'status.savingPaused': 'Salvataggio in pausa — le tue modifiche restano qui e verranno inviate',
+  'status.slowDown': 'Troppe modifiche in poco tempo: rallenta, le tue modifiche restano qui e verranno inviate',
   'status.reload': 'Opificio è stato aggiornato: ricarica la pagina per continuare.',
   'status.reload.button': 'Ricarica',
   'status.error': 'Errore di connessione: {message}',
@@ -109,6 +110,8 @@ export const it = {
   'template.newKind': 'Nuovo tipo',
   'template.group': 'Gruppo',
   'template.close': 'Chiudi',
+  'shape.broken': 'Forma danneggiata',
+  'shape.broken.label': 'Questa forma non si può mostrare. Selezionala per eliminarla.',
 } as const
 
 export type StringKey = keyof typeof it
@@ -142,6 +145,7 @@ export const en: Partial<Record<StringKey, string>> = {
   'status.offline.pending.one': 'Offline — 1 change waiting, it will be sent when the connection is back',
   'status.offline.pending': 'Offline — {count} changes waiting, they will be sent when the connection is back',
   'status.savingPaused': 'Saving paused — your changes are kept here and will be sent',
+  'status.slowDown': 'Too many changes at once: slow down, your changes are kept here and will be sent',
   'status.reload': 'Opificio has been updated: reload the page to continue.',
   'status.reload.button': 'Reload',
   'status.error': 'Connection error: {message}',
@@ -222,6 +226,8 @@ export const en: Partial<Record<StringKey, string>> = {
   'template.newKind': 'New type',
   'template.group': 'Group',
   'template.close': 'Close',
+  'shape.broken': 'Broken shape',
+  'shape.broken.label': 'This shape cannot be shown. Select it to delete it.',
 }
 
 export type Locale = 'it' | 'en'
