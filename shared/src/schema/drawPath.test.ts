@@ -1,27 +1,16 @@
 import { b64Vecs, createShapeId, type TLDrawShapeSegment, type VecModel } from '@tldraw/tlschema'
+import type { UnknownRecord } from '@tldraw/store'
 import { describe, expect, it } from 'vitest'
 import { checkDocDiff } from '../sync/fold.ts'
-import { FIRST_PAGE_ID } from './schema.ts'
+import { geoShape } from '../sync/testRecords.ts'
 import { checkDrawSegments, drawPathPointCount, DRAW_PATH_LIMITS } from './drawPath.ts'
 
 type Dim = 2 | 3
 
 function shape(type: 'draw' | 'highlight', segments: TLDrawShapeSegment[]) {
   const common = { color: 'black', size: 'm', segments, isComplete: true, isPen: false, scale: 1, scaleX: 1, scaleY: 1 }
-  return {
-    id: createShapeId(type),
-    typeName: 'shape',
-    type,
-    x: 0,
-    y: 0,
-    rotation: 0,
-    index: 'a1',
-    parentId: FIRST_PAGE_ID,
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props: type === 'draw' ? { ...common, fill: 'none', dash: 'draw', isClosed: false } : common,
-  }
+  const props = type === 'draw' ? { ...common, fill: 'none', dash: 'draw', isClosed: false } : common
+  return { ...geoShape(createShapeId(type)), type, props } as UnknownRecord & { id: string }
 }
 
 function put(record: ReturnType<typeof shape>) {
