@@ -17,6 +17,9 @@ export interface InboundLimitOptions {
   /** Records touched by pushes: a paste of a big diagram is a burst, filling a board is not. */
   pushRecordsPerConnection: Rate
   presencePerConnection: Rate
+  presencePerAddress: Rate
+  /** Bytes of everything a connection sends, parsed or not: past it the connection is cut. */
+  bytesPerConnection: Rate
   /** Refused messages a connection may send before it is taken for abusive and disconnected. */
   strikes: Rate
 }
@@ -34,6 +37,8 @@ export const DEFAULT_INBOUND_LIMITS: InboundLimitOptions = {
   pushBytesPerConnection: { perSecond: 2 * 1024 * 1024, burst: 16 * 1024 * 1024 },
   pushRecordsPerConnection: { perSecond: 1000, burst: 10_000 },
   presencePerConnection: { perSecond: 40, burst: 80 },
+  presencePerAddress: { perSecond: 6000, burst: 12_000 },
+  bytesPerConnection: { perSecond: 8 * 1024 * 1024, burst: 48 * 1024 * 1024 },
   strikes: { perSecond: 20, burst: 400 },
 }
 
@@ -56,6 +61,8 @@ export class InboundLimits {
       pushBytesPerConnection: limiter(o.pushBytesPerConnection),
       pushRecordsPerConnection: limiter(o.pushRecordsPerConnection),
       presencePerConnection: limiter(o.presencePerConnection),
+      presencePerAddress: limiter(o.presencePerAddress),
+      bytesPerConnection: limiter(o.bytesPerConnection),
       strikes: limiter(o.strikes),
     }
   }
@@ -79,6 +86,7 @@ export class ConnectionLimits {
   private readonly b: InboundLimits['buckets']
   private readonly maxPushBytes: number
   private readonly maxPushRecords: number
+  private readonly maxBytes: number
 
   constructor(
     node: InboundLimits,
@@ -89,6 +97,7 @@ export class ConnectionLimits {
     this.b = node.buckets
     this.maxPushBytes = node.options.pushBytesPerConnection.burst
     this.maxPushRecords = node.options.pushRecordsPerConnection.burst
+    this.maxBytes = node.options.bytesPerConnection.burst
   }
 
   hello() {
@@ -106,7 +115,12 @@ export class ConnectionLimits {
   }
 
   presence() {
-    return this.b.presencePerConnection.take(this.id)
+    return this.b.presencePerConnection.take(this.id) && this.b.presencePerAddress.take(this.address)
+  }
+
+  /** Counts what arrived on the wire; false once the connection sends more than anyone honest could. */
+  received(bytes: number) {
+    return this.b.bytesPerConnection.take(this.id, Math.min(bytes, this.maxBytes))
   }
 
   /** Counts a refused message; false once the connection has been refused so often it is abusing. */

@@ -19,6 +19,7 @@ import { arrowBinding, geoShape, presenceRecord } from '../../../shared/src/sync
 import { createBoard } from '../boards/boardService.ts'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
 import type { LogEntry, StorageEngine } from '../storage/types.ts'
+import { InboundLimits } from '../limits/inboundLimits.ts'
 import { Room, type RoomOptions, type RoomSocket, type Session } from './room.ts'
 
 interface Emitted {
@@ -218,6 +219,26 @@ describe('Room', () => {
     // A later client catching up from entries sees the same no-op.
     const c = enter(room, C, 0)
     expect(c.socket.welcome().entries).toEqual([{ o: 1 }])
+  })
+
+  it('keeps pushes over the rate limit for the re-send, in order, and tells the client to slow down', async () => {
+    const { room } = await openRoom()
+    const limits = new InboundLimits({ pushesPerConnection: { perSecond: 20, burst: 3 } }).connect('198.51.100.1')!
+    const socket = new FakeSocket()
+    const a = room.join(socket, A, null, 'participant', limits)
+    const diffs = [1, 2, 3, 4, 5, 6].map((n) => put(geoShape(`r${n}`)))
+    const sendAll = (from: number) => Promise.all(diffs.slice(from - 1).map((diff, i) => room.push(a, { seq: from + i, diff })))
+
+    await sendAll(1)
+    await until(() => socket.entries().length === 3, 'three acknowledgements')
+    expect(socket.of(EV.saving).map((e) => e.payload)).toEqual([{ paused: true, reason: 'slow-down' }])
+    // What the client does while paused: every unacknowledged push again, a moment later.
+    await new Promise((r) => setTimeout(r, 200))
+    await sendAll(4)
+    await until(() => socket.entries().length === 6, 'all six acknowledged')
+    expect(socket.entries().map((e) => [e.s, e.r])).toEqual([1, 2, 3, 4, 5, 6].map((s) => [s, undefined]))
+    expect(socket.of(EV.saving).at(-1)!.payload).toEqual({ paused: false })
+    expect(room.offset).toBe(6)
   })
 
   it('applies a retried push (same client, same seq) once', async () => {

@@ -24,8 +24,6 @@ import { FlushScheduler } from './flushScheduler.ts'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
 import { presenceForRelay } from './presenceRecord.ts'
 
-class SlowDown extends Error {}
-
 /** The slice of a Socket.IO socket a room talks to. */
 export interface RoomSocket {
   emit(event: string, payload: unknown): unknown
@@ -214,6 +212,14 @@ export class Room {
       this.refuseMessage(session, `malformed push: ${validationMessage(e)}`)
       return
     }
+    // One after another: whether a push waits behind one to be re-sent is known only in turn.
+    session.appending = session.appending.then(() => this.accept(session, msg))
+    await session.appending
+  }
+
+  private async accept(session: Session, msg: { seq: number; diff?: unknown }) {
+    // Behind a push that is to be re-sent: dropped unread, the client re-sends this one too.
+    if (!this.sessions.has(session) || (session.failedSeq !== null && msg.seq > session.failedSeq)) return
     const checked = checkDocDiff(msg.diff)
     if (!checked.ok) {
       this.refuse(session, msg.seq, 'invalid', checked.reason)
@@ -223,22 +229,18 @@ export class Room {
       this.refuse(session, msg.seq, 'board-full', `the board is full (${formatBytes(LIMITS.boardBytes)}): remove something first`)
       return
     }
-    // Taken on arrival, so a flood is measured as it comes; refused pushes wait for the re-send.
-    const allowed = session.limits?.push(Object.keys(checked.diff).length, checked.bytes) ?? true
-    if (!allowed) {
+    if (!(session.limits?.push(Object.keys(checked.diff).length, checked.bytes) ?? true)) {
+      // Not refused: kept by the client and re-sent, like a push storage could not take.
       if (!this.strike(session)) return
-      // Said now, not when the push's turn comes: a flooder may be cut off before then.
+      session.failedSeq = Math.min(session.failedSeq ?? msg.seq, msg.seq)
       this.pause(session, 'slow-down')
+      return
     }
-    const push = { clientId: session.clientId, seq: msg.seq, diff: checked.diff }
-    session.appending = session.appending.then(() => this.append(session, push, allowed))
-    await session.appending
+    await this.append(session, { clientId: session.clientId, seq: msg.seq, diff: checked.diff })
   }
 
-  private async append(session: Session, push: { clientId: string; seq: number; diff: DocDiff }, allowed: boolean) {
-    if (session.failedSeq !== null && push.seq > session.failedSeq) return
+  private async append(session: Session, push: { clientId: string; seq: number; diff: DocDiff }) {
     try {
-      if (!allowed) throw new SlowDown()
       await this.storage.append(this.board.id, push)
       if (session.failedSeq !== null && push.seq >= session.failedSeq) {
         session.failedSeq = null
@@ -251,10 +253,10 @@ export class Room {
         this.refuse(session, push.seq, 'invalid', 'this change cannot be stored')
         return
       }
-      if (!(e instanceof SlowDown) && session.paused !== 'storage') {
+      if (session.paused !== 'storage') {
         this.opts.log(`board ${boardTag(this.board.id)}: cannot store changes, saving paused`, (e as Error).message)
       }
-      this.pause(session, e instanceof SlowDown ? 'slow-down' : 'storage')
+      this.pause(session, 'storage')
       session.failedSeq = Math.min(session.failedSeq ?? push.seq, push.seq)
     }
   }

@@ -29,6 +29,14 @@ export function attachSyncHandlers(io: Server, rooms: RoomManager, limits: Inbou
     if (!own) return next(new Error('slow down: too many connections from this address'))
     socket.data.limits = own
     socket.once('disconnect', () => own.close())
+    socket.conn.on('packet', (packet: { data?: unknown }) => {
+      const data = packet.data
+      const bytes = typeof data === 'string' ? data.length : data instanceof Uint8Array ? data.byteLength : 0
+      if (own.received(bytes) || socket.disconnected) return
+      log('a client sent more bytes than anyone honest could; disconnected')
+      fatal(socket, { code: 'abuse', message: 'Too much data: disconnected.' })
+      socket.disconnect(true)
+    })
     next()
   })
 

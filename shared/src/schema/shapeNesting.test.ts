@@ -40,4 +40,17 @@ describe('shapes inside shapes', () => {
     const deeper = geoShape('deeper', { parentId: 'shape:gleaf', type: 'group', props: {} })
     expect(pushTo(board, { [deeper.id]: ['put', deeper] }).ok).toBe(false)
   })
+
+  it('refuses moving a deep subtree under a deep chain, where each chain alone is within the bound', () => {
+    const board = testBoard()
+    const half = MAX_SHAPE_NESTING / 2
+    expect(pushTo(board, nestedGroups(half, FIRST_PAGE_ID, 'a')).ok).toBe(true)
+    expect(pushTo(board, nestedGroups(half, FIRST_PAGE_ID, 'b')).ok).toBe(true)
+    const top = board.get('shape:b0')!
+    const inside = pushTo(board, { 'shape:b0': ['patch', { set: { parentId: 'shape:a0' } }] })
+    expect(inside.ok).toBe(true)
+    const under = pushTo(board, { 'shape:b0': ['patch', { set: { parentId: 'shape:aleaf' } }] })
+    expect(!under.ok && under.reason).toMatch(/would nest shapes more than/)
+    expect(board.get('shape:b0')).toEqual({ ...top, parentId: 'shape:a0' })
+  })
 })

@@ -164,14 +164,21 @@ function fold(source: RecordSource, diff: DocDiff): RecordsDiff<UnknownRecord> {
     if (pages === 0) reject('a board needs at least one page')
   }
 
+  const moved: { shape: Rec; depth: number }[] = []
   for (const r of puts.values()) {
-    if (r.typeName === 'shape') checkParentChain(r, view)
+    if (r.typeName === 'shape') {
+      const depth = checkParentChain(r, view)
+      const before = source.get(r.id) as Rec | undefined
+      if (before && before.parentId !== r.parentId) moved.push({ shape: r, depth })
+    }
     if (r.typeName === 'binding') {
       for (const end of [r.fromId, r.toId]) {
         if (!end || view(end)?.typeName !== 'shape') reject(`binding ${r.id} points at a missing shape ${end}`)
       }
     }
   }
+
+  if (moved.length > 0) checkMovedSubtrees(moved, source, puts, removes)
 
   const template = templateOf(view)
   const previousTemplate = templateOf((id) => source.get(id))
@@ -205,19 +212,43 @@ function fold(source: RecordSource, diff: DocDiff): RecordsDiff<UnknownRecord> {
  */
 export const MAX_SHAPE_NESTING = 64
 
-function checkParentChain(shape: Rec, view: (id: string) => Rec | undefined) {
+/** Walks a shape's ancestors; returns how many shapes the chain holds, the shape included. */
+function checkParentChain(shape: Rec, view: (id: string) => Rec | undefined): number {
   const seen = new Set([shape.id])
   let parentId = shape.parentId
   for (;;) {
     if (!parentId) reject(`shape ${shape.id} has no parent`)
     const parent = view(parentId)
     if (!parent) reject(`shape ${shape.id} is on a page or shape that does not exist on this board (${parentId})`)
-    if (parent.typeName === 'page') return
+    if (parent.typeName === 'page') return seen.size
     if (parent.typeName !== 'shape') reject(`shape ${shape.id} has a ${parent.typeName} as parent`)
     if (seen.has(parent.id)) reject(`shape ${shape.id} is its own ancestor`)
     if (seen.size >= MAX_SHAPE_NESTING) reject(`shape ${shape.id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
     seen.add(parent.id)
     parentId = parent.parentId
+  }
+}
+
+/**
+ * A shape moved under another carries its whole subtree along: the deepest shape of that subtree
+ * must stay within the bound too, or nesting could grow past it one move at a time.
+ */
+function checkMovedSubtrees(moved: { shape: Rec; depth: number }[], source: RecordSource, puts: Map<string, Rec>, removes: Set<string>) {
+  const children = new Map<string, string[]>()
+  const index = (r: Rec) => {
+    if (r.typeName !== 'shape' || !r.parentId) return
+    const list = children.get(r.parentId)
+    if (list) list.push(r.id)
+    else children.set(r.parentId, [r.id])
+  }
+  for (const r of source.all()) if (!puts.has(r.id) && !removes.has(r.id)) index(r as Rec)
+  for (const r of puts.values()) index(r)
+  for (const { shape, depth } of moved) {
+    let level: string[] = [shape.id]
+    for (let below = 0; level.length > 0; below++) {
+      if (depth + below > MAX_SHAPE_NESTING) reject(`moving ${shape.id} would nest shapes more than ${MAX_SHAPE_NESTING} groups or frames deep`)
+      level = level.flatMap((id) => children.get(id) ?? [])
+    }
   }
 }
 
