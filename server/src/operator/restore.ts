@@ -1,0 +1,91 @@
+/**
+ * Undoes vandalism, as an operator: lists a board's kept snapshots, and brings the board back to
+ * one of them by appending one entry through the board's own log, so every node and every open
+ * browser sees the restore like any edit, and the restore itself can be undone the same way.
+ *
+ *   npm exec -- tsx server/src/operator/restore.ts <boardId>               lists the snapshots
+ *   npm exec -- tsx server/src/operator/restore.ts <boardId> --to <offset>  restores one
+ *
+ * Uses the engine the server would (REDIS_URL and REDIS_PREFIX, or DATA_DIR). The embedded engine
+ * is one process's: stop the server first. On Redis the nodes may stay up.
+ */
+import { checkDocDiff, type DocDiff } from '@opificio/shared'
+import { isEqual } from '@tldraw/utils'
+import { resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { BoardState } from '../rooms/boardState.ts'
+import { boardTag } from '../storage/boardTag.ts'
+import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
+import { RedisStorage } from '../storage/redis/redisStorage.ts'
+import type { StorageEngine } from '../storage/types.ts'
+
+/** The name restores are logged under: never a client's (those are digests, see writerIdentity). */
+export const OPERATOR_WRITER = 'operator:restore'
+
+/** The change that turns the board as it is now into the snapshot at `offset`, or null if none. */
+export async function restoreDiff(storage: StorageEngine, boardId: string, offset: number): Promise<DocDiff | null> {
+  const snapshot = await storage.readSnapshot(boardId, offset)
+  if (!snapshot) throw new Error(`board ${boardTag(boardId)} keeps no snapshot at offset ${offset}`)
+  const { snapshot: latest, entries } = await storage.load(boardId)
+  const now = new BoardState(latest, entries).records
+  // Folded on its own, so an older schema's snapshot is migrated the way a load would.
+  const then = new BoardState({ ...snapshot, clientSeqs: {} }, []).records
+  const diff: DocDiff = {}
+  for (const [id, record] of then) if (!isEqual(now.get(id), record)) diff[id] = ['put', record]
+  for (const id of now.keys()) if (!then.has(id)) diff[id] = ['remove']
+  return Object.keys(diff).length > 0 ? diff : null
+}
+
+/** Appends the restore to the board's log; returns the offset it took, or null if nothing changed. */
+export async function restoreBoard(storage: StorageEngine, boardId: string, offset: number): Promise<number | null> {
+  const diff = await restoreDiff(storage, boardId, offset)
+  if (!diff) return null
+  const checked = checkDocDiff(diff)
+  if (!checked.ok) throw new Error(`the snapshot at offset ${offset} cannot be restored: ${checked.reason}`)
+  // Time as the seq: every later restore by an operator is newer, so none is taken for a retry.
+  const result = await storage.append(boardId, { clientId: OPERATOR_WRITER, seq: Date.now(), diff: checked.diff })
+  if (result.duplicate) throw new Error('a restore with the same time is already in the log: try again')
+  return result.offset
+}
+
+async function main(args: string[]) {
+  const [boardId, flag, to] = args
+  if (!boardId || (flag !== undefined && (flag !== '--to' || !/^\d+$/.test(to ?? '')))) {
+    console.error('usage: restore.ts <boardId> [--to <offset>]')
+    return 2
+  }
+  const root = resolve(fileURLToPath(import.meta.url), '../../../..')
+  const storage: StorageEngine & { ready?(): Promise<void> } = process.env.REDIS_URL
+    ? new RedisStorage({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX, log: () => undefined })
+    : new EmbeddedStorage(resolve(process.env.DATA_DIR ?? resolve(root, 'data')))
+  try {
+    await storage.ready?.()
+    if (!(await storage.getBoard(boardId))) {
+      console.error(`no board ${boardTag(boardId)}`)
+      return 1
+    }
+    if (flag === undefined) {
+      for (const s of await storage.listSnapshots(boardId)) {
+        const snapshot = await storage.readSnapshot(boardId, s.offset)
+        const shapes = snapshot?.records.filter((r) => r.typeName === 'shape').length ?? 0
+        console.log(`offset ${s.offset}\t${s.takenAt ? new Date(s.takenAt).toISOString() : 'time unknown'}\t${shapes} shapes`)
+      }
+      return 0
+    }
+    const at = await restoreBoard(storage, boardId, Number(to))
+    console.log(at === null ? 'the board already is as in that snapshot' : `restored: the board is as at offset ${to} again (entry ${at} of its log)`)
+    return 0
+  } finally {
+    await storage.close()
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      console.error(e.message)
+      process.exit(1)
+    }
+  )
+}
