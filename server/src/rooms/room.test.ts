@@ -241,6 +241,36 @@ describe('Room', () => {
     expect(room.offset).toBe(6)
   })
 
+  it('removes, through its log, what an older server let in and would break every browser', async () => {
+    const { room, storage, meta } = await openRoom()
+    room.close()
+    // Written straight to storage, as a server before today's checks would have let them in.
+    const poison = geoShape('poison', {}, { richText: { type: 'doc', content: [{ type: 'blink', text: 'x' }] } })
+    const nested: DocDiff = {}
+    let parent = 'page:page'
+    for (let i = 0; i < 70; i++) {
+      const group = geoShape(`g${i}`, { type: 'group', parentId: parent, props: {} })
+      nested[group.id] = ['put', group]
+      parent = group.id
+    }
+    await storage.append(meta.id, { clientId: B, seq: 1, diff: put(geoShape('fine')) })
+    const { snapshot } = await storage.load(meta.id)
+    const records = [...snapshot.records, geoShape('fine'), poison, ...Object.values(nested).map((op) => op[1] as UnknownRecord)]
+    await storage.compact(meta.id, { ...snapshot, offset: 1, records, clientSeqs: { [B]: 1 } })
+
+    const reopened = await Room.load(meta, storage, { tickMs: 1, log: () => {} })
+    cleanups.push(() => reopened.close())
+    await until(() => reopened.offset === 2, 'the repair entry')
+    const ids = reopened.documentRecords.map((r) => r.id)
+    expect(ids).toContain('shape:fine')
+    expect(ids).not.toContain('shape:poison')
+    expect(ids).toContain('shape:g63')
+    expect(ids).not.toContain('shape:g64')
+    expect(ids).not.toContain('shape:g69')
+    const { entries } = await storage.load(meta.id)
+    expect(entries.at(-1)!.clientId).toBe('server:repair')
+  })
+
   it('applies a retried push (same client, same seq) once', async () => {
     const { room } = await openRoom()
     const a = enter(room, A)

@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto'
 import type { ConnectionLimits } from '../limits/inboundLimits.ts'
 import { UnstorableEntryError, type LogEntry, type StorageEngine, type Unsubscribe } from '../storage/types.ts'
 import { boardTag } from '../storage/boardTag.ts'
+import { repairDiff, REPAIR_WRITER } from './boardRepair.ts'
 import { BoardState } from './boardState.ts'
 import { FlushScheduler } from './flushScheduler.ts'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
@@ -128,7 +129,20 @@ export class Room {
     room.lastSnapshotOffset = snapshot.offset
     if (state.migrated) await room.compact()
     room.unsubscribe = storage.subscribe(board.id, state.offset, (e) => room.onEntries(e))
+    await room.repair()
     return room
+  }
+
+  /** Removes, through the log, what an older server let in and would break every browser now. */
+  private async repair() {
+    const repair = repairDiff(this.state.records)
+    if (!repair) return
+    this.opts.log(`board ${boardTag(this.board.id)}: removing ${repair.reasons.length} record(s) that would break browsers`, repair.reasons.slice(0, 5))
+    try {
+      await this.storage.append(this.board.id, { clientId: REPAIR_WRITER, seq: Date.now(), diff: repair.diff })
+    } catch (e) {
+      this.opts.log(`board ${boardTag(this.board.id)}: repair failed, retried at the next load`, (e as Error).message)
+    }
   }
 
   get offset() {

@@ -1,0 +1,59 @@
+import { MAX_SHAPE_NESTING, validateRecord, type DocDiff } from '@opificio/shared'
+import type { UnknownRecord } from '@tldraw/store'
+
+/** The name repairs are logged under: never a client's (those are digests, see writerIdentity). */
+export const REPAIR_WRITER = 'server:repair'
+
+type Rec = UnknownRecord & { parentId?: string }
+
+/**
+ * What a board stored before today's checks may hold that today's checks refuse, and that would
+ * break every browser that opens it (rich text the renderer cannot read, groups nested thousands
+ * deep). The repair removes those records through the board's log, so every node and client
+ * applies it in order, and the kept snapshots still hold what was removed.
+ */
+export function repairDiff(records: Map<string, UnknownRecord>): { diff: DocDiff; reasons: string[] } | null {
+  const diff: DocDiff = {}
+  const reasons: string[] = []
+  for (const [id, record] of records) {
+    try {
+      validateRecord(record, id)
+    } catch (e) {
+      diff[id] = ['remove']
+      reasons.push((e as Error).message)
+    }
+  }
+  for (const id of tooDeep(records)) {
+    if (diff[id]) continue
+    diff[id] = ['remove']
+    reasons.push(`shape ${id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
+  }
+  return reasons.length > 0 ? { diff, reasons } : null
+}
+
+/** Shapes at nesting level MAX + 1; removing them takes everything deeper with them. */
+function tooDeep(records: Map<string, UnknownRecord>): string[] {
+  const depth = new Map<string, number>()
+  const levelOf = (start: Rec): number => {
+    const chain: Rec[] = []
+    let r: Rec | undefined = start
+    let base = 0
+    while (r?.typeName === 'shape') {
+      const known = depth.get(r.id)
+      if (known !== undefined) {
+        base = known
+        break
+      }
+      if (chain.includes(r)) break
+      chain.push(r)
+      r = records.get(r.parentId ?? '') as Rec | undefined
+    }
+    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i].id, ++base)
+    return depth.get(start.id) ?? base
+  }
+  const found: string[] = []
+  for (const r of records.values()) {
+    if (r.typeName === 'shape' && levelOf(r as Rec) === MAX_SHAPE_NESTING + 1) found.push(r.id)
+  }
+  return found
+}
