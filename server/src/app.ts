@@ -96,7 +96,11 @@ export function createApp(opts: AppOptions): App {
     },
     async close() {
       await rooms.close()
+      // Browsers hold HTTP connections open (keep-alive, a request in flight); closing waits for
+      // them a moment, then ends them, so a stop takes a second, not as long as a browser likes.
+      const force = setTimeout(() => http.closeAllConnections(), 1000)
       await new Promise<void>((resolve) => io.close(() => resolve()))
+      clearTimeout(force)
       await opts.storage.close()
       await opts.onClose?.()
     },
