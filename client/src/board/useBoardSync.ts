@@ -11,8 +11,13 @@ import {
   type TLUser,
 } from 'tldraw'
 import { useConnectionStore } from '../connection/connectionStore.ts'
+import { adjustmentNotices } from '../sync/adjustmentNotices.ts'
 import { failoverSocket } from '../sync/failoverSocket.ts'
+import { IndexedDbPendingStore } from '../sync/indexedDbPendingStore.ts'
+import { PendingKeeper } from '../sync/pendingKeeper.ts'
+import type { PendingStore } from '../sync/pendingStore.ts'
 import { SyncClient } from '../sync/SyncClient.ts'
+import { claimWriter, webLocks, type Writer } from '../sync/writerClaim.ts'
 import { useUserStore } from '../user/userStore.ts'
 
 export type BoardSync =
@@ -36,51 +41,140 @@ function nodeOrder(urls: string[]): string[] {
 }
 
 /**
+ * The key this page pushes under. It names this page's pushes and is a secret between the page
+ * and the server (presence is named by another id). A page that finds edits an earlier page on
+ * this device left unconfirmed takes over that page's key, so they are re-sent without being
+ * applied twice; otherwise the key is fresh, and never one another open tab holds.
+ */
+async function openWriter(boardId: string): Promise<{ writer: Writer; pendingStore: PendingStore | null }> {
+  const fresh = { writer: { clientId: randomId(), restored: null, release: () => undefined }, pendingStore: null }
+  // Web Locks exist only in secure contexts (HTTPS, localhost): without them two tabs could take
+  // the same key, so edits are not kept across reloads there.
+  if (!('locks' in navigator) || !('indexedDB' in window)) return fresh
+  try {
+    const pendingStore = await IndexedDbPendingStore.open()
+    return { writer: await claimWriter(boardId, pendingStore, webLocks, randomId), pendingStore }
+  } catch (e) {
+    console.warn('Opificio: unsent edits cannot be kept on this device', e)
+    return fresh
+  }
+}
+
+/**
+ * Connects a fresh tldraw store to a board under the writer's key, re-sending what it restored;
+ * `onReady` once the server has sent the document. Returns the disconnect.
+ */
+function connectBoard(
+  boardId: string,
+  serverUrls: string[] | null,
+  { clientId, restored, release }: Writer,
+  pendingStore: PendingStore | null,
+  onReady: (store: TLStore, board: BoardMeta) => void
+): () => void {
+  const userId = createUserId(randomId())
+  const makeUser = (): TLUser => {
+    const { name, color } = useUserStore.getState()
+    return UserRecordType.create({ id: userId, name, color })
+  }
+  const $user = atom<TLUser | null>('presence user', makeUser())
+  const stopUser = useUserStore.subscribe(() => $user.set(makeUser()))
+  const $connection = atom<'online' | 'offline'>('connection', 'offline')
+
+  const store = createTLStore({
+    schema: boardSchema,
+    // No attribution: tldraw would otherwise write names into the board, which is projected and exported.
+    users: { currentUser: atom<TLUser | null>('no attribution', null) },
+    collaboration: { status: $connection },
+  })
+  const presence = createPresenceStateDerivation($user)(store)
+  const { setSync: setConnection, addNotice } = useConnectionStore.getState()
+  let keeper: PendingKeeper | null = null
+  let restoring = restored !== null
+
+  const client = new SyncClient({
+    store: store as never,
+    socket: serverUrls ? failoverSocket(nodeOrder(serverUrls)) : io({ autoConnect: true }),
+    boardId,
+    clientId,
+    presence: presence as never,
+    restored: restored ?? undefined,
+    onWelcome: (welcome) => {
+      // Said once the server has told which of them it already had: those are not restored.
+      const count = client.syncState.unconfirmed
+      if (restoring && count) addNotice(count === 1 ? 'notice.restored.one' : 'notice.restored', { count }, 'info')
+      restoring = false
+      onReady(store, welcome.board)
+    },
+    onState: (state) => {
+      setConnection(state)
+      $connection.set(state.connection === 'online' ? 'online' : 'offline')
+      keeper?.changed()
+    },
+    onRejected: (reason) => addNotice('notice.rejected', { reason }),
+    onAdjusted: (adjustments) => {
+      for (const n of adjustmentNotices(adjustments)) addNotice(n.key, n.vars, 'info')
+    },
+  })
+  if (pendingStore) {
+    keeper = new PendingKeeper({
+      store: pendingStore,
+      boardId,
+      clientId,
+      read: () => client.unconfirmedEdits(),
+      stored: restored !== null,
+      onError: (e) => console.warn('Opificio: could not keep unsent edits on this device', e),
+    })
+  }
+
+  // Written at once when the page may be going: a hidden page can be discarded unannounced.
+  const keepNow = () => void keeper?.flush()
+  const keepIfHidden = () => document.visibilityState === 'hidden' && keepNow()
+  const askBeforeLeaving = (event: BeforeUnloadEvent) => {
+    if (client.syncState.unconfirmed === 0) return
+    event.preventDefault()
+    // Older browsers ask only when returnValue is set; none shows its text.
+    event.returnValue = true
+  }
+  window.addEventListener('pagehide', keepNow)
+  document.addEventListener('visibilitychange', keepIfHidden)
+  window.addEventListener('beforeunload', askBeforeLeaving)
+
+  return () => {
+    window.removeEventListener('pagehide', keepNow)
+    document.removeEventListener('visibilitychange', keepIfHidden)
+    window.removeEventListener('beforeunload', askBeforeLeaving)
+    // Leaving the board in the page: its edits stay on the device for when it opens again.
+    const kept = keeper?.flush() ?? Promise.resolve()
+    keeper?.dispose()
+    client.dispose()
+    stopUser()
+    void kept.finally(release)
+  }
+}
+
+/**
  * Connects a fresh tldraw store to a board; it is ready once the server has sent the document.
  * With `serverUrls` (several nodes, no load balancer) it moves between nodes by itself.
+ * Unconfirmed edits are kept on this device until the server has them, and the page asks before
+ * closing while there are any.
  */
 export function useBoardSync(boardId: string, serverUrls: string[] | null): BoardSync {
   const [sync, setSync] = useState<BoardSync>({ status: 'loading' })
 
   useEffect(() => {
-    // A fresh key per page load: it names this tab's pushes, so a reload never claims another's.
-    // It is a secret between this tab and the server, so presence is named by another id.
-    const clientId = randomId()
-    const userId = createUserId(randomId())
-    const makeUser = (): TLUser => {
-      const { name, color } = useUserStore.getState()
-      return UserRecordType.create({ id: userId, name, color })
-    }
-    const $user = atom<TLUser | null>('presence user', makeUser())
-    const stopUser = useUserStore.subscribe(() => $user.set(makeUser()))
-    const $connection = atom<'online' | 'offline'>('connection', 'offline')
-
-    const store = createTLStore({
-      schema: boardSchema,
-      // No attribution: tldraw would otherwise write names into the board, which is projected and exported.
-      users: { currentUser: atom<TLUser | null>('no attribution', null) },
-      collaboration: { status: $connection },
+    let disconnect: (() => void) | null = null
+    let cancelled = false
+    void openWriter(boardId).then(({ writer, pendingStore }) => {
+      if (cancelled) writer.release()
+      else {
+        disconnect = connectBoard(boardId, serverUrls, writer, pendingStore, (store, board) =>
+          setSync((s) => (s.status === 'ready' ? s : { status: 'ready', store, board }))
+        )
+      }
     })
-    const presence = createPresenceStateDerivation($user)(store)
-    const { setSync: setConnection, addNotice } = useConnectionStore.getState()
-
-    const client = new SyncClient({
-      store: store as never,
-      socket: serverUrls ? failoverSocket(nodeOrder(serverUrls)) : io({ autoConnect: true }),
-      boardId,
-      clientId,
-      presence: presence as never,
-      onWelcome: (welcome) => setSync((s) => (s.status === 'ready' ? s : { status: 'ready', store, board: welcome.board })),
-      onState: (state) => {
-        setConnection(state)
-        $connection.set(state.connection === 'online' ? 'online' : 'offline')
-      },
-      onRejected: addNotice,
-    })
-
     return () => {
-      client.dispose()
-      stopUser()
+      cancelled = true
+      disconnect?.()
       setSync({ status: 'loading' })
     }
   }, [boardId, serverUrls])

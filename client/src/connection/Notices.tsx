@@ -12,8 +12,8 @@ function NoticeItem({ notice }: { notice: Notice }) {
     return () => clearTimeout(timer)
   }, [notice.id, dismiss])
   return (
-    <div className="op-notice" role="alert">
-      <span>{t('notice.rejected', { reason: notice.reason })}</span>
+    <div className={`op-notice op-notice--${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+      <span>{t(notice.text, notice.vars)}</span>
       <button type="button" className="op-button op-button--quiet" onClick={() => dismiss(notice.id)}>
         {t('notice.dismiss')}
       </button>
@@ -21,7 +21,7 @@ function NoticeItem({ notice }: { notice: Notice }) {
   )
 }
 
-/** Changes the server refused (and that were rolled back here), said once each. */
+/** Changes the server refused (and that were rolled back here), and edits restored after a reload, said once each. */
 export function Notices() {
   const notices = useConnectionStore((s) => s.notices)
   return (

@@ -1,16 +1,21 @@
 import { create } from 'zustand'
+import type { StringKey } from '../i18n/strings.ts'
 import type { SyncState } from '../sync/SyncClient.ts'
 
+/** Something said once about this user's changes: a refusal, or edits restored after a reload. */
 export interface Notice {
   id: number
-  reason: string
+  text: StringKey
+  vars: Record<string, string | number>
+  /** A refusal undid something (error); restored edits are good news (info). */
+  tone: 'error' | 'info'
 }
 
 interface ConnectionStore {
   sync: SyncState
   notices: Notice[]
   setSync(sync: SyncState): void
-  addNotice(reason: string): void
+  addNotice(text: StringKey, vars?: Record<string, string | number>, tone?: Notice['tone']): void
   dismissNotice(id: number): void
 }
 
@@ -20,6 +25,7 @@ export const useConnectionStore = create<ConnectionStore>()((set) => ({
   sync: { connection: 'connecting', unconfirmed: 0, savingPaused: false },
   notices: [],
   setSync: (sync) => set({ sync }),
-  addNotice: (reason) => set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, reason }] })),
+  addNotice: (text, vars = {}, tone = 'error') =>
+    set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, text, vars, tone }] })),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 }))

@@ -35,6 +35,8 @@ export const it = {
   'status.error': 'Errore di connessione: {message}',
   'notice.rejected': 'Una modifica non è stata accettata ed è stata annullata: {reason}',
   'notice.dismiss': 'Chiudi',
+  'notice.restored.one': 'Ripristinata 1 modifica non ancora inviata: viene inviata ora',
+  'notice.restored': 'Ripristinate {count} modifiche non ancora inviate: vengono inviate ora',
   'element.aria.sector': 'settore {sector}',
   'element.aria.lines': 'linee di produzione: {lines}',
   'palette.title': 'Elementi',
@@ -112,6 +114,14 @@ export const it = {
   'template.close': 'Chiudi',
   'shape.broken': 'Forma danneggiata',
   'shape.broken.label': 'Questa forma non si può mostrare. Selezionala per eliminarla.',
+  'notice.adjusted.kept.one': 'Un elemento è rimasto sulla lavagna, nello stesso punto: il gruppo o la cornice che lo conteneva era stato eliminato nel frattempo.',
+  'notice.adjusted.kept': '{count} elementi sono rimasti sulla lavagna, nello stesso punto: il gruppo o la cornice che li conteneva era stato eliminato nel frattempo.',
+  'notice.adjusted.unbound.one': 'Una freccia è stata staccata: l’elemento a cui era collegata era stato eliminato nel frattempo.',
+  'notice.adjusted.unbound': '{count} frecce sono state staccate: gli elementi a cui erano collegate erano stati eliminati nel frattempo.',
+  'notice.adjusted.gone.one': 'Una modifica non è stata applicata: riguardava un elemento eliminato nel frattempo.',
+  'notice.adjusted.gone': '{count} modifiche non sono state applicate: riguardavano elementi eliminati nel frattempo.',
+  'notice.adjusted.cycle.one': 'Uno spostamento non è stato applicato: avrebbe messo un elemento dentro sé stesso.',
+  'notice.adjusted.cycle': '{count} spostamenti non sono stati applicati: avrebbero messo degli elementi dentro sé stessi.',
 } as const
 
 export type StringKey = keyof typeof it
@@ -151,6 +161,8 @@ export const en: Partial<Record<StringKey, string>> = {
   'status.error': 'Connection error: {message}',
   'notice.rejected': 'A change was not accepted and has been undone: {reason}',
   'notice.dismiss': 'Close',
+  'notice.restored.one': 'Restored 1 unsent change: it is being sent now',
+  'notice.restored': 'Restored {count} unsent changes: they are being sent now',
   'element.aria.sector': 'sector {sector}',
   'element.aria.lines': 'production lines: {lines}',
   'palette.title': 'Elements',
@@ -228,6 +240,14 @@ export const en: Partial<Record<StringKey, string>> = {
   'template.close': 'Close',
   'shape.broken': 'Broken shape',
   'shape.broken.label': 'This shape cannot be shown. Select it to delete it.',
+  'notice.adjusted.kept.one': 'A shape stayed on the board, where it was: the group or frame it was in had been deleted meanwhile.',
+  'notice.adjusted.kept': '{count} shapes stayed on the board, where they were: the group or frame they were in had been deleted meanwhile.',
+  'notice.adjusted.unbound.one': 'An arrow came loose: the shape it was attached to had been deleted meanwhile.',
+  'notice.adjusted.unbound': '{count} arrows came loose: the shapes they were attached to had been deleted meanwhile.',
+  'notice.adjusted.gone.one': 'A change was not applied: it was to something deleted meanwhile.',
+  'notice.adjusted.gone': '{count} changes were not applied: they were to things deleted meanwhile.',
+  'notice.adjusted.cycle.one': 'A move was not applied: it would have put a shape inside itself.',
+  'notice.adjusted.cycle': '{count} moves were not applied: they would have put shapes inside themselves.',
 }
 
 export type Locale = 'it' | 'en'

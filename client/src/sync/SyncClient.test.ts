@@ -311,6 +311,19 @@ describe('SyncClient', () => {
     expect(store.serialize('document')).toEqual(before)
   })
 
+  it('keeps the rest of a push whose change to a shape deleted meanwhile was dropped, and says so', () => {
+    const adjusted: unknown[] = []
+    const { socket, store, get } = online([geoShape('a')], 0, { onAdjusted: (a) => adjusted.push(...a) })
+    store.put([{ ...get('shape:a')!, x: 5 } as never, geoShape('b') as never])
+    tick()
+    socket.batch({ entries: [{ o: 1, d: { 'shape:a': ['remove'] } }] })
+    const dropped = [{ id: 'shape:a', what: 'dropped', reason: 'record-removed' }]
+    socket.batch({ entries: [{ o: 2, s: 1, a: dropped as never }] })
+    expect(get('shape:a')).toBeUndefined()
+    expect(get('shape:b')).toBeDefined()
+    expect(adjusted).toEqual(dropped)
+  })
+
   it('holds edits made offline and pushes them after the next welcome', () => {
     const { socket, store, client, get } = online()
     const sent = geoShape('sent')

@@ -1,10 +1,14 @@
 import {
   EV,
   foldDocDiff,
+  MAX_SHAPE_NESTING,
   PROTOCOL_VERSION,
   schemaFingerprint,
+  shapeContext,
   toDocDiff,
+  type Adjustment,
   type BatchMessage,
+  type ShapeContext,
   type DocDiff,
   type FatalMessage,
   type PresenceUpdate,
@@ -59,16 +63,32 @@ export interface SyncClientOptions {
   onState?(state: SyncState): void
   /** A change of this user's the server refused: it has been rolled back here. */
   onRejected?(reason: string): void
+  /**
+   * A change of this user's was applied, but the fold had to change or leave out some of it
+   * because of what others did meanwhile (see Adjustment); the document here already shows it.
+   */
+  onAdjusted?(adjustments: Adjustment[]): void
   /** A change of this user's is durable at this log offset. */
   onAcknowledged?(seq: number, offset: number): void
+  /** Edits an earlier page under the same clientId left unconfirmed: re-sent after the welcome. */
+  restored?: UnconfirmedEdits
   pushIntervalMs?: number
   presenceIntervalMs?: number
   resendWhilePausedMs?: number
 }
 
-interface PendingPush {
+export interface PendingPush {
   seq: number
   diff: DocDiff
+}
+
+/** What the server has not confirmed yet, in a form that outlives the page. */
+export interface UnconfirmedEdits {
+  /** The seq the next push takes: every seq below it may already be in the log. */
+  nextSeq: number
+  pending: PendingPush[]
+  /** Local changes not yet pushed under any seq. */
+  unsent: DocDiff | null
 }
 
 class OutOfOrder extends Error {}
@@ -86,6 +106,8 @@ export class SyncClient {
   lastOffset: number | null = null
   private readonly pending: PendingPush[] = []
   private unsent: RecordsDiff<UnknownRecord> | null = null
+  /** For shapes in `unsent` inside a group or frame: where this user saw them (see ShapeContext). */
+  private readonly contexts = new Map<string, ShapeContext>()
   /** Everything local on top of the confirmed document, as one diff (to undo it for a rebase). */
   private speculative: RecordsDiff<UnknownRecord> = EMPTY()
   private nextSeq = 1
@@ -104,6 +126,7 @@ export class SyncClient {
     this.pushThrottle = new Throttle(this.opts.pushIntervalMs, () => this.flushUnsent())
     this.presenceThrottle = new Throttle(this.opts.presenceIntervalMs, () => this.sendPresenceNow())
     const { store, socket } = opts
+    if (opts.restored) this.restore(opts.restored)
     this.disposers.push(store.listen(({ changes }) => this.onLocalChange(changes), { source: 'user', scope: 'document' }))
     socket.on('connect', () => this.sendHello())
     socket.on('disconnect', (reason: string) => this.onDisconnect(reason))
@@ -117,6 +140,23 @@ export class SyncClient {
 
   get syncState(): SyncState {
     return this.state
+  }
+
+  private restore({ nextSeq, pending, unsent }: UnconfirmedEdits) {
+    this.nextSeq = nextSeq
+    this.pending.push(...pending)
+    // The unsent diff comes back as a DocDiff, which cannot be turned back into the store diff
+    // `unsent` holds (its patches lack the records they patch); it was never pushed under any
+    // seq, so it becomes the push that takes the next one.
+    if (unsent) this.pending.push({ seq: this.nextSeq++, diff: unsent })
+    this.setState({})
+  }
+
+  /** A copy of what is unconfirmed, including local changes the store has not reported yet. */
+  unconfirmedEdits(): UnconfirmedEdits {
+    this.opts.store._flushHistory()
+    // Converted as `flushUnsent` would push it, so the restored push is the same one.
+    return { nextSeq: this.nextSeq, pending: [...this.pending], unsent: this.unsent && toDocDiff(this.unsent, this.contextOf) }
   }
 
   private setState(patch: Partial<SyncState>) {
@@ -159,8 +199,24 @@ export class SyncClient {
   private onLocalChange(changes: RecordsDiff<UnknownRecord>) {
     this.speculative = squashRecordDiffs([this.speculative, changes])
     this.unsent = this.unsent ? squashRecordDiffs([this.unsent, changes]) : changes
+    this.noteContexts(changes)
     this.setState({})
     this.schedulePush()
+  }
+
+  /**
+   * Where this user saw each shape they added or moved, taken as they made the change: by the
+   * time it is pushed, a rebase may already have removed the frame it went into.
+   */
+  private noteContexts(changes: RecordsDiff<UnknownRecord>) {
+    const source = storeSource(this.opts.store)
+    const get = (id: string) => source.get(id) as (UnknownRecord & { parentId?: string }) | undefined
+    for (const record of [...Object.values(changes.added), ...Object.values(changes.updated).map(([, to]) => to)]) {
+      if (record.typeName !== 'shape') continue
+      const context = shapeContext(record, get, MAX_SHAPE_NESTING)
+      if (context) this.contexts.set(record.id, context)
+      else this.contexts.delete(record.id)
+    }
   }
 
   private schedulePush() {
@@ -170,8 +226,9 @@ export class SyncClient {
   private flushUnsent() {
     this.opts.store._flushHistory()
     if (!this.joined || !this.unsent) return
-    const diff = toDocDiff(this.unsent)
+    const diff = toDocDiff(this.unsent, this.contextOf)
     this.unsent = null
+    this.contexts.clear()
     if (diff) {
       const push = { seq: this.nextSeq++, diff }
       this.pending.push(push)
@@ -196,6 +253,9 @@ export class SyncClient {
 
   private onWelcome(welcome: WelcomeMessage) {
     const records = welcomeRecords(welcome)
+    // A page restored from an older copy of its edits may have pushed past what that copy says:
+    // a seq the log has seen would be taken for a duplicate, so numbering resumes after it.
+    this.nextSeq = Math.max(this.nextSeq, welcome.settledSeq + 1)
     if (records) {
       for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i].seq <= welcome.settledSeq) this.pending.splice(i, 1)
     }
@@ -234,7 +294,7 @@ export class SyncClient {
       } finally {
         const redo = store.extractingChanges(() => {
           for (const push of this.pending) this.fold(push.diff)
-          const unsent = this.unsent && toDocDiff(this.unsent)
+          const unsent = this.unsent && toDocDiff(this.unsent, this.contextOf)
           if (unsent) this.fold(unsent)
         })
         this.speculative = store.filterChangesByScope(redo, 'document') ?? EMPTY()
@@ -255,6 +315,7 @@ export class SyncClient {
         else if (own) {
           this.fold(own.diff)
           if (entry.o !== undefined) this.opts.onAcknowledged?.(own.seq, entry.o)
+          if (entry.a?.length) this.opts.onAdjusted?.(entry.a)
         }
         else if (entry.o !== undefined) throw new OutOfOrder(`acknowledged push ${entry.s} is not pending here`)
       } else if (entry.d) {
@@ -264,18 +325,30 @@ export class SyncClient {
     }
   }
 
-  /** The same fold the server ran: a rejected diff changes nothing here either. */
+  /**
+   * The same fold the server ran: a rejected diff changes nothing here either. tldraw's side
+   * effects stay off: what they would do to a remote change (free an arrow end, dissolve a group)
+   * the fold has done already, the same way everywhere, and an editor doing it again on its own
+   * would change the document here and nowhere else. Local edits keep them: made in the editor.
+   * This tab's own state (the page shown, a selection of shapes now gone) is mended by the store's
+   * integrity check, which mergeRemoteChanges runs after every rebase.
+   */
   private fold(diff: DocDiff) {
     const result = foldDocDiff(storeSource(this.opts.store), diff)
-    if (result.ok) this.opts.store.applyDiff(result.changes, { runCallbacks: true })
+    if (result.ok) this.opts.store.applyDiff(result.changes, { runCallbacks: false })
   }
+
+  private readonly contextOf = (record: UnknownRecord) => this.contexts.get(record.id)
 
   private replaceDocument(records: UnknownRecord[]) {
     const { store } = this.opts
     const incoming = new Set(records.map((r) => r.id))
-    const stale = [...storeSource(store).all()].filter((r) => !incoming.has(r.id)).map((r) => r.id)
-    if (stale.length) store.remove(stale as never)
-    store.put(records as never)
+    const stale = [...storeSource(store).all()].filter((r) => !incoming.has(r.id))
+    // Side effects off, as in fold: the document is the server's, to be taken as it is.
+    store.applyDiff(
+      { added: Object.fromEntries(records.map((r) => [r.id, r])), updated: {}, removed: Object.fromEntries(stale.map((r) => [r.id, r])) },
+      { runCallbacks: false }
+    )
   }
 
   private onFatal(fatal: FatalMessage) {

@@ -1,4 +1,4 @@
-import { boardSchema, DOCUMENT_TYPE_NAMES } from '@opificio/shared'
+import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment } from '@opificio/shared'
 import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
@@ -61,6 +61,8 @@ export interface HeadlessClient {
   /** Called on every acknowledgement, as it arrives. */
   onAck?: (seq: number, offset: number) => void
   rejections: string[]
+  /** What the fold changed or left out of this client's pushes, as the server told it. */
+  adjustments: Adjustment[]
   /** The key this client says hello with: known to it and the server only. */
   clientId: string
   /** What the server files this client's pushes under in the log (see writerIdentity). */
@@ -86,6 +88,7 @@ function syncedStore(name: string, boardId: string, link: SyncSocket): HeadlessC
     state: { connection: 'connecting', unconfirmed: 0, savingPaused: false },
     acks: [],
     rejections: [],
+    adjustments: [],
     sync: undefined as unknown as SyncClient,
     documentRecords: () => store.allRecords().filter((r) => DOCUMENT_TYPE_NAMES.has(r.typeName)),
     presences: () => store.allRecords().filter((r) => r.typeName === 'instance_presence'),
@@ -100,6 +103,7 @@ function syncedStore(name: string, boardId: string, link: SyncSocket): HeadlessC
     presence: $presence,
     onState: (s) => (client.state = s),
     onRejected: (r) => client.rejections.push(r),
+    onAdjusted: (a) => client.adjustments.push(...a),
     onAcknowledged: (seq, offset) => {
       client.acks.push({ seq, offset })
       client.onAck?.(seq, offset)

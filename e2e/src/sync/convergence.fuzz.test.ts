@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
-import { expectDurableAndEqual, expectMostClientsAcknowledged, fuzzSteps, settle } from '../harness/fuzz.ts'
+import { expectDurableAndEqual, expectMostClientsAcknowledged, expectNoEditLost, fuzzLog, fuzzSteps, settle } from '../harness/fuzz.ts'
 import { headlessClient, sortedById } from '../harness/headlessClient.ts'
 import { seededRandom } from '../harness/random.ts'
 import { createBoard, startServer } from '../harness/server.ts'
@@ -11,7 +11,7 @@ const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1)
 const STEPS = Number(process.env.FUZZ_STEPS ?? 150)
 const CLIENTS = 5
 
-describe('convergence under concurrent edits, delays, disconnects and offline edits', () => {
+describe('convergence under concurrent edits, delays, disconnects and offline edits, in frames and groups', () => {
   const cleanups: (() => Promise<void> | void)[] = []
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c()
@@ -38,7 +38,8 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
   const delays = { next: () => (rnd.chance(0.3) ? rnd.int(25) : 0) }
   const clients = Array.from({ length: CLIENTS }, (_, i) => headlessClient(server.url, boardId, `c${i}`, delays))
   cleanups.push(() => clients.forEach((c) => c.close()))
-  await fuzzSteps(clients, rnd, STEPS)
+  const log = fuzzLog()
+  await fuzzSteps(clients, rnd, STEPS, log)
 
   const room = (await server.app.rooms.get(boardId))!
   await settle(clients, () => room.offset)
@@ -46,7 +47,8 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
 
   // What the server folded is what it stored: read the board from disk, as after a restart.
   const reread = new EmbeddedStorage(server.dataDir)
-  await expectDurableAndEqual(reread, boardId, clients)
+  const durable = await expectDurableAndEqual(reread, boardId, clients)
   expectMostClientsAcknowledged(clients)
+  expectNoEditLost(log, clients, durable)
   await reread.close()
 }

@@ -28,10 +28,36 @@ export function repairDiff(records: Map<string, UnknownRecord>): { diff: DocDiff
     diff[id] = ['remove']
     reasons.push(`shape ${id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
   }
-  return reasons.length > 0 ? { diff, reasons } : null
+  if (reasons.length === 0) return null
+  // The fold keeps a removed shape's children under the nearest ancestor left (they may be
+  // someone's concurrent work): what goes with a repaired shape is named, as the editor names it.
+  for (const id of descendants(records, Object.keys(diff))) diff[id] ??= ['remove']
+  return { diff, reasons }
 }
 
-/** Shapes at nesting level MAX + 1; removing them takes everything deeper with them. */
+function descendants(records: Map<string, UnknownRecord>, roots: string[]): string[] {
+  const children = new Map<string, string[]>()
+  for (const r of records.values() as Iterable<Rec>) {
+    if (r.typeName !== 'shape' || !r.parentId) continue
+    const list = children.get(r.parentId)
+    if (list) list.push(r.id)
+    else children.set(r.parentId, [r.id])
+  }
+  const found: string[] = []
+  const seen = new Set(roots)
+  const queue = [...roots]
+  while (queue.length > 0) {
+    for (const child of children.get(queue.pop()!) ?? []) {
+      if (seen.has(child)) continue
+      seen.add(child)
+      found.push(child)
+      queue.push(child)
+    }
+  }
+  return found
+}
+
+/** Shapes at nesting level MAX + 1: with everything deeper, what must go. */
 function tooDeep(records: Map<string, UnknownRecord>): string[] {
   const depth = new Map<string, number>()
   const levelOf = (start: Rec): number => {

@@ -5,6 +5,7 @@ import {
   foldDocDiff,
   mapSource,
   schemaFingerprint,
+  type Adjustment,
   type DocDiff,
 } from '@opificio/shared'
 import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
@@ -44,13 +45,13 @@ export class BoardState {
     this.sizes.set(record.id, size)
   }
 
-  /** Folds the next entry; returns the reason when the fold rejected it. */
-  fold(entry: LogEntry): string | undefined {
+  /** Folds the next entry; says why when the fold rejected it, and what it adjusted when it did not. */
+  fold(entry: LogEntry): { rejected: string } | { adjusted: Adjustment[] } {
     if (entry.offset !== this.offset + 1) throw new Error(`log gap: expected ${this.offset + 1}, got ${entry.offset}`)
     this.offset = entry.offset
     this.clientSeqs.set(entry.clientId, entry.seq)
     const result = foldDocDiff(mapSource(this.records), entry.diff)
-    if (!result.ok) return result.reason
+    if (!result.ok) return { rejected: result.reason }
     applyChangesToMap(this.records, result.changes)
     for (const r of Object.values(result.changes.added)) this.sized(r)
     for (const [, r] of Object.values(result.changes.updated)) this.sized(r)
@@ -58,7 +59,7 @@ export class BoardState {
       this.bytes -= this.sizes.get(id) ?? 0
       this.sizes.delete(id)
     }
-    return undefined
+    return { adjusted: result.adjusted }
   }
 
   private replayUnchecked(entry: LogEntry) {

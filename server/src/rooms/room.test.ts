@@ -15,7 +15,7 @@ import { TEMPLATE_RECORD_ID,
 import type { UnknownRecord } from '@tldraw/store'
 import { TLDOCUMENT_ID } from '@tldraw/tlschema'
 import { afterEach, describe, expect, it } from 'vitest'
-import { arrowBinding, geoShape, presenceRecord } from '../../../shared/src/sync/testRecords.ts'
+import { geoShape, presenceRecord } from '../../../shared/src/sync/testRecords.ts'
 import { createBoard } from '../boards/boardService.ts'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
 import type { LogEntry, StorageEngine } from '../storage/types.ts'
@@ -203,14 +203,13 @@ describe('Room', () => {
     const a = enter(room, A)
     const b = enter(room, B)
     const before = room.documentRecords
-    const binding = arrowBinding('dangling', 'shape:nothere', 'shape:missing', 'start')
-
-    await room.push(a.session, { seq: 1, diff: put(binding) })
+    // Valid on its own, but not on this board: it would leave the board without a page.
+    await room.push(a.session, { seq: 1, diff: { [FIRST_PAGE_ID]: ['remove'] } })
     await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'both batches')
 
     const [own] = a.socket.entries()
     expect(a.socket.entries()).toHaveLength(1)
-    expect(own).toEqual({ o: 1, s: 1, r: expect.stringContaining('missing shape'), c: 'conflict' })
+    expect(own).toEqual({ o: 1, s: 1, r: expect.stringContaining('at least one page'), c: 'conflict' })
     expect(b.socket.entries()).toEqual([{ o: 1 }])
     expect(room.offset).toBe(1)
     expect(room.documentRecords).toEqual(before)
@@ -241,6 +240,20 @@ describe('Room', () => {
     expect(room.offset).toBe(6)
   })
 
+  it('tells the author of a push what the fold adjusted, and the others only the entry', async () => {
+    const { room } = await openRoom()
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const diff: DocDiff = { ...put(geoShape('kept')), 'shape:gone': ['patch', { set: { x: 1 } }] }
+
+    await room.push(a.session, { seq: 1, diff })
+    await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'both batches')
+
+    expect(a.socket.entries()).toEqual([{ o: 1, s: 1, a: [{ id: 'shape:gone', what: 'dropped', reason: 'record-removed' }] }])
+    expect(b.socket.entries()).toEqual([{ o: 1, d: diff }])
+    expect(room.documentRecords.map((r) => r.id)).toContain('shape:kept')
+  })
+
   it('removes, through its log, what an older server let in and would break every browser', async () => {
     const { room, storage, meta } = await openRoom()
     room.close()
@@ -249,7 +262,8 @@ describe('Room', () => {
     const nested: DocDiff = {}
     let parent = 'page:page'
     for (let i = 0; i < 70; i++) {
-      const group = geoShape(`g${i}`, { type: 'group', parentId: parent, props: {} })
+      // Frames: a group left with one child or none is dissolved by the fold, as tldraw does.
+      const group = geoShape(`g${i}`, { type: 'frame', parentId: parent, props: { w: 100, h: 100, name: '', color: 'black' } })
       nested[group.id] = ['put', group]
       parent = group.id
     }

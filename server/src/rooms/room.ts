@@ -5,6 +5,7 @@ import {
   formatBytes,
   LIMITS,
   pushValidator,
+  type Adjustment,
   type BatchMessage,
   type BoardMeta,
   type DocDiff,
@@ -54,6 +55,8 @@ export interface Session {
 interface RecentEntry {
   entry: LogEntry
   rejected?: string
+  /** What the fold changed or left out of the entry, for its author. */
+  adjusted?: Adjustment[]
   /** The entry's diff as JSON, roughly: what sending it costs. */
   bytes: number
 }
@@ -394,9 +397,10 @@ export class Room {
     }
     entries = fresh
     for (const entry of entries) {
-      const rejected = this.state.fold(entry)
+      const folded = this.state.fold(entry)
       const bytes = JSON.stringify(entry.diff).length
-      const recent: RecentEntry = rejected ? { entry, rejected, bytes } : { entry, bytes }
+      const recent: RecentEntry =
+        'rejected' in folded ? { entry, rejected: folded.rejected, bytes } : folded.adjusted.length > 0 ? { entry, adjusted: folded.adjusted, bytes } : { entry, bytes }
       this.recent.push(recent)
       this.recentBytes += bytes
       for (const s of this.sessions) s.outbox.push(this.toWire(recent, s))
@@ -418,9 +422,10 @@ export class Room {
     this.recentBytes = bytes
   }
 
-  private toWire({ entry, rejected }: RecentEntry, session: Session): WireEntry {
+  private toWire({ entry, rejected, adjusted }: RecentEntry, session: Session): WireEntry {
     if (entry.clientId === session.clientId) {
-      return rejected ? { o: entry.offset, s: entry.seq, r: rejected, c: 'conflict' } : { o: entry.offset, s: entry.seq }
+      if (rejected) return { o: entry.offset, s: entry.seq, r: rejected, c: 'conflict' }
+      return adjusted ? { o: entry.offset, s: entry.seq, a: adjusted } : { o: entry.offset, s: entry.seq }
     }
     return rejected ? { o: entry.offset } : { o: entry.offset, d: entry.diff }
   }

@@ -1,10 +1,13 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { T } from '@tldraw/validate'
 import type { BoardMeta } from '../boards/board.ts'
+import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
 
 /** Bumped whenever a message below changes shape; a client on another version is told to reload. */
-export const PROTOCOL_VERSION = 1
+// 2: the fold resolves conflicts record by record (a client folding by the rules of 1 would diverge),
+// ops may carry a ShapeContext, entries may carry adjustments.
+export const PROTOCOL_VERSION = 2
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -74,6 +77,8 @@ export interface WireEntry {
   r?: string
   /** With r: why, for a program to tell (r says it for a person). */
   c?: RefusalCode
+  /** With s and no r: what the fold changed or left out of this client's push, and why (its own fold says the same). */
+  a?: Adjustment[]
 }
 
 /**

@@ -1,13 +1,29 @@
 import type { RecordsDiff, UnknownRecord } from '@tldraw/store'
 import { isEqual } from '@tldraw/utils'
+import type { Placement } from './shapeTransforms.ts'
 
 /**
  * A change to a board's document as it travels and is logged: per record id, a whole record
  * (put), the fields that changed (patch), or a removal. Patches carry only what the author
  * changed, so two people editing different fields of one shape both keep their edit.
  */
-export type DocOp = ['put', UnknownRecord] | ['patch', RecordPatch] | ['remove']
+export type DocOp =
+  | ['put', UnknownRecord]
+  | ['put', UnknownRecord, ShapeContext]
+  | ['patch', RecordPatch]
+  | ['patch', RecordPatch, ShapeContext]
+  | ['remove']
 export type DocDiff = Record<string, DocOp>
+
+/**
+ * Where the author saw a shape inside a group or frame: its ancestors, nearest first and ending
+ * with its page, and its placement on that page. When the parent is gone by the time the entry is
+ * folded (deleted by someone else meanwhile), the fold can still keep the shape where its author
+ * put it, under the nearest ancestor that is left.
+ */
+export interface ShapeContext extends Placement {
+  ancestors: string[]
+}
 
 export interface FieldPatch {
   set?: Record<string, unknown>
@@ -96,18 +112,26 @@ export function applyRecordPatch<R extends UnknownRecord>(record: R, patch: Reco
   return next as unknown as R
 }
 
-/** The wire form of a tldraw RecordsDiff made by a user. */
-export function toDocDiff(diff: RecordsDiff<UnknownRecord>): DocDiff | null {
+const PLACEMENT_KEYS = ['parentId', 'x', 'y', 'rotation']
+
+/**
+ * The wire form of a tldraw RecordsDiff made by a user. `contextOf` tells where a shape is as its
+ * author sees it; it is asked for shapes that are added or moved.
+ */
+export function toDocDiff(diff: RecordsDiff<UnknownRecord>, contextOf?: (record: UnknownRecord) => ShapeContext | undefined): DocDiff | null {
   const out: DocDiff = {}
   let any = false
   for (const [id, record] of Object.entries(diff.added)) {
-    out[id] = ['put', record]
+    const context = contextOf?.(record)
+    out[id] = context ? ['put', record, context] : ['put', record]
     any = true
   }
   for (const [id, [from, to]] of Object.entries(diff.updated)) {
     const patch = diffRecord(from, to)
     if (patch) {
-      out[id] = ['patch', patch]
+      const moved = PLACEMENT_KEYS.some((k) => patch.set && Object.hasOwn(patch.set, k))
+      const context = moved ? contextOf?.(to) : undefined
+      out[id] = context ? ['patch', patch, context] : ['patch', patch]
       any = true
     }
   }

@@ -1,7 +1,11 @@
 import type { RecordId, RecordsDiff, UnknownRecord } from '@tldraw/store'
-import { isEqual } from '@tldraw/utils'
+import { getIndicesBetween, isEqual, type IndexKey } from '@tldraw/utils'
 import { boardSchema, DOCUMENT_TYPE_NAMES } from '../schema/schema.ts'
-import { applyRecordPatch, type DocDiff, type DocOp, type RecordPatch } from './docDiff.ts'
+import type { Adjustment, AdjustmentReason, AdjustmentWhat } from './adjustment.ts'
+import { freedTerminal, type ArrowBindingRecord } from './arrowTerminals.ts'
+import { applyRecordPatch, type DocDiff, type DocOp, type RecordPatch, type ShapeContext } from './docDiff.ts'
+import { cleanUpGroups, type GroupBoard } from './groupCleanup.ts'
+import { compose, IDENTITY, localPlacement, pagePlacement, relativeTo, type Placement } from './shapeTransforms.ts'
 import { LIMITS } from './limits.ts'
 import { measureJson } from './bounds.ts'
 import { validationMessage } from '../protocol/validationMessage.ts'
@@ -22,7 +26,7 @@ export interface RecordSource {
 }
 
 export type FoldResult =
-  | { ok: true; changes: RecordsDiff<UnknownRecord> }
+  | { ok: true; changes: RecordsDiff<UnknownRecord>; adjusted: Adjustment[] }
   | { ok: false; reason: string }
 
 class Rejection extends Error {}
@@ -83,6 +87,22 @@ function isRecordPatch(v: unknown): v is RecordPatch {
 
 const FORBIDDEN_PATCH_KEYS = new Set(['id', 'typeName'])
 
+function isShapeContext(v: unknown, typeName: string): boolean {
+  if (typeName !== 'shape' || typeof v !== 'object' || v === null) return false
+  const c = v as Record<string, unknown>
+  const finite = (n: unknown) => typeof n === 'number' && Number.isFinite(n)
+  return (
+    Object.keys(c).length === 4 &&
+    finite(c.x) &&
+    finite(c.y) &&
+    finite(c.rotation) &&
+    Array.isArray(c.ancestors) &&
+    c.ancestors.length > 0 &&
+    c.ancestors.length <= MAX_SHAPE_NESTING &&
+    c.ancestors.every((a) => typeof a === 'string' && isValidId(a))
+  )
+}
+
 /**
  * What can be said of a push without the board: its form, and every whole record valid.
  * Run before a push enters the log, so garbage never does.
@@ -102,10 +122,10 @@ export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff; bytes: n
       if (!Array.isArray(op)) reject(`operation on ${id} is not a list`)
       const [kind, arg] = op as unknown[]
       if (kind === 'put') {
-        if (op.length !== 2) reject(`bad put on ${id}`)
+        if (op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) reject(`bad put on ${id}`)
         validateRecord(arg, id)
       } else if (kind === 'patch') {
-        if (op.length !== 2 || !isRecordPatch(arg)) reject(`bad patch on ${id}`)
+        if ((op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) || !isRecordPatch(arg)) reject(`bad patch on ${id}`)
         const keys = [...Object.keys(arg.set ?? {}), ...(arg.unset ?? [])]
         if (keys.some((k) => FORBIDDEN_PATCH_KEYS.has(k))) reject(`a patch may not change the id or type of ${id}`)
       } else if (kind === 'remove') {
@@ -122,88 +142,32 @@ export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff; bytes: n
 }
 
 type Id = RecordId<UnknownRecord>
-type Rec = UnknownRecord & { parentId?: string; fromId?: string; toId?: string }
+type Rec = UnknownRecord & {
+  type?: string
+  parentId?: string
+  index?: string
+  fromId?: string
+  toId?: string
+  props?: Record<string, unknown>
+}
 
 /**
- * Applies a checked diff to a document. Patches to records that are gone are dropped (the
- * deleter wins); removals cascade to children and bindings left dangling by concurrent edits.
- * Any record that ends invalid or points at nothing rejects the whole diff: nothing applies.
+ * Applies a checked diff to a document. A conflict with what others did meanwhile costs only the
+ * records it touches, each resolved as its author would expect where it can be, and said in
+ * `adjusted`: a patch to a deleted record is dropped (the deleter wins); a shape whose group or
+ * frame is gone stays where it was, under the nearest ancestor left; an arrow end whose shape is
+ * gone stays there, unbound; a group left with fewer than two children is dissolved, as tldraw
+ * does. Those consequences are computed here, not by each editor, so the server and every client
+ * hold the same document. What is wrong with the push as a whole (the last page removed, the
+ * template broken, the board over its cap) rejects it whole: nothing applies.
  */
 export function foldDocDiff(source: RecordSource, diff: DocDiff): FoldResult {
   try {
-    return { ok: true, changes: fold(source, diff) }
+    return { ok: true, ...new Fold(source).run(diff) }
   } catch (e) {
     if (e instanceof Rejection) return { ok: false, reason: e.message }
     throw e
   }
-}
-
-function fold(source: RecordSource, diff: DocDiff): RecordsDiff<UnknownRecord> {
-  const puts = new Map<string, Rec>()
-  const removes = new Set<string>()
-  const view = (id: string): Rec | undefined =>
-    removes.has(id) ? undefined : ((puts.get(id) ?? source.get(id)) as Rec | undefined)
-
-  for (const [id, op] of Object.entries(diff) as [string, DocOp][]) {
-    if (op[0] === 'put') {
-      puts.set(id, op[1] as Rec)
-    } else if (op[0] === 'patch') {
-      const current = source.get(id)
-      if (!current) continue
-      puts.set(id, validateRecord(applyRecordPatch(current, op[1]), id) as Rec)
-    } else if (source.get(id)) {
-      if (id === 'document:document') reject('the document record cannot be removed')
-      removes.add(id)
-    }
-  }
-
-  if ([...removes].some((id) => id.startsWith('page:'))) {
-    let pages = 0
-    for (const r of source.all()) if (r.typeName === 'page' && !removes.has(r.id)) pages++
-    for (const [id, r] of puts) if (r.typeName === 'page' && !source.get(id)) pages++
-    if (pages === 0) reject('a board needs at least one page')
-  }
-
-  const moved: { shape: Rec; depth: number }[] = []
-  for (const r of puts.values()) {
-    if (r.typeName === 'shape') {
-      const depth = checkParentChain(r, view)
-      const before = source.get(r.id) as Rec | undefined
-      if (before && before.parentId !== r.parentId) moved.push({ shape: r, depth })
-    }
-    if (r.typeName === 'binding') {
-      for (const end of [r.fromId, r.toId]) {
-        if (!end || view(end)?.typeName !== 'shape') reject(`binding ${r.id} points at a missing shape ${end}`)
-      }
-    }
-  }
-
-  if (moved.length > 0) checkMovedSubtrees(moved, source, puts, removes)
-
-  const template = templateOf(view)
-  const previousTemplate = templateOf((id) => source.get(id))
-  for (const r of puts.values()) {
-    const problem = templateProblem(r, template, previousTemplate)
-    if (problem) reject(problem)
-  }
-  if (removes.has(TEMPLATE_RECORD_ID)) reject('the board’s template cannot be removed')
-
-  if (removes.size > 0) cascade(source, puts, removes)
-
-  const changes: RecordsDiff<UnknownRecord> = { added: {}, updated: {}, removed: {} }
-  let added = 0
-  for (const [id, next] of puts) {
-    const prev = source.get(id)
-    if (!prev) {
-      changes.added[id as Id] = next
-      added++
-    } else if (!isEqual(prev, next)) changes.updated[id as Id] = [prev, next]
-  }
-  for (const id of removes) changes.removed[id as Id] = source.get(id)!
-  if (added > 0 && source.size() + added - removes.size > LIMITS.recordsPerBoard) {
-    reject(`a board holds at most ${LIMITS.recordsPerBoard} records`)
-  }
-  return changes
 }
 
 /**
@@ -212,78 +176,389 @@ function fold(source: RecordSource, diff: DocDiff): RecordsDiff<UnknownRecord> {
  */
 export const MAX_SHAPE_NESTING = 64
 
-/** Walks a shape's ancestors; returns how many shapes the chain holds, the shape included. */
-function checkParentChain(shape: Rec, view: (id: string) => Rec | undefined): number {
+function isContainer(r: Rec | undefined): r is Rec {
+  return r?.typeName === 'page' || r?.typeName === 'shape'
+}
+
+/**
+ * Walks a shape's ancestors. A missing parent, or a cycle (two people each moving one shape into
+ * the other), is a conflict the caller resolves; a parent that is no shape or page, or nesting
+ * past the bound, is wrong as a whole and rejects the push. Null when the chain reaches a page, or
+ * breaks above the parent (that ancestor is resolved on its own).
+ */
+function chainProblem(shape: Rec, view: (id: string) => Rec | undefined): 'parent-removed' | 'cycle' | null {
   const seen = new Set([shape.id])
   let parentId = shape.parentId
   for (;;) {
     if (!parentId) reject(`shape ${shape.id} has no parent`)
     const parent = view(parentId)
-    if (!parent) reject(`shape ${shape.id} is on a page or shape that does not exist on this board (${parentId})`)
-    if (parent.typeName === 'page') return seen.size
+    if (!parent) return parentId === shape.parentId ? 'parent-removed' : null
+    if (parent.typeName === 'page') return null
     if (parent.typeName !== 'shape') reject(`shape ${shape.id} has a ${parent.typeName} as parent`)
-    if (seen.has(parent.id)) reject(`shape ${shape.id} is its own ancestor`)
+    if (seen.has(parent.id)) return 'cycle'
     if (seen.size >= MAX_SHAPE_NESTING) reject(`shape ${shape.id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
     seen.add(parent.id)
     parentId = parent.parentId
   }
 }
 
-/**
- * A shape moved under another carries its whole subtree along: the deepest shape of that subtree
- * must stay within the bound too, or nesting could grow past it one move at a time.
- */
-function checkMovedSubtrees(moved: { shape: Rec; depth: number }[], source: RecordSource, puts: Map<string, Rec>, removes: Set<string>) {
-  const children = new Map<string, string[]>()
-  const index = (r: Rec) => {
-    if (r.typeName !== 'shape' || !r.parentId) return
-    const list = children.get(r.parentId)
-    if (list) list.push(r.id)
-    else children.set(r.parentId, [r.id])
-  }
-  for (const r of source.all()) if (!puts.has(r.id) && !removes.has(r.id)) index(r as Rec)
-  for (const r of puts.values()) index(r)
-  for (const { shape, depth } of moved) {
-    let level: string[] = [shape.id]
-    for (let below = 0; level.length > 0; below++) {
-      if (depth + below > MAX_SHAPE_NESTING) reject(`moving ${shape.id} would nest shapes more than ${MAX_SHAPE_NESTING} groups or frames deep`)
-      level = level.flatMap((id) => children.get(id) ?? [])
-    }
-  }
+function sortedIds(ids: Iterable<string>) {
+  return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
-/** Removes what a removal leaves dangling: shapes whose parent is gone, bindings whose end is. */
-function cascade(source: RecordSource, puts: Map<string, Rec>, removes: Set<string>) {
-  const children = new Map<string, string[]>()
-  const bindingsOf = new Map<string, string[]>()
-  const note = (map: Map<string, string[]>, key: string | undefined, id: string) => {
-    if (!key) return
-    const list = map.get(key)
-    if (list) list.push(id)
-    else map.set(key, [id])
-  }
-  const index = (r: Rec) => {
-    if (r.typeName === 'shape') note(children, r.parentId, r.id)
-    else if (r.typeName === 'binding') {
-      note(bindingsOf, r.fromId, r.id)
-      note(bindingsOf, r.toId, r.id)
-    }
-  }
-  for (const r of source.all()) if (!puts.has(r.id)) index(r as Rec)
-  for (const r of puts.values()) index(r)
+class Fold {
+  private readonly puts = new Map<string, Rec>()
+  private readonly removes = new Set<string>()
+  private readonly contexts = new Map<string, ShapeContext>()
+  /** Arrow ends (`id terminal`) the push writes itself: its author's editor already placed them. */
+  private readonly authoredEnds = new Set<string>()
+  private readonly adjusted = new Map<string, Adjustment>()
+  /** Shapes the fold moved to another parent, with the index they go just above (null: on top). */
+  private readonly rehomed = new Map<string, string | null>()
+  /** Groups that may have lost children here (a group an author adds is as its author made it). */
+  private readonly touchedGroups = new Set<string>()
+  private index?: { children: Map<string, string[]>; bindings: Map<string, string[]> }
 
-  const queue = [...removes]
-  while (queue.length > 0) {
-    const id = queue.pop()!
-    for (const dependent of [...(children.get(id) ?? []), ...(bindingsOf.get(id) ?? [])]) {
-      if (removes.has(dependent)) continue
-      if (puts.has(dependent) && !source.get(dependent)) {
-        reject(`${dependent} was added under ${id}, which is being removed`)
-      }
-      puts.delete(dependent)
-      if (source.get(dependent)) removes.add(dependent)
-      queue.push(dependent)
+  constructor(private readonly source: RecordSource) {}
+
+  /** A record as the fold now has it; undefined once removed or dropped. */
+  private readonly view = (id: string): Rec | undefined =>
+    this.removes.has(id) ? undefined : ((this.puts.get(id) ?? this.source.get(id)) as Rec | undefined)
+
+  /** The same, still seeing what this fold removes: where a removed shape was. */
+  private readonly before = (id: string): Rec | undefined => (this.puts.get(id) ?? this.source.get(id)) as Rec | undefined
+
+  run(diff: DocDiff) {
+    const explicitRemoves = this.read(diff)
+    this.checkWhole()
+    for (const id of explicitRemoves) this.removeDependents(id)
+    this.placeShapes()
+    this.checkBindings()
+    cleanUpGroups(this.groupBoard(), this.touchedGroups)
+    this.checkMovedSubtrees()
+    this.assignIndices()
+    return { changes: this.changes(), adjusted: [...this.adjusted.values()] }
+  }
+
+  private adjust(id: string, what: AdjustmentWhat, reason: AdjustmentReason) {
+    if (what === 'dropped' || what === 'removed') {
+      for (const key of [...this.adjusted.keys()]) if (key.startsWith(`${id} `)) this.adjusted.delete(key)
     }
+    this.adjusted.set(`${id} ${what}`, { id, what, reason })
+  }
+
+  private read(diff: DocDiff): string[] {
+    const removed: string[] = []
+    for (const [id, op] of Object.entries(diff) as [string, DocOp][]) {
+      if (op[0] === 'put') {
+        const record = op[1] as Rec
+        this.puts.set(id, record)
+        if (op[2]) this.contexts.set(id, op[2])
+        if (record.type === 'arrow') for (const end of ['start', 'end']) this.authoredEnds.add(`${id} ${end}`)
+      } else if (op[0] === 'patch') {
+        const current = this.source.get(id) as Rec | undefined
+        if (!current) {
+          this.adjust(id, 'dropped', 'record-removed')
+          continue
+        }
+        // Fields are checked one by one, so no concurrent edit makes a valid patch invalid: it is wrong as a whole.
+        const next = validateRecord(applyRecordPatch(current, op[1]), id) as Rec
+        this.puts.set(id, next)
+        if (op[2]) this.contexts.set(id, op[2])
+        if (current.parentId && next.parentId !== current.parentId) this.touchedGroups.add(current.parentId)
+        const props = op[1].nested?.props?.set ?? {}
+        if (next.type === 'arrow') for (const end of ['start', 'end']) if (Object.hasOwn(props, end)) this.authoredEnds.add(`${id} ${end}`)
+      } else if (this.source.get(id)) {
+        if (id === 'document:document') reject('the document record cannot be removed')
+        this.removes.add(id)
+        removed.push(id)
+        const parentId = (this.source.get(id) as Rec).parentId
+        if (id.startsWith('shape:') && parentId) this.touchedGroups.add(parentId)
+      }
+    }
+    return removed
+  }
+
+  /** What no resolution of single records can mend: the push is refused whole. */
+  private checkWhole() {
+    if ([...this.removes].some((id) => id.startsWith('page:'))) {
+      let pages = 0
+      for (const r of this.source.all()) if (r.typeName === 'page' && !this.removes.has(r.id)) pages++
+      for (const [id, r] of this.puts) if (r.typeName === 'page' && !this.source.get(id)) pages++
+      if (pages === 0) reject('a board needs at least one page')
+    }
+    const template = templateOf(this.view)
+    const previousTemplate = templateOf((id) => this.source.get(id))
+    for (const r of this.puts.values()) {
+      const problem = templateProblem(r, template, previousTemplate)
+      if (problem) reject(problem)
+    }
+    if (this.removes.has(TEMPLATE_RECORD_ID)) reject('the board’s template cannot be removed')
+  }
+
+  private buildIndex() {
+    if (this.index) return this.index
+    const children = new Map<string, string[]>()
+    const bindings = new Map<string, string[]>()
+    const note = (map: Map<string, string[]>, key: string | undefined, id: string) => {
+      if (!key) return
+      const list = map.get(key)
+      if (list) list.push(id)
+      else map.set(key, [id])
+    }
+    for (const r of this.source.all() as Iterable<Rec>) {
+      if (r.typeName === 'shape') note(children, r.parentId, r.id)
+      else if (r.typeName === 'binding') {
+        note(bindings, r.fromId, r.id)
+        note(bindings, r.toId, r.id)
+      }
+    }
+    this.index = { children, bindings }
+    return this.index
+  }
+
+  /** The shapes now under `id`, in a fixed order (the source's order differs between server and clients). */
+  private childrenOf(id: string): string[] {
+    const candidates = new Set(this.buildIndex().children.get(id))
+    for (const r of this.puts.values()) if (r.typeName === 'shape' && r.parentId === id) candidates.add(r.id)
+    return sortedIds([...candidates].filter((c) => this.view(c)?.parentId === id))
+  }
+
+  /** The bindings now from or to `id`; with `evenRemoved`, those this fold removes too. */
+  private bindingsOf(id: string, evenRemoved = false): string[] {
+    const candidates = new Set(this.buildIndex().bindings.get(id))
+    for (const r of this.puts.values()) if (r.typeName === 'binding' && (r.fromId === id || r.toId === id)) candidates.add(r.id)
+    const get = evenRemoved ? this.before : this.view
+    return sortedIds(
+      [...candidates].filter((b) => {
+        const r = get(b)
+        return r !== undefined && (r.fromId === id || r.toId === id)
+      })
+    )
+  }
+
+  /** Takes a record out of the document (or out of the push, when it is new here), and what hangs on it. */
+  private discard(id: string) {
+    const record = this.before(id)
+    if (!record || this.removes.has(id)) return
+    this.puts.delete(id)
+    if (this.source.get(id)) this.removes.add(id)
+    if (record.typeName === 'shape' && record.parentId) this.touchedGroups.add(record.parentId)
+    this.removeDependents(id)
+  }
+
+  /** What a removal leaves dangling: children stay under the nearest ancestor left, arrows come unbound. */
+  private removeDependents(id: string) {
+    const record = this.before(id)
+    if (!record) return
+    if (record.typeName === 'binding') {
+      // Removed on purpose: the author's editor placed the arrow end when it could, the fold does it when it did not.
+      if (this.view(record.fromId!)) this.unbind(record.fromId!, id)
+      return
+    }
+    for (const child of this.childrenOf(id)) {
+      if (!this.rehome(child, 'parent-removed')) {
+        this.adjust(child, 'dropped', 'parent-removed')
+        this.discard(child)
+      }
+    }
+    for (const bindingId of this.bindingsOf(id)) {
+      const binding = this.view(bindingId)!
+      this.discard(bindingId)
+      if (binding.toId === id && this.view(binding.fromId!)) this.adjust(binding.fromId!, 'unbound', 'target-removed')
+    }
+  }
+
+  /** Frees an arrow's end where its binding held it, unless the push placed that end itself. */
+  private unbind(arrowId: string, bindingId: string) {
+    const arrow = this.view(arrowId)
+    const binding = this.before(bindingId) as (Rec & ArrowBindingRecord) | undefined
+    if (arrow?.type !== 'arrow' || binding?.type !== 'arrow' || !binding.props) return
+    const terminal = binding.props.terminal
+    if (this.authoredEnds.has(`${arrowId} ${terminal}`)) return
+    const other = this.bindingsOf(arrowId, true)
+      .map((b) => this.before(b) as Rec & ArrowBindingRecord)
+      .find((b) => b.type === 'arrow' && b.fromId === arrowId && b.props.terminal !== terminal)
+    const point = freedTerminal(arrow, binding, other, this.before, MAX_SHAPE_NESTING)
+    if (point) this.puts.set(arrowId, { ...arrow, props: { ...arrow.props, [terminal]: point } })
+  }
+
+  /**
+   * Finds a shape whose parent is gone a place to stay, keeping it where it was on the page:
+   * under the nearest ancestor left, known from the board (the ancestors this fold removes) or
+   * from its author's context (ancestors removed earlier); else where it was before this push.
+   * False when there is none: every ancestor, its page included, is gone.
+   */
+  private rehome(id: string, reason: AdjustmentReason): boolean {
+    const shape = this.before(id)!
+    let placement = localPlacement(shape)
+    let top = shape
+    let parentId = shape.parentId
+    for (let depth = 0; parentId && depth <= MAX_SHAPE_NESTING; depth++) {
+      if (isContainer(this.view(parentId))) return this.moveTo(id, parentId, placement, top.index ?? null, reason)
+      const gone = this.before(parentId)
+      if (gone?.typeName !== 'shape') break
+      placement = compose(localPlacement(gone), placement)
+      top = gone
+      parentId = gone.parentId
+    }
+    for (const ancestor of this.contexts.get(id)?.ancestors ?? []) {
+      const alive = this.view(ancestor)
+      if (alive?.typeName === 'page') return this.moveTo(id, ancestor, this.contexts.get(id)!, null, reason)
+      const at = alive?.typeName === 'shape' ? pagePlacement(alive, this.view, MAX_SHAPE_NESTING) : undefined
+      if (at) return this.moveTo(id, ancestor, relativeTo(at, this.contexts.get(id)!), null, reason)
+    }
+    const previous = this.source.get(id) as Rec | undefined
+    if (previous && previous.parentId !== shape.parentId && isContainer(this.view(previous.parentId!))) {
+      const { parentId, x, y, rotation, index } = previous as Rec & Record<string, unknown>
+      this.puts.set(id, { ...shape, parentId, x, y, rotation, index } as Rec)
+      this.adjust(id, 'reparented', reason)
+      return true
+    }
+    return false
+  }
+
+  private moveTo(id: string, parentId: string, placement: Placement, above: string | null, reason: AdjustmentReason) {
+    const shape = this.before(id)!
+    if (shape.parentId) this.touchedGroups.add(shape.parentId)
+    const { x, y, rotation } = placement
+    this.puts.set(id, { ...shape, parentId, x, y, rotation } as Rec)
+    this.rehomed.set(id, above)
+    this.adjust(id, 'reparented', reason)
+    return true
+  }
+
+  /** Every shape the push adds or changes must hang from a page: mended where it can be, else left out. */
+  private placeShapes() {
+    for (let changed = true; changed; ) {
+      changed = false
+      for (const [id, r] of [...this.puts]) {
+        if (r.typeName !== 'shape' || this.puts.get(id) !== r) continue
+        this.followAuthor(id, r)
+        const problem = chainProblem(this.puts.get(id)!, this.view)
+        // A record left as it was is no cause of a cycle: the move that closed it is another's, and is dropped in turn.
+        if (!problem || (problem === 'cycle' && this.puts.get(id) === this.source.get(id))) continue
+        changed = true
+        if (problem === 'parent-removed' && this.rehome(id, problem)) continue
+        this.drop(id, problem)
+      }
+    }
+  }
+
+  /**
+   * A move its author made inside a parent that is no longer the shape's (the fold moved it out
+   * meanwhile): the author's page placement, carried into the parent it has now.
+   */
+  private followAuthor(id: string, shape: Rec) {
+    const context = this.contexts.get(id)
+    const parent = shape.parentId ? this.view(shape.parentId) : undefined
+    if (!context || !parent || context.ancestors[0] === shape.parentId) return
+    const at = parent.typeName === 'page' ? IDENTITY : parent.typeName === 'shape' ? pagePlacement(parent, this.view, MAX_SHAPE_NESTING) : undefined
+    if (!at) return
+    const { x, y, rotation } = relativeTo(at, context)
+    this.puts.set(id, { ...shape, x, y, rotation } as Rec)
+  }
+
+  /** Leaves a record's change out: the record stays as it was, or, new here, is not added. */
+  private drop(id: string, reason: AdjustmentReason) {
+    this.adjust(id, 'dropped', reason)
+    const previous = this.source.get(id) as Rec | undefined
+    if (previous && isContainer(this.view(previous.parentId!))) this.puts.set(id, previous)
+    else this.discard(id)
+  }
+
+  /** A binding's ends must both be shapes; one whose shape is gone is dropped, and its arrow left unbound. */
+  private checkBindings() {
+    for (const [id, r] of [...this.puts]) {
+      if (r.typeName !== 'binding' || this.puts.get(id) !== r) continue
+      if ([r.fromId, r.toId].every((end) => end && this.view(end)?.typeName === 'shape')) continue
+      this.discard(id)
+      if (this.view(r.fromId!)?.typeName === 'shape') this.adjust(r.fromId!, 'unbound', 'target-removed')
+      else this.adjust(id, 'dropped', 'target-removed')
+    }
+  }
+
+  private groupBoard(): GroupBoard {
+    return {
+      get: (id) => {
+        const r = this.view(id)
+        return r?.typeName === 'shape' ? (r as ReturnType<GroupBoard['get']>) : undefined
+      },
+      childrenOf: (id) => this.childrenOf(id),
+      liftOut: (child, groupId) => {
+        const group = this.view(groupId)!
+        this.moveTo(child, group.parentId!, compose(localPlacement(group), localPlacement(this.view(child)!)), group.index ?? null, 'group-emptied')
+      },
+      remove: (groupId) => {
+        this.discard(groupId)
+        this.adjust(groupId, 'removed', 'group-emptied')
+      },
+    }
+  }
+
+  /**
+   * A shape moved under another carries its whole subtree along: the deepest shape of that subtree
+   * must stay within the bound too, or nesting could grow past it one move at a time.
+   */
+  private checkMovedSubtrees() {
+    for (const [id, shape] of [...this.puts]) {
+      const previous = this.source.get(id) as Rec | undefined
+      if (shape.typeName !== 'shape' || !previous || previous.parentId === shape.parentId || this.puts.get(id) !== shape) continue
+      let depth = 1
+      for (let p = this.view(shape.parentId!); p?.typeName === 'shape' && depth <= MAX_SHAPE_NESTING; p = this.view(p.parentId!)) depth++
+      let level: string[] = [id]
+      for (let below = 0; level.length > 0; below++) {
+        if (depth + below > MAX_SHAPE_NESTING) reject(`moving ${id} would nest shapes more than ${MAX_SHAPE_NESTING} groups or frames deep`)
+        level = level.flatMap((c) => this.childrenOf(c))
+      }
+    }
+  }
+
+  /**
+   * Shapes the fold moved go just above the shape whose place they take (tldraw's reparentShapes
+   * with an insert index), or on top when that is not known, below whatever was above it.
+   */
+  private assignIndices() {
+    const groups = new Map<string, { parentId: string; above: string | null; ids: string[] }>()
+    for (const [id, above] of this.rehomed) {
+      const shape = this.view(id)
+      if (!shape || !shape.parentId) continue
+      const key = `${shape.parentId} ${above ?? ''}`
+      const group = groups.get(key) ?? { parentId: shape.parentId, above, ids: [] }
+      group.ids.push(id)
+      groups.set(key, group)
+    }
+    for (const key of sortedIds(groups.keys())) {
+      const { parentId, above, ids } = groups.get(key)!
+      const taken = [
+        ...this.childrenOf(parentId)
+          .filter((c) => !this.rehomed.has(c))
+          .map((c) => this.view(c)!.index!),
+        ...[...groups.values()].filter((g) => g.parentId === parentId && g.above !== null).map((g) => g.above!),
+      ]
+      const below = above ?? taken.reduce<string | null>((max, i) => (max === null || i > max ? i : max), null)
+      const next = above === null ? null : taken.filter((i) => i > above).reduce<string | null>((min, i) => (min === null || i < min ? i : min), null)
+      const order = ids.map((id) => this.view(id)!).sort((a, b) => (a.index! < b.index! ? -1 : a.index! > b.index! ? 1 : a.id < b.id ? -1 : 1))
+      const indices = getIndicesBetween(below as IndexKey | null, next as IndexKey | null, order.length)
+      order.forEach((shape, i) => this.puts.set(shape.id, { ...shape, index: indices[i] }))
+    }
+  }
+
+  private changes(): RecordsDiff<UnknownRecord> {
+    const changes: RecordsDiff<UnknownRecord> = { added: {}, updated: {}, removed: {} }
+    let added = 0
+    for (const [id, next] of this.puts) {
+      const prev = this.source.get(id)
+      if (!prev) {
+        changes.added[id as Id] = next
+        added++
+      } else if (!isEqual(prev, next)) changes.updated[id as Id] = [prev, next]
+    }
+    for (const id of this.removes) changes.removed[id as Id] = this.source.get(id)!
+    if (added > 0 && this.source.size() + added - this.removes.size > LIMITS.recordsPerBoard) {
+      reject(`a board holds at most ${LIMITS.recordsPerBoard} records`)
+    }
+    return changes
   }
 }
 
