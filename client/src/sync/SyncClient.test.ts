@@ -6,11 +6,8 @@ import {
   FIRST_PAGE_ID,
   PROTOCOL_VERSION,
   schemaFingerprint,
-  type BatchMessage,
   type DocDiff,
   type FatalMessage,
-  type HelloMessage,
-  type PushMessage,
   type WelcomeMessage,
 } from '@opificio/shared'
 import { atom } from '@tldraw/state'
@@ -18,84 +15,9 @@ import { Store, type RecordId, type UnknownRecord } from '@tldraw/store'
 import { InstancePresenceRecordType } from '@tldraw/tlschema'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { arrowBinding, geoShape } from '../../../shared/src/sync/testRecords.ts'
-import { SyncClient, type SyncClientOptions, type SyncSocket, type SyncState } from './SyncClient.ts'
+import { BOARD, FakeSocket } from './fakeSocket.ts'
+import { SyncClient, type SyncClientOptions, type SyncState } from './SyncClient.ts'
 
-/** A socket driven by the test: it records what the client sends and lets the test play the server. */
-class FakeSocket implements SyncSocket {
-  connected = false
-  readonly sent: { event: string; payload: unknown }[] = []
-  /** connect() and disconnect() calls made by the client, in order. */
-  readonly calls: string[] = []
-  private readonly listeners = new Map<string, ((payload: never) => void)[]>()
-
-  emit(event: string, payload: unknown) {
-    this.sent.push({ event, payload })
-    return true
-  }
-
-  on(event: string, listener: (payload: never) => void) {
-    const list = this.listeners.get(event) ?? []
-    list.push(listener)
-    this.listeners.set(event, list)
-    return this
-  }
-
-  off(event?: string) {
-    if (event === undefined) this.listeners.clear()
-    else this.listeners.delete(event)
-    return this
-  }
-
-  connect() {
-    this.calls.push('connect')
-    return this
-  }
-
-  /** As Socket.IO's client does, a local disconnect() fires 'disconnect' at once. */
-  disconnect() {
-    this.calls.push('disconnect')
-    if (this.connected) this.drop()
-    return this
-  }
-
-  /** The transport came up. */
-  open() {
-    this.connected = true
-    this.fire('connect')
-  }
-
-  /** The transport went down. */
-  drop() {
-    this.connected = false
-    this.fire('disconnect')
-  }
-
-  fire(event: string, payload?: unknown) {
-    for (const listener of [...(this.listeners.get(event) ?? [])]) (listener as (p: unknown) => void)(payload)
-  }
-
-  welcome(w: Partial<WelcomeMessage> & { offset: number }) {
-    this.fire(EV.welcome, { board: BOARD, role: 'participant', settledSeq: 0, presence: [], ...w } satisfies WelcomeMessage)
-  }
-
-  batch(b: BatchMessage) {
-    this.fire(EV.batch, b)
-  }
-
-  of<T>(event: string): T[] {
-    return this.sent.filter((m) => m.event === event).map((m) => m.payload as T)
-  }
-
-  hellos() {
-    return this.of<HelloMessage>(EV.hello)
-  }
-
-  pushes() {
-    return this.of<PushMessage>(EV.push)
-  }
-}
-
-const BOARD = { id: 'boardAAAAAAAA', title: 'Tavolo', createdAt: '2024-01-01T00:00:00.000Z' }
 const CLIENT_ID = 'clientAAAA'
 
 type Shape = UnknownRecord & { x: number; y: number; props: Record<string, unknown> }

@@ -1,67 +1,14 @@
-import {
-  boardSchema,
-  createInitialRecords,
-  encodeWelcomeDocument,
-  EV,
-  type BatchMessage,
-  type HelloMessage,
-  type PushMessage,
-  type WelcomeMessage,
-} from '@opificio/shared'
+import { boardSchema, createInitialRecords, encodeWelcomeDocument } from '@opificio/shared'
 import { Store, type RecordId, type UnknownRecord } from '@tldraw/store'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { BOARD, FakeSocket } from './fakeSocket.ts'
 import { PendingKeeper } from './pendingKeeper.ts'
 import { MemoryPendingStore, type PendingRecord, type PendingStore } from './pendingStore.ts'
 import { SyncClient } from './SyncClient.ts'
 import { CLAIM_WAIT_MS, claimWriter, type ClaimLock, type Writer } from './writerClaim.ts'
 
-const BOARD = { id: 'boardAAAAAAAA', title: 'Tavolo', createdAt: '2024-01-01T00:00:00.000Z' }
 const INITIAL = createInitialRecords('Pagina 1')
-
-/** A socket the test plays the server on: it records what the client sends. */
-class FakeSocket {
-  connected = false
-  readonly sent: { event: string; payload: unknown }[] = []
-  private readonly listeners = new Map<string, ((payload: never) => void)[]>()
-  emit(event: string, payload: unknown) {
-    this.sent.push({ event, payload })
-  }
-  on(event: string, listener: (payload: never) => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener])
-  }
-  off() {
-    this.listeners.clear()
-  }
-  connect() {}
-  disconnect() {
-    if (this.connected) this.drop()
-  }
-  open() {
-    this.connected = true
-    this.fire('connect')
-  }
-  drop() {
-    this.connected = false
-    this.fire('disconnect')
-  }
-  fire(event: string, payload?: unknown) {
-    for (const listener of this.listeners.get(event) ?? []) (listener as (p: unknown) => void)(payload)
-  }
-  welcome(settledSeq: number, offset: number, records: UnknownRecord[]) {
-    const w: WelcomeMessage = { board: BOARD, role: 'participant', offset, settledSeq, presence: [], document: encodeWelcomeDocument(records) }
-    this.fire(EV.welcome, w)
-  }
-  batch(b: BatchMessage) {
-    this.fire(EV.batch, b)
-  }
-  hellos() {
-    return this.sent.filter((m) => m.event === EV.hello).map((m) => m.payload as HelloMessage)
-  }
-  pushes() {
-    return this.sent.filter((m) => m.event === EV.push).map((m) => m.payload as PushMessage)
-  }
-}
 
 /** Web Locks as one origin's pages see them: one holder per name, the others wait or give up. */
 function memoryLocks(): ClaimLock {
@@ -157,7 +104,7 @@ describe('unconfirmed edits across a reload', () => {
     const locks = memoryLocks()
     const a = await openPage(pendingStore, locks)
     a.socket.open()
-    a.socket.welcome(0, 0, INITIAL)
+    a.socket.welcome({ settledSeq: 0, offset: 0, document: encodeWelcomeDocument(INITIAL) })
     const pushed = geoShape('pushed')
     a.store.put([pushed as never])
     vi.advanceTimersByTime(50)
@@ -180,7 +127,7 @@ describe('unconfirmed edits across a reload', () => {
     expect(b.socket.hellos()).toEqual([expect.objectContaining({ clientId: a.writer.clientId, lastOffset: null })])
     // Nothing is sent before the welcome says which of them the server already has.
     expect(b.socket.pushes()).toEqual([])
-    b.socket.welcome(0, 0, INITIAL)
+    b.socket.welcome({ settledSeq: 0, offset: 0, document: encodeWelcomeDocument(INITIAL) })
     expect(b.socket.pushes()).toEqual([
       { seq: 1, diff: { [pushed.id]: ['put', pushed] } },
       { seq: 2, diff: { [offline.id]: ['put', offline] } },
@@ -216,7 +163,7 @@ describe('unconfirmed edits across a reload', () => {
     })
     const b = await openPage(pendingStore, locks)
     b.socket.open()
-    b.socket.welcome(1, 1, [...INITIAL, first])
+    b.socket.welcome({ settledSeq: 1, offset: 1, document: encodeWelcomeDocument([...INITIAL, first]) })
     expect(b.socket.pushes()).toEqual([{ seq: 2, diff: { [second.id]: ['put', second] } }])
     b.socket.batch({ entries: [{ o: 2, s: 2 }] })
     expect(b.client.syncState.unconfirmed).toBe(0)
@@ -239,7 +186,7 @@ describe('unconfirmed edits across a reload', () => {
     })
     const d = await openPage(behindStore, memoryLocks())
     d.socket.open()
-    d.socket.welcome(3, 3, [...INITIAL, first])
+    d.socket.welcome({ settledSeq: 3, offset: 3, document: encodeWelcomeDocument([...INITIAL, first]) })
     expect(d.socket.pushes()).toEqual([])
     d.store.put([geoShape('new') as never])
     vi.advanceTimersByTime(50)
