@@ -1,5 +1,6 @@
 import type { RecordId, RecordsDiff, UnknownRecord } from '@tldraw/store'
-import { getIndicesBetween, isEqual, type IndexKey } from '@tldraw/utils'
+import { isEqual } from '@tldraw/utils'
+import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing'
 import { boardSchema, DOCUMENT_TYPE_NAMES } from '../schema/schema.ts'
 import type { Adjustment, AdjustmentReason, AdjustmentWhat } from './adjustment.ts'
 import { freedTerminal, type ArrowBindingRecord } from './arrowTerminals.ts'
@@ -237,6 +238,7 @@ class Fold {
     cleanUpGroups(this.groupBoard(), this.touchedGroups)
     this.checkMovedSubtrees()
     this.assignIndices()
+    this.separateIndices()
     return { changes: this.changes(), adjusted: [...this.adjusted.values()] }
   }
 
@@ -539,8 +541,32 @@ class Fold {
       const below = above ?? taken.reduce<string | null>((max, i) => (max === null || i > max ? i : max), null)
       const next = above === null ? null : taken.filter((i) => i > above).reduce<string | null>((min, i) => (min === null || i < min ? i : min), null)
       const order = ids.map((id) => this.view(id)!).sort((a, b) => (a.index! < b.index! ? -1 : a.index! > b.index! ? 1 : a.id < b.id ? -1 : 1))
-      const indices = getIndicesBetween(below as IndexKey | null, next as IndexKey | null, order.length)
+      // Not tldraw's getIndicesBetween: it adds random jitter outside tests, and every replica
+      // would then stack the same shape differently.
+      const indices = generateNKeysBetween(below, next, order.length)
       order.forEach((shape, i) => this.puts.set(shape.id, { ...shape, index: indices[i] }))
+    }
+  }
+
+  /**
+   * Two shapes under one parent at one index make tldraw throw whenever it reorders them (group,
+   * ungroup, reparent). Concurrent creations each put "on top" collide so, and so do concurrent
+   * reorders: the shape this entry places moves just above the one already there.
+   */
+  private separateIndices() {
+    const placed = [...this.puts.values()].filter((r) => {
+      if (r.typeName !== 'shape' || this.view(r.id) !== r) return false
+      const previous = this.source.get(r.id) as Rec | undefined
+      return !previous || previous.index !== r.index || previous.parentId !== r.parentId
+    })
+    for (const id of sortedIds(placed.map((r) => r.id))) {
+      const shape = this.view(id)!
+      const taken = this.childrenOf(shape.parentId!)
+        .filter((c) => c !== id)
+        .map((c) => this.view(c)!.index!)
+      if (!taken.includes(shape.index!)) continue
+      const next = taken.filter((i) => i > shape.index!).reduce<string | null>((min, i) => (min === null || i < min ? i : min), null)
+      this.puts.set(id, { ...shape, index: generateKeyBetween(shape.index!, next) })
     }
   }
 

@@ -198,6 +198,27 @@ describe('shapes whose group or frame goes', () => {
   })
 })
 
+describe('stacking order', () => {
+  it('moves a shape created concurrently at a sibling\'s index just above it, the same way every time', () => {
+    const board = testBoard(geoShape('first', { index: 'aD' }), geoShape('top', { index: 'aF' }))
+    const second = geoShape('second', { index: 'aD' })
+    const result = pushTo(board, { [second.id]: ['put', second] })
+    expect(result.ok).toBe(true)
+    const index = (board.get(second.id) as UnknownRecord & { index: string }).index
+    expect(index > 'aD' && index < 'aF').toBe(true)
+    const again = testBoard(geoShape('first', { index: 'aD' }), geoShape('top', { index: 'aF' }))
+    pushTo(again, { [second.id]: ['put', second] })
+    expect(again.get(second.id)).toEqual(board.get(second.id))
+  })
+
+  it('leaves alone a shape whose index nobody else has', () => {
+    const board = testBoard(geoShape('first', { index: 'aD' }))
+    const other = geoShape('other', { index: 'aE' })
+    pushTo(board, { [other.id]: ['put', other] })
+    expect(board.get(other.id)).toEqual(other)
+  })
+})
+
 describe('the fold is deterministic', () => {
   it('gives equal results folding the same entry twice from the same state', () => {
     const board = () =>

@@ -1,0 +1,157 @@
+import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment } from '@opificio/shared'
+import { atom } from '@tldraw/state'
+import { Store, type UnknownRecord } from '@tldraw/store'
+import { randomBytes } from 'node:crypto'
+import { request } from 'node:http'
+import { io } from 'socket.io-client'
+import { defaultBindingUtils, defaultShapeUtils, defaultTools, Editor } from 'tldraw'
+import { PendingKeeper } from '../../../client/src/sync/pendingKeeper.ts'
+import { MemoryPendingStore } from '../../../client/src/sync/pendingStore.ts'
+import { SyncClient, type SyncSocket, type SyncState } from '../../../client/src/sync/SyncClient.ts'
+import { claimWriter, type ClaimLock } from '../../../client/src/sync/writerClaim.ts'
+import { writerIdentity } from '../../../server/src/sync/writerIdentity.ts'
+import type { HeadlessClient } from './headlessClient.ts'
+import { until } from './server.ts'
+
+/** As the harness's createBoard, through node:http: under happy-dom, fetch is the page's, bound by CORS. */
+export function createBoardOverHttp(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let body = ''
+      res.on('data', (chunk) => (body += chunk))
+      res.on('end', () => (res.statusCode === 201 ? resolve((JSON.parse(body) as { id: string }).id) : reject(new Error(`create board: ${res.statusCode} ${body}`))))
+    })
+    req.on('error', reject)
+    req.end(JSON.stringify({ title: 'Tavolo di prova' }))
+  })
+}
+
+/** Web Locks as one origin's pages see them: one holder per name; the others wait, or give up when their signal aborts. */
+function memoryLocks(): ClaimLock {
+  const held = new Set<string>()
+  const waiting = new Map<string, (() => void)[]>()
+  return (name, signal) =>
+    new Promise((resolve) => {
+      const take = () => {
+        held.add(name)
+        resolve(() => {
+          held.delete(name)
+          waiting.get(name)?.shift()?.()
+        })
+      }
+      if (!held.has(name)) return take()
+      if (signal.aborted) return resolve(null)
+      const queue = waiting.get(name) ?? []
+      waiting.set(name, queue)
+      const wake = () => {
+        signal.removeEventListener('abort', giveUp)
+        take()
+      }
+      const giveUp = () => {
+        queue.splice(queue.indexOf(wake), 1)
+        resolve(null)
+      }
+      queue.push(wake)
+      signal.addEventListener('abort', giveUp, { once: true })
+    })
+}
+
+/**
+ * One person's browser: what outlives a page of it (the IndexedDB of unsent edits, the locks),
+ * and what the pages it opened were told, so that a notice given to a page that has since been
+ * reloaded still counts.
+ */
+export interface Device {
+  name: string
+  pendingStore: MemoryPendingStore
+  locks: ClaimLock
+  adjustments: Adjustment[]
+  /** Refusals, with when they came (Date.now()): a refusal can only account for edits made before it. */
+  rejections: { reason: string; at: number }[]
+  /** Every page this device opened, the current one last. */
+  pages: EditorPage[]
+}
+
+export function device(name: string): Device {
+  return { name, pendingStore: new MemoryPendingStore(), locks: memoryLocks(), adjustments: [], rejections: [], pages: [] }
+}
+
+export interface EditorPage extends HeadlessClient {
+  editor: Editor
+  device: Device
+}
+
+/**
+ * Opens the board in a new page of `device`, wired as useBoardSync wires the browser's: the page
+ * claims a writer key (adopting the unsent edits a page before it left on this device), the
+ * SyncClient re-sends them, a PendingKeeper keeps what is unconfirmed in the device's store, and
+ * the tldraw editor comes once the server has sent the board. `close` is the page going away:
+ * what is unconfirmed is written as on `pagehide`, and the key is let go once it is.
+ */
+export async function openEditorPage(url: string, boardId: string, device: Device): Promise<EditorPage> {
+  const writer = await claimWriter(boardId, device.pendingStore, device.locks, () => randomBytes(12).toString('base64url'))
+  const store = new Store<UnknownRecord>({
+    schema: boardSchema as never,
+    props: { defaultName: '', assets: {}, onMount: () => undefined, users: { currentUser: atom('no attribution', null) } } as never,
+  })
+  const socket = io(url, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true })
+  let keeper: PendingKeeper | null = null
+  const page = {
+    name: `${device.name}#${device.pages.length}`,
+    device,
+    store,
+    link: socket as unknown as SyncSocket,
+    clientId: writer.clientId,
+    writerId: writerIdentity(boardId, writer.clientId),
+    state: { connection: 'connecting', unconfirmed: 0, savingPaused: false } as SyncState,
+    acks: [] as { seq: number; offset: number }[],
+    rejections: [] as string[],
+    adjustments: device.adjustments,
+    documentRecords: () => store.allRecords().filter((r) => DOCUMENT_TYPE_NAMES.has(r.typeName)),
+    presences: () => [],
+    setPresence: () => undefined,
+  } as unknown as EditorPage
+  page.sync = new SyncClient({
+    store,
+    socket: page.link,
+    boardId,
+    clientId: writer.clientId,
+    restored: writer.restored ?? undefined,
+    onState: (s) => {
+      page.state = s
+      keeper?.changed()
+    },
+    onRejected: (reason) => {
+      page.rejections.push(reason)
+      device.rejections.push({ reason, at: Date.now() })
+    },
+    onAdjusted: (a) => device.adjustments.push(...a),
+    onAcknowledged: (seq, offset) => page.acks.push({ seq, offset }),
+  })
+  keeper = new PendingKeeper({
+    store: device.pendingStore,
+    boardId,
+    clientId: writer.clientId,
+    read: () => page.sync.unconfirmedEdits(),
+    stored: writer.restored !== null,
+  })
+  page.close = () => {
+    const kept = keeper?.flush() ?? Promise.resolve()
+    keeper?.dispose()
+    page.editor?.dispose()
+    page.sync.dispose()
+    void kept.finally(writer.release)
+  }
+  device.pages.push(page)
+  await until(() => page.state.connection === 'online', `${page.name} online`)
+  page.editor = new Editor({
+    store: store as never,
+    shapeUtils: defaultShapeUtils,
+    bindingUtils: defaultBindingUtils,
+    // The select tool, as on the board page: grouping and ungrouping do nothing in any other.
+    tools: defaultTools,
+    initialState: 'select',
+    getContainer: () => document.body,
+  })
+  return page
+}
