@@ -17,7 +17,7 @@ import { IndexedDbPendingStore } from '../sync/indexedDbPendingStore.ts'
 import { PendingKeeper } from '../sync/pendingKeeper.ts'
 import type { PendingStore } from '../sync/pendingStore.ts'
 import { SyncClient } from '../sync/SyncClient.ts'
-import { claimWriter, webLocks, type Writer } from '../sync/writerClaim.ts'
+import { claimWriter, LEASE_MS, storageLeases, webLocks, type Writer } from '../sync/writerClaim.ts'
 import { useUserStore } from '../user/userStore.ts'
 
 export type BoardSync =
@@ -48,12 +48,15 @@ function nodeOrder(urls: string[]): string[] {
  */
 async function openWriter(boardId: string): Promise<{ writer: Writer; pendingStore: PendingStore | null }> {
   const fresh = { writer: { clientId: randomId(), restored: null, release: () => undefined }, pendingStore: null }
-  // Web Locks exist only in secure contexts (HTTPS, localhost): without them two tabs could take
-  // the same key, so edits are not kept across reloads there.
-  if (!('locks' in navigator) || !('indexedDB' in window)) return fresh
+  if (!('indexedDB' in window)) return fresh
   try {
     const pendingStore = await IndexedDbPendingStore.open()
-    return { writer: await claimWriter(boardId, pendingStore, webLocks, randomId), pendingStore }
+    // Web Locks exist only in secure contexts (HTTPS, localhost); elsewhere, renewed leases.
+    const writer =
+      'locks' in navigator
+        ? await claimWriter(boardId, pendingStore, webLocks, randomId)
+        : await claimWriter(boardId, pendingStore, storageLeases(localStorage), randomId, LEASE_MS + 500)
+    return { writer, pendingStore }
   } catch (e) {
     console.warn('Opificio: unsent edits cannot be kept on this device', e)
     return fresh
@@ -128,6 +131,11 @@ function connectBoard(
 
   // Written at once when the page may be going: a hidden page can be discarded unannounced.
   const keepNow = () => void keeper?.flush()
+  // A page that is really going lets its key go now, so its reload can adopt its edits at once.
+  const leave = (event: PageTransitionEvent) => {
+    keepNow()
+    if (!event.persisted) release()
+  }
   const keepIfHidden = () => document.visibilityState === 'hidden' && keepNow()
   const askBeforeLeaving = (event: BeforeUnloadEvent) => {
     if (client.syncState.unconfirmed === 0) return
@@ -135,12 +143,12 @@ function connectBoard(
     // Older browsers ask only when returnValue is set; none shows its text.
     event.returnValue = true
   }
-  window.addEventListener('pagehide', keepNow)
+  window.addEventListener('pagehide', leave)
   document.addEventListener('visibilitychange', keepIfHidden)
   window.addEventListener('beforeunload', askBeforeLeaving)
 
   return () => {
-    window.removeEventListener('pagehide', keepNow)
+    window.removeEventListener('pagehide', leave)
     document.removeEventListener('visibilitychange', keepIfHidden)
     window.removeEventListener('beforeunload', askBeforeLeaving)
     // Leaving the board in the page: its edits stay on the device for when it opens again.

@@ -255,7 +255,7 @@ describe('SyncClient', () => {
 
     socket.drop()
     expect(client.syncState.connection).toBe('offline')
-    const offline = geoShape('offline')
+    const offline = geoShape('offline', { index: 'a2' })
     store.put([offline as never])
     tick(10_000)
     expect(socket.pushes()).toHaveLength(1)
@@ -299,7 +299,7 @@ describe('SyncClient', () => {
   it('does not re-send pushes that a whole-document welcome says are settled', () => {
     const { socket, store, client, get } = online()
     const stored = geoShape('stored')
-    const notStored = geoShape('notStored')
+    const notStored = geoShape('notStored', { index: 'a2' })
     store.put([stored as never])
     tick()
     store.put([notStored as never])

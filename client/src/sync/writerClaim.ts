@@ -13,6 +13,44 @@ export const webLocks: ClaimLock = (name, signal) =>
       .catch(() => resolve(null))
   })
 
+/**
+ * Where Web Locks are missing (plain HTTP on a town hall's network is not a secure context), a
+ * lock is a lease in localStorage that its holder renews: a page that closes lets it go at once
+ * (`release` on pagehide), one that crashes lets it lapse after LEASE_MS.
+ */
+export const LEASE_MS = 2000
+
+export function storageLeases(storage: Storage, now: () => number = Date.now): ClaimLock {
+  const owner = Math.random().toString(36).slice(2)
+  const read = (name: string): { owner: string; at: number } | null => {
+    try {
+      return JSON.parse(storage.getItem(name) ?? 'null') as { owner: string; at: number } | null
+    } catch {
+      return null
+    }
+  }
+  const write = (name: string) => storage.setItem(name, JSON.stringify({ owner, at: now() }))
+  return (name, signal) =>
+    new Promise((resolve) => {
+      const attempt = () => {
+        if (signal.aborted) return resolve(null)
+        const lease = read(name)
+        if (lease && lease.owner !== owner && now() - lease.at < LEASE_MS) return void setTimeout(attempt, 100)
+        write(name)
+        // Two pages may write at once: the one whose write stands after a moment holds the lease.
+        setTimeout(() => {
+          if (read(name)?.owner !== owner) return attempt()
+          const renew = setInterval(() => read(name)?.owner === owner && write(name), LEASE_MS / 4)
+          resolve(() => {
+            clearInterval(renew)
+            if (read(name)?.owner === owner) storage.removeItem(name)
+          })
+        }, 50)
+      }
+      attempt()
+    })
+}
+
 /** The key this page writes under, and the edits an earlier page left under it (if any). */
 export interface Writer {
   clientId: string
@@ -33,10 +71,16 @@ const lockName = (clientId: string) => `opificio-writer:${clientId}`
  * key would number their pushes over each other and lose some as duplicates): this page adopts a
  * stored record whose lock it gets, so its edits are re-sent; otherwise it takes a fresh key.
  */
-export async function claimWriter(boardId: string, store: PendingStore, lock: ClaimLock, freshKey: () => string): Promise<Writer> {
+export async function claimWriter(
+  boardId: string,
+  store: PendingStore,
+  lock: ClaimLock,
+  freshKey: () => string,
+  waitMs = CLAIM_WAIT_MS
+): Promise<Writer> {
   const records = await store.list(boardId)
   const stop = new AbortController()
-  const timer = setTimeout(() => stop.abort(), CLAIM_WAIT_MS)
+  const timer = setTimeout(() => stop.abort(), waitMs)
   let adopted = null as Writer | null
   // All at once: a record held by a live tab must not hold up one that is free.
   await Promise.all(

@@ -146,4 +146,26 @@ describe('edits not yet sent, in a real browser', () => {
     await second.close()
     expect(await rectanglesInLog(env, boardId)).toBe(1)
   })
+
+  // Last: it takes Web Locks away from this browser for the rest of the file.
+  it('keeps an edit through a reload where Web Locks are missing (plain HTTP on a local network)', async () => {
+    await env.a.addInitScript(() => delete (Navigator.prototype as { locks?: unknown }).locks)
+    const boardId = await createBoard(env.server.url, 'Tavolo in HTTP')
+    const link = `${env.server.url}/b/${boardId}`
+    const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
+    const { page: pageB } = await joinBoard(env.b, link, 'Marco')
+    expect(await pageA.evaluate(() => 'locks' in navigator)).toBe(false)
+    const dialogs = acceptDialogs(pageA)
+
+    await cutOff(pageA, env)
+    await drawRectangle(pageA, 420, 320)
+    await expect.poll(() => keptRecords(pageA)).toHaveLength(1)
+    await pageA.reload()
+    expect(dialogs).toEqual(['beforeunload'])
+    await pageA.unroute(SOCKET)
+    await waitForRectangles(pageB, 1, 15_000)
+    await pageA.waitForSelector('.op-notice >> text=Ripristinata 1 modifica non ancora inviata')
+    await expect.poll(() => keptRecords(pageA), { timeout: 5000 }).toEqual([])
+    expect(await rectanglesInLog(env, boardId)).toBe(1)
+  })
 })
