@@ -3,6 +3,7 @@ import { Store, type RecordId, type UnknownRecord } from '@tldraw/store'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { geoShape } from '../../../shared/src/sync/testRecords.ts'
 import { BOARD, FakeSocket } from './fakeSocket.ts'
+import { memoryLocks } from './memoryLocks.ts'
 import { PendingKeeper } from './pendingKeeper.ts'
 import { MemoryPendingStore, type PendingRecord, type PendingStore } from './pendingStore.ts'
 import { SyncClient } from './SyncClient.ts'
@@ -10,35 +11,6 @@ import { CLAIM_WAIT_MS, claimWriter, type ClaimLock, type Writer } from './write
 
 const INITIAL = createInitialRecords('Pagina 1')
 
-/** Web Locks as one origin's pages see them: one holder per name, the others wait or give up. */
-function memoryLocks(): ClaimLock {
-  const held = new Set<string>()
-  const waiting = new Map<string, (() => void)[]>()
-  return (name, signal) =>
-    new Promise((resolve) => {
-      const take = () => {
-        held.add(name)
-        resolve(() => {
-          held.delete(name)
-          waiting.get(name)?.shift()?.()
-        })
-      }
-      if (!held.has(name)) return take()
-      if (signal.aborted) return resolve(null)
-      const queue = waiting.get(name) ?? []
-      waiting.set(name, queue)
-      const wake = () => {
-        signal.removeEventListener('abort', giveUp)
-        take()
-      }
-      const giveUp = () => {
-        queue.splice(queue.indexOf(wake), 1)
-        resolve(null)
-      }
-      queue.push(wake)
-      signal.addEventListener('abort', giveUp, { once: true })
-    })
-}
 
 let keys = 0
 const freshKey = () => `key${++keys}`

@@ -9,6 +9,7 @@ import { PendingKeeper } from '../../../client/src/sync/pendingKeeper.ts'
 import { MemoryPendingStore } from '../../../client/src/sync/pendingStore.ts'
 import { SyncClient, type SyncSocket, type SyncState } from '../../../client/src/sync/SyncClient.ts'
 import { claimWriter, type ClaimLock } from '../../../client/src/sync/writerClaim.ts'
+import { memoryLocks } from '../../../client/src/sync/memoryLocks.ts'
 import { writerIdentity } from '../../../server/src/sync/writerIdentity.ts'
 import type { HeadlessClient } from './headlessClient.ts'
 import { until } from './server.ts'
@@ -26,35 +27,6 @@ export function createBoardOverHttp(url: string): Promise<string> {
   })
 }
 
-/** Web Locks as one origin's pages see them: one holder per name; the others wait, or give up when their signal aborts. */
-function memoryLocks(): ClaimLock {
-  const held = new Set<string>()
-  const waiting = new Map<string, (() => void)[]>()
-  return (name, signal) =>
-    new Promise((resolve) => {
-      const take = () => {
-        held.add(name)
-        resolve(() => {
-          held.delete(name)
-          waiting.get(name)?.shift()?.()
-        })
-      }
-      if (!held.has(name)) return take()
-      if (signal.aborted) return resolve(null)
-      const queue = waiting.get(name) ?? []
-      waiting.set(name, queue)
-      const wake = () => {
-        signal.removeEventListener('abort', giveUp)
-        take()
-      }
-      const giveUp = () => {
-        queue.splice(queue.indexOf(wake), 1)
-        resolve(null)
-      }
-      queue.push(wake)
-      signal.addEventListener('abort', giveUp, { once: true })
-    })
-}
 
 /**
  * One person's browser: what outlives a page of it (the IndexedDB of unsent edits, the locks),
