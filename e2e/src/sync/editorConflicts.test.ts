@@ -4,7 +4,6 @@ import { boardSchema, DOCUMENT_TYPE_NAMES, FIRST_PAGE_ID, type Adjustment } from
 import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
-import { request } from 'node:http'
 import { io } from 'socket.io-client'
 import {
   createShapeId,
@@ -19,22 +18,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SyncClient, type SyncSocket, type SyncState } from '../../../client/src/sync/SyncClient.ts'
 import { writerIdentity } from '../../../server/src/sync/writerIdentity.ts'
 import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
+import { createBoardOverHttp as createBoard } from '../harness/editorPage.ts'
 import { expectDurableAndEqual, settle } from '../harness/fuzz.ts'
 import { sortedById, type HeadlessClient } from '../harness/headlessClient.ts'
 import { startServer, until } from '../harness/server.ts'
-
-/** As the harness's createBoard, through node:http: under happy-dom, fetch is the page's, bound by CORS. */
-function createBoard(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      let body = ''
-      res.on('data', (chunk) => (body += chunk))
-      res.on('end', () => (res.statusCode === 201 ? resolve((JSON.parse(body) as { id: string }).id) : reject(new Error(`create board: ${res.statusCode} ${body}`))))
-    })
-    req.on('error', reject)
-    req.end(JSON.stringify({ title: 'Tavolo di prova' }))
-  })
-}
 
 interface EditorClient extends HeadlessClient {
   editor: Editor
