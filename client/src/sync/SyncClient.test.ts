@@ -14,7 +14,7 @@ import { atom } from '@tldraw/state'
 import { Store, type RecordId, type UnknownRecord } from '@tldraw/store'
 import { InstancePresenceRecordType } from '@tldraw/tlschema'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { arrowBinding, geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { arrowBinding, geoShape } from '@opificio/shared/testing'
 import { BOARD, FakeSocket } from './fakeSocket.ts'
 import { SyncClient, type SyncClientOptions, type SyncState } from './SyncClient.ts'
 

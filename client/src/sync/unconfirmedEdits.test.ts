@@ -1,7 +1,7 @@
 import { boardSchema, createInitialRecords, encodeWelcomeDocument } from '@opificio/shared'
 import { Store, type RecordId, type UnknownRecord } from '@tldraw/store'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { geoShape } from '@opificio/shared/testing'
 import { BOARD, FakeSocket } from './fakeSocket.ts'
 import { memoryLocks } from './memoryLocks.ts'
 import { PendingKeeper } from './pendingKeeper.ts'

@@ -4,7 +4,7 @@
 globalThis.requestAnimationFrame ??= ((cb: FrameRequestCallback) => setImmediate(() => cb(performance.now()))) as never
 globalThis.cancelAnimationFrame ??= ((h: unknown) => clearImmediate(h as NodeJS.Immediate)) as never
 
-import { geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { geoShape } from '@opificio/shared/testing'
 import { headlessClient } from '../harness/headlessClient.ts'
 import { createBoard, until } from '../harness/server.ts'
 import { spawnServer, stopServer } from '../harness/serverProcess.ts'

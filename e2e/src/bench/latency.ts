@@ -6,7 +6,7 @@
 globalThis.requestAnimationFrame ??= ((cb: FrameRequestCallback) => setImmediate(() => cb(performance.now()))) as never
 globalThis.cancelAnimationFrame ??= ((h: unknown) => clearImmediate(h as NodeJS.Immediate)) as never
 
-import { geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { geoShape } from '@opificio/shared/testing'
 import { headlessClient, type HeadlessClient } from '../harness/headlessClient.ts'
 import { createBoard, until } from '../harness/server.ts'
 import { startCluster } from '../harness/cluster.ts'

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Dialog, Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
+import { EmbeddedStorage } from '@opificio/server/testing'
 import { ARTIFACTS, drawRectangle, joinBoard, rectangles, useTwoBrowsers, waitForRectangles, type TwoBrowsers } from '../harness/boardPage.ts'
 import { createBoard, startServer } from '../harness/server.ts'
 

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { io, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { geoShape } from '../../../shared/src/sync/testRecords.ts'
+import { geoShape } from '@opificio/shared/testing'
 import { ARTIFACTS, drawRectangle, joinBoard, rectangles, useTwoBrowsers, waitForRectangles } from '../harness/boardPage.ts'
 import { createBoard, until } from '../harness/server.ts'
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { geoShape, presenceRecord } from '../../../shared/src/sync/testRecords.ts'
+import { geoShape, presenceRecord } from '@opificio/shared/testing'
 import { startCluster, type Cluster } from '../harness/cluster.ts'
 import { expectDurableAndEqual, keepActing, settle } from '../harness/fuzz.ts'
 import { clusterClient, type HeadlessClient } from '../harness/headlessClient.ts'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { RedisStorage } from '../../../server/src/storage/redis/redisStorage.ts'
-import { startTestRedis, type TestRedis } from '../../../server/src/storage/redis/testRedis.ts'
+import { RedisStorage } from '@opificio/server/testing'
+import { startTestRedis, type TestRedis } from '@opificio/server/testing'
 import { freePort, spawnServer, stopServer, type ServerProcess } from './serverProcess.ts'
 
 export interface Cluster {

@@ -3,9 +3,9 @@ import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
-import { failoverSocket } from '../../../client/src/sync/failoverSocket.ts'
-import { SyncClient, type SyncSocket, type SyncState } from '../../../client/src/sync/SyncClient.ts'
-import { writerIdentity } from '../../../server/src/sync/writerIdentity.ts'
+import { failoverSocket } from '@opificio/client/testing'
+import { SyncClient, type SyncSocket, type SyncState } from '@opificio/client/testing'
+import { writerIdentity } from '@opificio/server/testing'
 
 export interface Delays {
   /** Extra milliseconds before each message in either direction is delivered (order is kept). */

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createApp, type AppOptions } from '../../../server/src/app.ts'
-import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
+import { createApp, type AppOptions } from '@opificio/server/testing'
+import { EmbeddedStorage } from '@opificio/server/testing'
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..')
 

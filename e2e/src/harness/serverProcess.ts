@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../../server/src/testSupport/freePort.ts'
+import { freePort } from '@opificio/server/testing'
 import { repoRoot } from './server.ts'
 
 export { freePort }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
+import { EmbeddedStorage } from '@opificio/server/testing'
 import { expectDurableAndEqual, expectMostClientsAcknowledged, expectNoEditLost, fuzzLog, fuzzSteps, settle } from '../harness/fuzz.ts'
 import { headlessClient, sortedById } from '../harness/headlessClient.ts'
 import { seededRandom } from '../harness/random.ts'

@@ -15,9 +15,9 @@ import {
   type TLShapeId,
 } from 'tldraw'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SyncClient, type SyncSocket, type SyncState } from '../../../client/src/sync/SyncClient.ts'
-import { writerIdentity } from '../../../server/src/sync/writerIdentity.ts'
-import { EmbeddedStorage } from '../../../server/src/storage/embedded/embeddedStorage.ts'
+import { SyncClient, type SyncSocket, type SyncState } from '@opificio/client/testing'
+import { writerIdentity } from '@opificio/server/testing'
+import { EmbeddedStorage } from '@opificio/server/testing'
 import { createBoardOverHttp as createBoard } from '../harness/editorPage.ts'
 import { expectDurableAndEqual, settle } from '../harness/fuzz.ts'
 import { sortedById, type HeadlessClient } from '../harness/headlessClient.ts'

@@ -2,7 +2,7 @@ import { b64Vecs, createShapeId, type TLDrawShapeSegment, type VecModel } from '
 import type { UnknownRecord } from '@tldraw/store'
 import { describe, expect, it } from 'vitest'
 import { checkDocDiff } from '../sync/fold.ts'
-import { geoShape } from '../sync/testRecords.ts'
+import { geoShape } from '../testing/testRecords.ts'
 import { checkDrawSegments, drawPathPointCount, DRAW_PATH_LIMITS } from './drawPath.ts'
 
 type Dim = 2 | 3

@@ -1,8 +1,8 @@
 import { toRichText } from '@tldraw/tlschema'
 import { describe, expect, it } from 'vitest'
 import { checkDocDiff } from '../sync/fold.ts'
-import { pushTo, testBoard } from '../sync/testBoard.ts'
-import { arrowShape, geoShape } from '../sync/testRecords.ts'
+import { pushTo, testBoard } from '../testing/testBoard.ts'
+import { arrowShape, geoShape } from '../testing/testRecords.ts'
 import { checkRichText, RICH_TEXT_LIMITS } from './richText.ts'
 
 const doc = (...content: unknown[]) => ({ type: 'doc', content })

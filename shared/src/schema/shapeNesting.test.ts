@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { FIRST_PAGE_ID } from './schema.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
 import { MAX_SHAPE_NESTING } from '../sync/fold.ts'
-import { pushTo, testBoard } from '../sync/testBoard.ts'
-import { geoShape } from '../sync/testRecords.ts'
+import { pushTo, testBoard } from '../testing/testBoard.ts'
+import { geoShape } from '../testing/testRecords.ts'
 
 /** `depth` groups, each inside the one before, with a rectangle in the innermost. */
 function nestedGroups(depth: number, parentId: string = FIRST_PAGE_ID, prefix = 'g'): DocDiff {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { FIRST_PAGE_ID } from '../schema/schema.ts'
 import { diffRecord, toDocDiff, applyRecordPatch } from './docDiff.ts'
 import { checkDocDiff, validateRecord } from './fold.ts'
-import { pushTo, testBoard } from './testBoard.ts'
-import { arrowBinding, arrowShape, geoShape } from './testRecords.ts'
+import { pushTo, testBoard } from '../testing/testBoard.ts'
+import { arrowBinding, arrowShape, geoShape } from '../testing/testRecords.ts'
 
 describe('record patches', () => {
   it('carries only the fields that changed, nested ones included, and round-trips', () => {

@@ -4,8 +4,8 @@ import { FIRST_PAGE_ID } from '../schema/schema.ts'
 import type { DocDiff } from './docDiff.ts'
 import { foldDocDiff, mapSource } from './fold.ts'
 import { sinCos } from './shapeTransforms.ts'
-import { pushTo, testBoard } from './testBoard.ts'
-import { arrowBinding, arrowShape, geoShape } from './testRecords.ts'
+import { pushTo, testBoard } from '../testing/testBoard.ts'
+import { arrowBinding, arrowShape, geoShape } from '../testing/testRecords.ts'
 
 type Shape = UnknownRecord & { x: number; y: number; rotation: number; parentId: string; index: string; props: Record<string, any> }
 

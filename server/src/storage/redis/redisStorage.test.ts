@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { describeStorageContract } from '../contract.ts'
 import type { LogEntry } from '../types.ts'
 import { RedisStorage } from './redisStorage.ts'
-import { startTestRedis } from './testRedis.ts'
+import { startTestRedis } from '../../testing/testRedis.ts'
 
 const redis = await startTestRedis()
 afterAll(() => redis.stop())

@@ -1,4 +1,4 @@
-import type { StorageEngine } from '../storage/types.ts'
+import type { StorageEngine } from '../../storage/types.ts'
 import { Room, type RoomOptions } from './room.ts'
 
 /** Loads each board's room once, and unloads it a while after its last session left. */

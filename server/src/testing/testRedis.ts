@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../testSupport/freePort.ts'
+import { freePort } from './freePort.ts'
 
 async function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -8,12 +8,12 @@ import {
   validationMessage,
 } from '@opificio/shared'
 import type { Server, Socket } from 'socket.io'
-import { clientAddress } from '../limits/clientAddress.ts'
-import type { ConnectionLimits, InboundLimits } from '../limits/inboundLimits.ts'
+import { clientAddress } from '../../limits/clientAddress.ts'
+import type { ConnectionLimits, InboundLimits } from '../../limits/inboundLimits.ts'
 import type { Room, Session } from '../rooms/room.ts'
 import type { RoomManager } from '../rooms/roomManager.ts'
-import { boardTag } from '../storage/boardTag.ts'
-import { writerIdentity } from './writerIdentity.ts'
+import { boardTag } from '../../storage/boardTag.ts'
+import { writerIdentity } from '../writerIdentity.ts'
 
 const SERVER_SCHEMA = schemaFingerprint()
 

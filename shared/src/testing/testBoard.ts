@@ -1,7 +1,7 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { createInitialRecords } from '../schema/schema.ts'
-import type { DocDiff } from './docDiff.ts'
-import { applyChangesToMap, checkDocDiff, foldDocDiff, mapSource } from './fold.ts'
+import type { DocDiff } from '../sync/docDiff.ts'
+import { applyChangesToMap, checkDocDiff, foldDocDiff, mapSource } from '../sync/fold.ts'
 
 /** A new board's document as a map, plus any records a test needs. */
 export function testBoard(...extra: UnknownRecord[]) {

@@ -15,11 +15,11 @@ import { TEMPLATE_RECORD_ID,
 import type { UnknownRecord } from '@tldraw/store'
 import { TLDOCUMENT_ID } from '@tldraw/tlschema'
 import { afterEach, describe, expect, it } from 'vitest'
-import { geoShape, presenceRecord } from '../../../shared/src/sync/testRecords.ts'
-import { createBoard } from '../boards/boardService.ts'
-import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
-import type { LogEntry, StorageEngine } from '../storage/types.ts'
-import { InboundLimits } from '../limits/inboundLimits.ts'
+import { geoShape, presenceRecord } from '@opificio/shared/testing'
+import { createBoard } from '../../boards/boardService.ts'
+import { EmbeddedStorage } from '../../storage/embedded/embeddedStorage.ts'
+import type { LogEntry, StorageEngine } from '../../storage/types.ts'
+import { InboundLimits } from '../../limits/inboundLimits.ts'
 import { Room, type RoomOptions, type RoomSocket, type Session } from './room.ts'
 
 interface Emitted {

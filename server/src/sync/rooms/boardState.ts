@@ -9,7 +9,7 @@ import {
   type DocDiff,
 } from '@opificio/shared'
 import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
-import type { BoardSnapshot, LogEntry } from '../storage/types.ts'
+import type { BoardSnapshot, LogEntry } from '../../storage/types.ts'
 
 /** A board's document folded up to `offset`, with what the fold said of each recent entry. */
 export class BoardState {

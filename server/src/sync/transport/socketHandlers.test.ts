@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../app.ts'
-import { writerIdentity } from './writerIdentity.ts'
-import { createBoard } from '../boards/boardService.ts'
-import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
+import { createApp, type App } from '../../app.ts'
+import { writerIdentity } from '../writerIdentity.ts'
+import { createBoard } from '../../boards/boardService.ts'
+import { EmbeddedStorage } from '../../storage/embedded/embeddedStorage.ts'
 
 let app: App
 let url: string

@@ -1,10 +1,10 @@
 import { createBoardBodyValidator, participantPath, validationMessage } from '@opificio/shared'
 import express, { type ErrorRequestHandler, type Router } from 'express'
-import { createBoard } from '../boards/boardService.ts'
+import { createBoard } from './boardService.ts'
 import { clientAddress } from '../limits/clientAddress.ts'
 import { RateLimiter } from '../limits/rateLimiter.ts'
 import type { StorageEngine } from '../storage/types.ts'
-import { loggable } from './logRedaction.ts'
+import { loggable } from '../http/logRedaction.ts'
 
 export interface RateLimit {
   perSecond: number

@@ -1,0 +1,10 @@
+/** What the end-to-end tests drive the server through, so they never reach into its folders. */
+export { createApp, type AppOptions } from '../app.ts'
+export { restoreBoard } from '../operator/restore.ts'
+export { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
+export { RedisStorage } from '../storage/redis/redisStorage.ts'
+export type { BoardSnapshot, LogEntry, StorageEngine } from '../storage/types.ts'
+export { BoardState } from '../sync/rooms/boardState.ts'
+export { writerIdentity } from '../sync/writerIdentity.ts'
+export { freePort } from './freePort.ts'
+export { startTestRedis, type TestRedis } from './testRedis.ts'

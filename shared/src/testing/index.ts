@@ -1,0 +1,2 @@
+export * from './testRecords.ts'
+export * from './testBoard.ts'
