@@ -11,7 +11,8 @@ import { InboundLimits, type InboundLimitOptions } from './limits/inboundLimits.
 import { RoomManager } from './sync/rooms/roomManager.ts'
 import type { RoomOptions } from './sync/rooms/room.ts'
 import type { StorageEngine } from './storage/types.ts'
-import { attachSyncHandlers } from './sync/transport/socketHandlers.ts'
+import { attachTransport } from './sync/transport/transport.ts'
+import { consoleLogger, type Logger } from './observability/logger.ts'
 
 export interface AppOptions {
   storage: StorageEngine
@@ -29,7 +30,8 @@ export interface AppOptions {
   room?: RoomOptions & { idleUnloadMs?: number; heartbeatMs?: number }
   /** Rate limits on what clients send; the defaults are sized so that no honest client meets them. */
   limits?: Partial<InboundLimitOptions>
-  log?: (message: string, extra?: unknown) => void
+  /** Where everything the server says goes; the console by default. */
+  logger?: Logger
   /** The Socket.IO adapter linking several nodes (Redis); presence then crosses nodes too. */
   adapter?: ServerOptions['adapter']
   /** Closed with the app (Redis connections of the adapter). */
@@ -45,7 +47,7 @@ export interface App {
 }
 
 export function createApp(opts: AppOptions): App {
-  const log = opts.log ?? ((m, e) => console.error(m, e ?? ''))
+  const logger = opts.logger ?? consoleLogger
   const serverUrls = opts.serverUrls?.length ? opts.serverUrls : null
   const siblingOrigins = (serverUrls ?? []).map((u) => originOf(u, 'SERVER_URLS'))
   const publicOrigins = opts.publicUrl ? [originOf(opts.publicUrl, 'PUBLIC_URL')] : []
@@ -63,7 +65,7 @@ export function createApp(opts: AppOptions): App {
       tldrawLicenseKey: opts.tldrawLicenseKey ?? null,
       serverUrls,
       boardCreationLimit: opts.boardCreationLimit ?? BOARD_CREATION_LIMIT,
-      log,
+      logger,
     })
   )
   app.use(clientAppRouter(opts.clientDist))
@@ -78,8 +80,8 @@ export function createApp(opts: AppOptions): App {
     allowRequest: socketOriginCheck([...publicOrigins, ...siblingOrigins]),
   })
   const bus = opts.adapter ? adapterPresenceBus(io) : undefined
-  const rooms = new RoomManager(opts.storage, { log, bus, ...opts.room })
-  attachSyncHandlers(io, rooms, new InboundLimits(opts.limits), log)
+  const rooms = new RoomManager(opts.storage, { logger, bus, ...opts.room })
+  attachTransport(io, rooms, new InboundLimits(opts.limits), logger)
 
   return {
     http,

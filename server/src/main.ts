@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { createApp, type App, type AppOptions } from './app.ts'
 import { probeWritable } from './config/dataDir.ts'
 import { BOARD_CREATION_LIMIT } from './boards/routes.ts'
-import { loggable } from './http/logRedaction.ts'
+import { consoleLogger as logger } from './observability/logger.ts'
 import { EmbeddedStorage } from './storage/embedded/embeddedStorage.ts'
 import { connectRedis } from './storage/redis/redisCluster.ts'
 
@@ -12,9 +12,6 @@ const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST
 const dataDir = resolve(process.env.DATA_DIR ?? resolve(root, 'data'))
 const redisUrl = process.env.REDIS_URL
-// Everything logged passes here, so no board id (a link that lets anyone in) reaches the log.
-const log = (message: string, extra?: unknown) =>
-  console.error(new Date().toISOString(), loggable(message), extra === undefined ? '' : loggable(extra))
 
 /** A configuration the server cannot run with: one line saying why, and no half-started node. */
 function refuseToStart(reason: string): never {
@@ -23,15 +20,15 @@ function refuseToStart(reason: string): never {
 }
 
 // A failed presence publish or a dropped Redis reply must never take the whole node down.
-process.on('unhandledRejection', (reason) => log('unhandled rejection', reason instanceof Error ? reason.message : reason))
+process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason instanceof Error ? reason.message : reason))
 
 let engine: Pick<AppOptions, 'storage' | 'adapter' | 'onClose'>
 if (redisUrl) {
-  const redis = await connectRedis(redisUrl, log, process.env.REDIS_PREFIX)
+  const redis = await connectRedis(redisUrl, logger.error, process.env.REDIS_PREFIX)
   engine = { storage: redis.storage, adapter: redis.adapter, onClose: redis.close }
 } else {
   await probeWritable(dataDir).catch((e: Error) => refuseToStart(`DATA_DIR ${dataDir} is not writable: ${e.message}`))
-  engine = { storage: new EmbeddedStorage(dataDir, { log }) }
+  engine = { storage: new EmbeddedStorage(dataDir, { log: logger.error }) }
 }
 
 const boardBurst = process.env.BOARD_CREATION_BURST
@@ -48,7 +45,7 @@ try {
     serverUrls: process.env.SERVER_URLS?.split(',').map((u) => u.trim()).filter(Boolean) ?? null,
     publicUrl: process.env.PUBLIC_URL || null,
     boardCreationLimit: { ...BOARD_CREATION_LIMIT, burst: boardBurst ? Number(boardBurst) : BOARD_CREATION_LIMIT.burst },
-    log,
+    logger,
   })
 } catch (e) {
   refuseToStart((e as Error).message)

@@ -13,12 +13,12 @@ import { ShareLink } from './ShareLink.tsx'
 import { BrokenShape, containedShapeUtils } from './shapeContainment.tsx'
 import { useBoardSync } from './useBoardSync.ts'
 import { BoardTools } from '../diagram/BoardTools.tsx'
-import { ElementShapeUtil } from '../diagram/ElementShapeUtil.tsx'
-import { InspectorPanel } from '../diagram/Inspector.tsx'
-import { Legend } from '../diagram/Legend.tsx'
-import { Palette, paletteDropHandlers } from '../diagram/Palette.tsx'
-import { BalanceShapeUtil, PactShapeUtil } from '../diagram/PhaseShapeUtils.tsx'
-import { ViewFader } from '../diagram/views.tsx'
+import { Legend } from '../diagram/highlight/Legend.tsx'
+import { ViewFader } from '../diagram/highlight/views.tsx'
+import { InspectorPanel } from '../diagram/inspector/Inspector.tsx'
+import { Palette, paletteDropHandlers } from '../diagram/palette/Palette.tsx'
+import { ElementShapeUtil } from '../diagram/shapes/ElementShapeUtil.tsx'
+import { BalanceShapeUtil, PactShapeUtil } from '../diagram/shapes/PhaseShapeUtils.tsx'
 
 // Fonts, icons and translations come from this server: no CDN, which town-hall networks may block.
 const assetUrls = getAssetUrlsByImport()

@@ -60,12 +60,12 @@ describe('the rich text schema the server checks', () => {
   })
 
   it('refuses what tldraw cannot read', () => {
-    for (const poison of [
-      { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'blink', text: 'x' }] }] },
-      { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text' }] }] },
-    ]) {
+    for (const [poison, why] of [
+      [{ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'blink', text: 'x' }] }] }, /unknown node type "blink"/],
+      [{ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text' }] }] }, /a text node needs non-empty text/],
+    ] as const) {
       expect(() => schema.nodeFromJSON(poison)).toThrow()
-      expect(() => checkRichText(poison)).toThrow()
+      expect(() => checkRichText(poison)).toThrow(why)
     }
   })
 })

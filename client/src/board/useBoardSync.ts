@@ -1,4 +1,4 @@
-import { boardSchema, type BoardMeta } from '@opificio/shared'
+import { boardSchema, type BoardMeta, type Refusal } from '@opificio/shared'
 import { useEffect, useState } from 'react'
 import { io } from 'socket.io-client'
 import {
@@ -90,7 +90,7 @@ function connectBoard(
     collaboration: { status: $connection },
   })
   const presence = createPresenceStateDerivation($user)(store)
-  const { setSync: setConnection, addNotice } = useConnectionStore.getState()
+  const { setSync: setConnection, addNotice, addRefusal } = useConnectionStore.getState()
   let keeper: PendingKeeper | null = null
   let restoring = restored !== null
 
@@ -113,7 +113,11 @@ function connectBoard(
       $connection.set(state.connection === 'online' ? 'online' : 'offline')
       keeper?.changed()
     },
-    onRejected: (reason) => addNotice('notice.rejected', { reason }),
+    onRejected: (refusal: Refusal) => {
+      // The detail is the server's English, for developers: the notice says the code in the user's words.
+      if (refusal.detail) console.debug(`Opificio: change refused (${refusal.code}): ${refusal.detail}`)
+      addRefusal(refusal)
+    },
     onAdjusted: (adjustments) => {
       for (const n of adjustmentNotices(adjustments)) addNotice(n.key, n.vars, 'info')
     },

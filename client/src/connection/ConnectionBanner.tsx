@@ -1,10 +1,11 @@
+import { isStringKey } from '../i18n/strings.ts'
 import { useT } from '../i18n/translate.ts'
 import { useConnectionStore } from './connectionStore.ts'
 
 /** Says, in words, whether what you do is reaching the others. */
 export function ConnectionBanner() {
   const t = useT()
-  const { connection, unconfirmed, savingPaused, pauseReason, message } = useConnectionStore((s) => s.sync)
+  const { connection, unconfirmed, savingPaused, pauseReason, fatalCode } = useConnectionStore((s) => s.sync)
   let text: string | null = null
   let tone = 'info'
   if (connection === 'offline') {
@@ -16,16 +17,20 @@ export function ConnectionBanner() {
           : t('status.offline.pending', { count: unconfirmed })
     tone = 'warn'
   } else if (connection === 'connecting') text = t('status.connecting')
-  else if (connection === 'reload') (text = t('status.reload')), (tone = 'error')
-  else if (connection === 'error') (text = t('status.error', { message: message ?? '' })), (tone = 'error')
-  else if (savingPaused) (text = t(pauseReason === 'slow-down' ? 'status.slowDown' : 'status.savingPaused')), (tone = 'warn')
+  else if (connection === 'reload') (text = t('fatal.reload')), (tone = 'error')
+  else if (connection === 'error') {
+    // The server's own words never reach the screen: only its code, said in the user's language.
+    const key = `fatal.${fatalCode}`
+    text = t(isStringKey(key) ? key : 'status.error')
+    tone = 'error'
+  } else if (savingPaused) (text = t(pauseReason === 'slow-down' ? 'status.slowDown' : 'status.savingPaused')), (tone = 'warn')
 
   return (
     <div className="op-banner-slot" role="status" aria-live="polite">
       {text && (
         <div className={`op-banner op-banner--${tone}`} data-connection={connection}>
           {text}
-          {connection === 'reload' && (
+          {(connection === 'reload' || connection === 'error') && (
             <button type="button" className="op-button" onClick={() => window.location.reload()}>
               {t('status.reload.button')}
             </button>

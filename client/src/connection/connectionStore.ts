@@ -1,3 +1,4 @@
+import type { Refusal } from '@opificio/shared'
 import { create } from 'zustand'
 import type { StringKey } from '../i18n/strings.ts'
 import type { SyncState } from '../sync/SyncClient.ts'
@@ -9,6 +10,8 @@ export interface Notice {
   vars: Record<string, string | number>
   /** A refusal undid something (error); restored edits are good news (info). */
   tone: 'error' | 'info'
+  /** The server's refusal, worded when shown (as {reason}), so it follows a change of language. */
+  refusal?: Refusal
 }
 
 interface ConnectionStore {
@@ -16,6 +19,8 @@ interface ConnectionStore {
   notices: Notice[]
   setSync(sync: SyncState): void
   addNotice(text: StringKey, vars?: Record<string, string | number>, tone?: Notice['tone']): void
+  /** A change the server refused, and that was rolled back here. */
+  addRefusal(refusal: Refusal): void
   dismissNotice(id: number): void
 }
 
@@ -27,5 +32,7 @@ export const useConnectionStore = create<ConnectionStore>()((set) => ({
   setSync: (sync) => set({ sync }),
   addNotice: (text, vars = {}, tone = 'error') =>
     set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, text, vars, tone }] })),
+  addRefusal: (refusal) =>
+    set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, text: 'notice.rejected', vars: {}, tone: 'error', refusal }] })),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 }))

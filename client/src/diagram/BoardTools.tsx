@@ -2,10 +2,10 @@ import { useState } from 'react'
 import { useValue, type Editor } from 'tldraw'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
-import { boardTemplate, labelText } from './model.ts'
-import { insertPhase } from './phases.ts'
-import { TemplateEditor } from './TemplateEditor.tsx'
-import { ViewControl } from './views.tsx'
+import { boardTemplate, labelText } from './model/model.ts'
+import { insertPhase } from './phases/phases.ts'
+import { TemplateEditor } from './template/TemplateEditor.tsx'
+import { ViewControl } from './highlight/views.tsx'
 
 /** The board's own tools in the top bar: views, phase templates, the template's types and lines. */
 export function BoardTools({ editor, paletteOpen, onTogglePalette }: { editor: Editor; paletteOpen: boolean; onTogglePalette(): void }) {

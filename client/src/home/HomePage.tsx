@@ -1,3 +1,4 @@
+import { TITLE_MAX } from '@opificio/shared'
 import { useState, type FormEvent } from 'react'
 import { PageHeader } from '../app/PageHeader.tsx'
 import { useT } from '../i18n/translate.ts'
@@ -6,25 +7,27 @@ export function HomePage() {
   const t = useT()
   const [title, setTitle] = useState('')
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  /** Why creating failed: the HTTP status, or 0 when no answer came. Worded when shown, so it follows the language. */
+  const [failure, setFailure] = useState<number | null>(null)
 
   async function create(e: FormEvent) {
     e.preventDefault()
     setBusy(true)
-    setError(null)
+    setFailure(null)
     try {
       const res = await fetch('/api/boards', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ title }),
       })
-      const body = (await res.json()) as { links?: { participant: string }; error?: string }
-      if (!res.ok || !body.links) throw new Error(body.error ?? String(res.status))
-      window.location.assign(body.links.participant)
-    } catch (err) {
-      setError(t('home.create.error', { reason: (err as Error).message }))
-      setBusy(false)
+      // The server's error text is English for developers: the page says the status in the user's words.
+      const body = res.ok ? ((await res.json().catch(() => ({}))) as { links?: { participant: string } }) : {}
+      if (res.ok && body.links) return window.location.assign(body.links.participant)
+      setFailure(res.status)
+    } catch {
+      setFailure(0)
     }
+    setBusy(false)
   }
 
   return (
@@ -48,9 +51,13 @@ export function HomePage() {
           <button className="op-button op-button--primary" type="submit" disabled={busy || title.trim() === ''}>
             {busy ? t('home.create.busy') : t('home.create.submit')}
           </button>
-          {error && (
+          {failure !== null && (
             <p role="alert" className="op-error">
-              {error}
+              {failure === 429
+                ? t('home.create.error.tooMany')
+                : failure === 400
+                  ? t('home.create.error.badTitle', { max: TITLE_MAX })
+                  : t('home.create.error')}
             </p>
           )}
         </form>

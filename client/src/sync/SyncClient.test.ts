@@ -9,6 +9,7 @@ import {
   type DocDiff,
   type FatalMessage,
   type WelcomeMessage,
+  type Refusal,
 } from '@opificio/shared'
 import { atom } from '@tldraw/state'
 import { Store, type RecordId, type UnknownRecord } from '@tldraw/store'
@@ -26,7 +27,7 @@ function setup(opts: Partial<SyncClientOptions> = {}) {
   const store = new Store<UnknownRecord>({ schema: boardSchema as never, props: {} })
   const socket = new FakeSocket()
   const states: SyncState[] = []
-  const rejections: string[] = []
+  const rejections: Refusal[] = []
   const acks: [number, number][] = []
   const welcomes: WelcomeMessage[] = []
   const client = new SyncClient({
@@ -123,7 +124,7 @@ describe('SyncClient', () => {
     expect(socket.pushes()).toEqual([{ seq: 1, diff: { [shape.id]: ['put', shape] } }])
     expect(client.syncState.unconfirmed).toBe(1)
 
-    socket.batch({ entries: [{ o: 1, s: 1 }] })
+    socket.batch({ entries: [{ kind: 'ack', offset: 1, seq: 1 }] })
     expect(client.syncState.unconfirmed).toBe(0)
     expect(client.lastOffset).toBe(1)
     expect(acks).toEqual([[1, 1]])
@@ -152,7 +153,7 @@ describe('SyncClient', () => {
     tick()
     expect(socket.pushes()).toEqual([{ seq: 1, diff: { [x.id]: ['patch', { set: { x: 50 } }] } }])
 
-    socket.batch({ entries: [{ o: 1, d: { [x.id]: ['patch', { set: { y: 70 }, nested: { props: { set: { color: 'red' } } } }] } }] })
+    socket.batch({ entries: [{ kind: 'change', offset: 1, diff: { [x.id]: ['patch', { set: { y: 70 }, nested: { props: { set: { color: 'red' } } } }] } }] })
     const rebased = get(x.id)!
     expect(rebased.x).toBe(50)
     expect(rebased.y).toBe(70)
@@ -160,7 +161,7 @@ describe('SyncClient', () => {
     expect(client.syncState.unconfirmed).toBe(1)
     expect(client.lastOffset).toBe(1)
 
-    socket.batch({ entries: [{ o: 2, s: 1 }] })
+    socket.batch({ entries: [{ kind: 'ack', offset: 2, seq: 1 }] })
     expect(get(x.id)).toEqual(rebased)
     expect(client.syncState.unconfirmed).toBe(0)
     expect(client.lastOffset).toBe(2)
@@ -179,16 +180,17 @@ describe('SyncClient', () => {
     store.put([{ ...get(x.id)!, x: 50 } as never])
     expect(socket.pushes()).toEqual([])
 
-    socket.batch({ entries: [{ o: 1, d: { [x.id]: ['patch', { set: { y: 70 } }] } }] })
+    socket.batch({ entries: [{ kind: 'change', offset: 1, diff: { [x.id]: ['patch', { set: { y: 70 } }] } }] })
     expect(get(x.id)).toMatchObject({ x: 50, y: 70 })
 
     tick(1_000)
     expect(socket.pushes()).toEqual([{ seq: 1, diff: { [x.id]: ['patch', { set: { x: 50 } }] } }])
   })
 
+  const INVALID_GEO: Refusal = { code: 'record-invalid', params: { type: 'shape' }, detail: 'invalid geo shape' }
   it.each([
-    ['before it entered the log', { s: 1, r: 'invalid geo shape' }, 0],
-    ['by the fold, at an offset', { o: 1, s: 1, r: 'invalid geo shape' }, 1],
+    ['before it entered the log', { kind: 'rejected' as const, seq: 1, refusal: INVALID_GEO }, 0],
+    ['by the fold, at an offset', { kind: 'rejected' as const, offset: 1, seq: 1, refusal: INVALID_GEO }, 1],
   ])('rolls back a push rejected %s and reports the reason', (_, entry, lastOffset) => {
     const { socket, store, client, rejections, acks, get } = online()
     const doomed = geoShape('doomed')
@@ -198,7 +200,7 @@ describe('SyncClient', () => {
 
     socket.batch({ entries: [entry] })
     expect(get(doomed.id)).toBeUndefined()
-    expect(rejections).toEqual(['invalid geo shape'])
+    expect(rejections).toEqual([INVALID_GEO])
     expect(acks).toEqual([])
     expect(client.syncState.unconfirmed).toBe(0)
     expect(client.lastOffset).toBe(lastOffset)
@@ -214,21 +216,21 @@ describe('SyncClient', () => {
     tick()
     expect(socket.pushes().map((p) => p.seq)).toEqual([1, 2])
 
-    socket.batch({ entries: [{ s: 1, r: 'no' }] })
+    socket.batch({ entries: [{ kind: 'rejected', seq: 1, refusal: { code: 'malformed' } }] })
     expect(get(doomed.id)).toBeUndefined()
-    expect(rejections).toEqual(['no'])
+    expect(rejections).toEqual([{ code: 'malformed' }])
     // The server drops the patch of a shape it does not have; so does the client.
-    socket.batch({ entries: [{ o: 1, s: 2 }] })
+    socket.batch({ entries: [{ kind: 'ack', offset: 1, seq: 2 }] })
     expect(get(doomed.id)).toBeUndefined()
   })
 
   it('folds a remote change the way the server does: a rejected one changes nothing', () => {
     const { socket, store, client } = online()
     const before = store.serialize('document')
-    socket.batch({ entries: [{ o: 1, d: put(arrowBinding('dangling', 'shape:nothere', 'shape:missing', 'start')) }] })
+    socket.batch({ entries: [{ kind: 'change', offset: 1, diff: put(arrowBinding('dangling', 'shape:nothere', 'shape:missing', 'start')) }] })
     expect(store.serialize('document')).toEqual(before)
     expect(client.lastOffset).toBe(1)
-    socket.batch({ entries: [{ o: 2 }] })
+    socket.batch({ entries: [{ kind: 'noop', offset: 2 }] })
     expect(client.lastOffset).toBe(2)
     expect(store.serialize('document')).toEqual(before)
   })
@@ -238,9 +240,9 @@ describe('SyncClient', () => {
     const { socket, store, get } = online([geoShape('a')], 0, { onAdjusted: (a) => adjusted.push(...a) })
     store.put([{ ...get('shape:a')!, x: 5 } as never, geoShape('b') as never])
     tick()
-    socket.batch({ entries: [{ o: 1, d: { 'shape:a': ['remove'] } }] })
+    socket.batch({ entries: [{ kind: 'change', offset: 1, diff: { 'shape:a': ['remove'] } }] })
     const dropped = [{ id: 'shape:a', what: 'dropped', reason: 'record-removed' }]
-    socket.batch({ entries: [{ o: 2, s: 1, a: dropped as never }] })
+    socket.batch({ entries: [{ kind: 'ack', offset: 2, seq: 1, adjusted: dropped as never }] })
     expect(get('shape:a')).toBeUndefined()
     expect(get('shape:b')).toBeDefined()
     expect(adjusted).toEqual(dropped)
@@ -266,7 +268,7 @@ describe('SyncClient', () => {
     expect(socket.hellos().at(-1)!.lastOffset).toBe(0)
     expect(socket.pushes()).toHaveLength(1)
     // The server had stored the first push before the connection dropped: the entries say so.
-    socket.welcome({ offset: 1, entries: [{ o: 1, s: 1 }], settledSeq: 1 })
+    socket.welcome({ offset: 1, entries: [{ kind: 'ack', offset: 1, seq: 1 }], settledSeq: 1 })
     tick()
     expect(client.syncState.connection).toBe('online')
     expect(socket.pushes()).toEqual([
@@ -276,7 +278,7 @@ describe('SyncClient', () => {
     expect(get(sent.id)).toEqual(sent)
     expect(get(offline.id)).toEqual(offline)
 
-    socket.batch({ entries: [{ o: 2, s: 2 }] })
+    socket.batch({ entries: [{ kind: 'ack', offset: 2, seq: 2 }] })
     expect(client.syncState.unconfirmed).toBe(0)
     expect(client.lastOffset).toBe(2)
   })
@@ -316,7 +318,7 @@ describe('SyncClient', () => {
     expect(get(stored.id)).toEqual(stored)
     expect(get(notStored.id)).toEqual(notStored)
 
-    socket.batch({ entries: [{ o: 10, s: 2 }] })
+    socket.batch({ entries: [{ kind: 'ack', offset: 10, seq: 2 }] })
     expect(client.syncState.unconfirmed).toBe(0)
   })
 
@@ -324,7 +326,7 @@ describe('SyncClient', () => {
     const { socket, client, get } = online()
     expect(client.lastOffset).toBe(0)
     const skipped = geoShape('skipped')
-    socket.batch({ entries: [{ o: 2, d: put(skipped) }] })
+    socket.batch({ entries: [{ kind: 'change', offset: 2, diff: put(skipped) }] })
 
     expect(socket.calls).toEqual(['disconnect', 'connect'])
     expect(client.lastOffset).toBeNull()
@@ -344,7 +346,7 @@ describe('SyncClient', () => {
     const fatal: FatalMessage = { code: 'reload', message: 'Opificio has been updated: reload the page.' }
     socket.fire(EV.fatal, fatal)
     expect(client.syncState.connection).toBe('reload')
-    expect(client.syncState.message).toBe(fatal.message)
+    expect(client.syncState.fatalCode).toBe('reload')
     expect(socket.calls).toEqual(['disconnect'])
     expect(socket.connected).toBe(false)
 
@@ -431,13 +433,13 @@ describe('SyncClient where store listeners run on the next frame, as in a browse
 
     store.put([{ ...get(x.id)!, x: 50 } as never])
     // Before the next frame, another user's colour change of the same shape arrives.
-    socket.batch({ entries: [{ o: 1, d: { [x.id]: ['patch', { nested: { props: { set: { color: 'red' } } } }] } }] })
+    socket.batch({ entries: [{ kind: 'change', offset: 1, diff: { [x.id]: ['patch', { nested: { props: { set: { color: 'red' } } } }] } }] })
     tick()
     expect(socket.pushes()).toEqual([{ seq: 1, diff: { [x.id]: ['patch', { set: { x: 50 } }] } }])
     expect(get(x.id)).toMatchObject({ x: 50, props: { color: 'red' } })
 
     // The server folded red at 1 and the move at 2: so must this client.
-    socket.batch({ entries: [{ o: 2, s: 1 }] })
+    socket.batch({ entries: [{ kind: 'ack', offset: 2, seq: 1 }] })
     tick()
     expect(get(x.id)).toMatchObject({ x: 50, props: { color: 'red' } })
   })

@@ -10,9 +10,15 @@ import {
   type BatchMessage,
   type ShapeContext,
   type DocDiff,
+  type FatalCode,
   type FatalMessage,
+  type PauseReason,
   type PresenceUpdate,
+  type Refusal,
   type SavingMessage,
+  type ServerMessages,
+  serverMessageValidators,
+  validationMessage,
   type WelcomeMessage,
   type WireEntry,
   welcomeRecords,
@@ -48,8 +54,9 @@ export interface SyncState {
   /** The server cannot store changes right now; they are kept and re-sent. */
   savingPaused: boolean
   /** Why: the server's storage, or this client sending faster than the server accepts. */
-  pauseReason?: SavingMessage['reason']
-  message?: string
+  pauseReason?: PauseReason
+  /** Why the server ended the session, when it did: the screen says it in the reader's language. */
+  fatalCode?: FatalCode
 }
 
 export interface SyncClientOptions {
@@ -62,7 +69,7 @@ export interface SyncClientOptions {
   onWelcome?(welcome: WelcomeMessage): void
   onState?(state: SyncState): void
   /** A change of this user's the server refused: it has been rolled back here. */
-  onRejected?(reason: string): void
+  onRejected?(refusal: Refusal): void
   /**
    * A change of this user's was applied, but the fold had to change or leave out some of it
    * because of what others did meanwhile (see Adjustment); the document here already shows it.
@@ -130,10 +137,10 @@ export class SyncClient {
     this.disposers.push(store.listen(({ changes }) => this.onLocalChange(changes), { source: 'user', scope: 'document' }))
     socket.on('connect', () => this.sendHello())
     socket.on('disconnect', (reason: string) => this.onDisconnect(reason))
-    socket.on(EV.welcome, (w: WelcomeMessage) => this.guard(() => this.onWelcome(w)))
-    socket.on(EV.batch, (b: BatchMessage) => this.guard(() => this.onBatch(b)))
-    socket.on(EV.fatal, (f: FatalMessage) => this.onFatal(f))
-    socket.on(EV.saving, (s: SavingMessage) => this.onSaving(s))
+    this.receive('welcome', (w) => this.guard(() => this.onWelcome(w)))
+    this.receive('batch', (b) => this.guard(() => this.onBatch(b)))
+    this.receive('fatal', (f) => this.onFatal(f))
+    this.receive('saving', (s) => this.onSaving(s))
     if (opts.presence) this.watchPresence(opts.presence)
     if (socket.connected) this.sendHello()
   }
@@ -238,17 +245,39 @@ export class SyncClient {
     this.setState({})
   }
 
+  /**
+   * Listens for one server message, checked against the protocol's validator first. A message
+   * that breaks it (a server of another version, a proxy mangling frames) is not applied: it
+   * could leave this copy of the board different from everyone's. The client resyncs instead.
+   */
+  private receive<E extends keyof ServerMessages>(event: E, handle: (message: ServerMessages[E]) => void) {
+    this.opts.socket.on(event, (raw: unknown) => {
+      let message: ServerMessages[E]
+      try {
+        message = serverMessageValidators[event].validate(raw)
+      } catch (e) {
+        console.error(`opificio: the server sent a malformed ${event}; resyncing`, validationMessage(e))
+        return this.resync()
+      }
+      handle(message)
+    })
+  }
+
   /** A message that does not fit what we have (a gap in offsets) means we resync from scratch. */
   private guard(fn: () => void) {
     try {
       fn()
     } catch (e) {
       if (!(e instanceof OutOfOrder)) throw e
-      this.lastOffset = null
-      this.joined = false
-      this.opts.socket.disconnect()
-      this.opts.socket.connect()
+      this.resync()
     }
+  }
+
+  private resync() {
+    this.lastOffset = null
+    this.joined = false
+    this.opts.socket.disconnect()
+    this.opts.socket.connect()
   }
 
   private onWelcome(welcome: WelcomeMessage) {
@@ -304,25 +333,37 @@ export class SyncClient {
 
   private applyEntries(entries: WireEntry[]) {
     for (const entry of entries) {
-      if (entry.o !== undefined && this.lastOffset !== null) {
-        if (entry.o <= this.lastOffset) continue
-        if (entry.o !== this.lastOffset + 1) throw new OutOfOrder(`expected ${this.lastOffset + 1}, got ${entry.o}`)
+      if (entry.offset !== undefined && this.lastOffset !== null) {
+        if (entry.offset <= this.lastOffset) continue
+        if (entry.offset !== this.lastOffset + 1) throw new OutOfOrder(`expected ${this.lastOffset + 1}, got ${entry.offset}`)
       }
-      if (entry.s !== undefined) {
-        const index = this.pending.findIndex((p) => p.seq === entry.s)
-        const own = index >= 0 ? this.pending.splice(index, 1)[0] : undefined
-        if (entry.r !== undefined) this.opts.onRejected?.(entry.r)
-        else if (own) {
+      switch (entry.kind) {
+        case 'change':
+          this.fold(entry.diff)
+          break
+        case 'noop':
+          break
+        case 'ack': {
+          const own = this.settle(entry.seq)
+          if (!own) throw new OutOfOrder(`acknowledged push ${entry.seq} is not pending here`)
           this.fold(own.diff)
-          if (entry.o !== undefined) this.opts.onAcknowledged?.(own.seq, entry.o)
-          if (entry.a?.length) this.opts.onAdjusted?.(entry.a)
+          this.opts.onAcknowledged?.(own.seq, entry.offset)
+          if (entry.adjusted?.length) this.opts.onAdjusted?.(entry.adjusted)
+          break
         }
-        else if (entry.o !== undefined) throw new OutOfOrder(`acknowledged push ${entry.s} is not pending here`)
-      } else if (entry.d) {
-        this.fold(entry.d)
+        case 'rejected':
+          this.settle(entry.seq)
+          this.opts.onRejected?.(entry.refusal)
+          break
       }
-      if (entry.o !== undefined) this.lastOffset = entry.o
+      if (entry.offset !== undefined) this.lastOffset = entry.offset
     }
+  }
+
+  /** Takes a push of this client's out of the pending ones: the log has decided its fate. */
+  private settle(seq: number): PendingPush | undefined {
+    const index = this.pending.findIndex((p) => p.seq === seq)
+    return index >= 0 ? this.pending.splice(index, 1)[0] : undefined
   }
 
   /**
@@ -362,7 +403,8 @@ export class SyncClient {
     }
     const connection: ConnectionState = fatal.code === 'reload' ? 'reload' : fatal.code === 'not-found' ? 'not-found' : 'error'
     this.stop()
-    this.setState({ connection, message: fatal.message })
+    console.error(`opificio: the server ended the session (${fatal.code}): ${fatal.message}`)
+    this.setState({ connection, fatalCode: fatal.code })
   }
 
   private onSaving({ paused, reason }: SavingMessage) {

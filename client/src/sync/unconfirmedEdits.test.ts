@@ -106,7 +106,7 @@ describe('unconfirmed edits across a reload', () => {
     ])
     expect(b.has(pushed.id) && b.has(offline.id)).toBe(true)
 
-    b.socket.batch({ entries: [{ o: 1, s: 1 }, { o: 2, s: 2 }] })
+    b.socket.batch({ entries: [{ kind: 'ack', offset: 1, seq: 1 }, { kind: 'ack', offset: 2, seq: 2 }] })
     expect(b.client.syncState.unconfirmed).toBe(0)
     await vi.advanceTimersByTimeAsync(250)
     expect(await pendingStore.list(BOARD.id)).toEqual([])
@@ -137,7 +137,7 @@ describe('unconfirmed edits across a reload', () => {
     b.socket.open()
     b.socket.welcome({ settledSeq: 1, offset: 1, document: encodeWelcomeDocument([...INITIAL, first]) })
     expect(b.socket.pushes()).toEqual([{ seq: 2, diff: { [second.id]: ['put', second] } }])
-    b.socket.batch({ entries: [{ o: 2, s: 2 }] })
+    b.socket.batch({ entries: [{ kind: 'ack', offset: 2, seq: 2 }] })
     expect(b.client.syncState.unconfirmed).toBe(0)
     b.store.put([geoShape('new') as never])
     vi.advanceTimersByTime(50)

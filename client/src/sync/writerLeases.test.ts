@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LEASE_MS, storageLeases } from './writerClaim.ts'
 
 /** localStorage as the pages of one origin share it. */
@@ -16,50 +16,99 @@ function sharedStorage(): Storage {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** A lease request whose outcome the test can look at without awaiting it. */
+function track(request: Promise<(() => void) | null>) {
+  const t = { settled: false, value: undefined as (() => void) | null | undefined }
+  void request.then((v) => {
+    t.settled = true
+    t.value = v
+  })
+  return t
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 describe('leases in localStorage, where Web Locks are missing (plain HTTP)', () => {
   it('lets one page hold a key at a time, and the next take it once released', async () => {
     const storage = sharedStorage()
     const pageA = storageLeases(storage)
     const pageB = storageLeases(storage)
-    const releaseA = await pageA('opificio-writer:k', new AbortController().signal)
-    expect(releaseA).not.toBeNull()
-    const waitingB = pageB('opificio-writer:k', new AbortController().signal)
-    let bHolds = false
-    void waitingB.then(() => (bHolds = true))
-    await sleep(300)
-    expect(bHolds).toBe(false)
-    releaseA!()
-    const releaseB = await waitingB
-    expect(releaseB).not.toBeNull()
-    releaseB!()
+    const a = track(pageA('opificio-writer:k', new AbortController().signal))
+    await vi.advanceTimersByTimeAsync(100)
+    expect(a.value).toEqual(expect.any(Function))
+
+    const b = track(pageB('opificio-writer:k', new AbortController().signal))
+    // A renews its lease: B waits however long A holds it, well past a lease's length.
+    await vi.advanceTimersByTimeAsync(LEASE_MS * 3)
+    expect(b.settled).toBe(false)
+    a.value!()
+    await vi.advanceTimersByTimeAsync(200)
+    expect(b.value).toEqual(expect.any(Function))
+    b.value!()
+    expect(storage.length).toBe(0)
   })
 
   it('gives up when asked to, and takes over a lease its holder stopped renewing (a crashed page)', async () => {
     const storage = sharedStorage()
-    const held = await storageLeases(storage)('opificio-writer:k', new AbortController().signal)
+    const held = track(storageLeases(storage)('opificio-writer:k', new AbortController().signal))
+    await vi.advanceTimersByTimeAsync(100)
     const stop = new AbortController()
-    setTimeout(() => stop.abort(), 200)
-    expect(await storageLeases(storage)('opificio-writer:k', stop.signal)).toBeNull()
-    held!()
-    storage.setItem('opificio-writer:k', JSON.stringify({ owner: 'crashed', at: Date.now() - LEASE_MS - 1 }))
-    expect(await storageLeases(storage)('opificio-writer:k', new AbortController().signal)).not.toBeNull()
+    const waiting = track(storageLeases(storage)('opificio-writer:k', stop.signal))
+    await vi.advanceTimersByTimeAsync(200)
+    expect(waiting.settled).toBe(false)
+    stop.abort()
+    await vi.advanceTimersByTimeAsync(200)
+    expect(waiting).toEqual({ settled: true, value: null })
+    held.value!()
+
+    // A page that crashed just now: its lease is still fresh, and then lapses.
+    storage.setItem('opificio-writer:k', JSON.stringify({ owner: 'crashed', at: Date.now() }))
+    const next = track(storageLeases(storage)('opificio-writer:k', new AbortController().signal))
+    await vi.advanceTimersByTimeAsync(LEASE_MS - 1)
+    expect(next.settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(next.value).toEqual(expect.any(Function))
   })
 
   it('of two pages asking at once, exactly one holds the key', async () => {
     const storage = sharedStorage()
     const stop = new AbortController()
-    const results = await Promise.all([
-      storageLeases(storage)('opificio-writer:k', stop.signal),
-      storageLeases(storage)('opificio-writer:k', stop.signal),
-      sleep(600).then(() => {
-        stop.abort()
-        return null
-      }),
-    ])
-    const holders = results.slice(0, 2).filter((r) => r !== null)
+    const asks = [
+      track(storageLeases(storage)('opificio-writer:k', stop.signal)),
+      track(storageLeases(storage)('opificio-writer:k', stop.signal)),
+    ]
+    await vi.advanceTimersByTimeAsync(600)
+    stop.abort()
+    await vi.advanceTimersByTimeAsync(200)
+    expect(asks.every((a) => a.settled)).toBe(true)
+    const holders = asks.filter((a) => a.value !== null)
     expect(holders).toHaveLength(1)
-    holders[0]!()
+    holders[0].value!()
+  })
+
+  it('of two pages whose writes cross (each read before the other wrote), exactly one holds the key', async () => {
+    const storage = sharedStorage()
+    // Two tabs, two processes: both read the key as free, then both write it.
+    let staleReads = 2
+    const crossing: Storage = Object.assign(Object.create(storage) as Storage, {
+      getItem: (k: string) => (staleReads-- > 0 ? null : storage.getItem(k)),
+    })
+    const stop = new AbortController()
+    const asks = [
+      track(storageLeases(crossing)('opificio-writer:k', stop.signal)),
+      track(storageLeases(crossing)('opificio-writer:k', stop.signal)),
+    ]
+    await vi.advanceTimersByTimeAsync(600)
+    stop.abort()
+    await vi.advanceTimersByTimeAsync(200)
+    expect(asks.every((a) => a.settled)).toBe(true)
+    expect(asks.map((a) => a.value !== null)).toEqual([false, true])
+    asks[1].value!()
   })
 })

@@ -1,4 +1,4 @@
-import { EV, FIRST_PAGE_ID, PROTOCOL_VERSION, schemaFingerprint, type BatchMessage, type DocDiff } from '@opificio/shared'
+import { EV, FIRST_PAGE_ID, PROTOCOL_VERSION, schemaFingerprint, type BatchMessage, type DocDiff, type Refusal } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -13,9 +13,9 @@ const CRASH_SCREEN = 'Something went wrong'
 /** A client that speaks the protocol by hand, so it can push what no honest client would. */
 async function rawClient(url: string, boardId: string) {
   const socket = io(url, { transports: ['websocket'], forceNew: true })
-  const rejections = new Map<number, string>()
+  const rejections = new Map<number, Refusal>()
   socket.on(EV.batch, (batch: BatchMessage) => {
-    for (const entry of batch.entries ?? []) if (entry.s !== undefined && entry.r !== undefined) rejections.set(entry.s, entry.r)
+    for (const entry of batch.entries ?? []) if (entry.kind === 'rejected') rejections.set(entry.seq, entry.refusal)
   })
   await new Promise<void>((resolve) => {
     socket.once(EV.welcome, () => resolve())
@@ -96,8 +96,8 @@ describe('poison shapes', () => {
     sockets.push(poisoner.socket)
 
     POISONS.forEach(([, diff], i) => poisoner.socket.emit(EV.push, { seq: i + 1, diff }))
-    await until(() => poisoner.rejections.size === POISONS.length, () => `rejections, got ${[...poisoner.rejections.values()].join('; ')}`)
-    POISONS.forEach(([name, , reason], i) => expect(poisoner.rejections.get(i + 1), name).toMatch(reason))
+    await until(() => poisoner.rejections.size === POISONS.length, () => `rejections, got ${[...poisoner.rejections.values()].map((r) => r.detail).join('; ')}`)
+    POISONS.forEach(([name, , reason], i) => expect(poisoner.rejections.get(i + 1)?.detail, name).toMatch(reason))
 
     await expectCanvasAlive(a.page)
     await drawRectangle(a.page, 400, 300)

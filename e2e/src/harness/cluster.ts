@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { RedisStorage } from '@opificio/server/testing'
-import { startTestRedis, type TestRedis } from '@opificio/server/testing'
+import { RedisStorage, startTestRedis, type TestRedis } from '@opificio/server/testing'
 import { freePort, spawnServer, stopServer, type ServerProcess } from './serverProcess.ts'
 
 export interface Cluster {

@@ -1,15 +1,11 @@
-import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment } from '@opificio/shared'
+import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment, type Refusal } from '@opificio/shared'
 import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
 import { io } from 'socket.io-client'
 import { defaultBindingUtils, defaultShapeUtils, defaultTools, Editor } from 'tldraw'
-import { PendingKeeper } from '@opificio/client/testing'
-import { MemoryPendingStore } from '@opificio/client/testing'
-import { SyncClient, type SyncSocket, type SyncState } from '@opificio/client/testing'
-import { claimWriter, type ClaimLock } from '@opificio/client/testing'
-import { memoryLocks } from '@opificio/client/testing'
+import { PendingKeeper, MemoryPendingStore, SyncClient, type SyncSocket, type SyncState, claimWriter, type ClaimLock, memoryLocks } from '@opificio/client/testing'
 import { writerIdentity } from '@opificio/server/testing'
 import type { HeadlessClient } from './headlessClient.ts'
 import { until } from './server.ts'
@@ -39,7 +35,7 @@ export interface Device {
   locks: ClaimLock
   adjustments: Adjustment[]
   /** Refusals, with when they came (Date.now()): a refusal can only account for edits made before it. */
-  rejections: { reason: string; at: number }[]
+  rejections: { reason: Refusal; at: number }[]
   /** Every page this device opened, the current one last. */
   pages: EditorPage[]
 }
@@ -77,7 +73,7 @@ export async function openEditorPage(url: string, boardId: string, device: Devic
     writerId: writerIdentity(boardId, writer.clientId),
     state: { connection: 'connecting', unconfirmed: 0, savingPaused: false } as SyncState,
     acks: [] as { seq: number; offset: number }[],
-    rejections: [] as string[],
+    rejections: [] as Refusal[],
     adjustments: device.adjustments,
     documentRecords: () => store.allRecords().filter((r) => DOCUMENT_TYPE_NAMES.has(r.typeName)),
     presences: () => [],

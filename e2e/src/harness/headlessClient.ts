@@ -1,10 +1,9 @@
-import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment } from '@opificio/shared'
+import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment, type Refusal } from '@opificio/shared'
 import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
-import { failoverSocket } from '@opificio/client/testing'
-import { SyncClient, type SyncSocket, type SyncState } from '@opificio/client/testing'
+import { failoverSocket, SyncClient, type SyncSocket, type SyncState } from '@opificio/client/testing'
 import { writerIdentity } from '@opificio/server/testing'
 
 export interface Delays {
@@ -60,7 +59,7 @@ export interface HeadlessClient {
   acks: { seq: number; offset: number }[]
   /** Called on every acknowledgement, as it arrives. */
   onAck?: (seq: number, offset: number) => void
-  rejections: string[]
+  rejections: Refusal[]
   /** What the fold changed or left out of this client's pushes, as the server told it. */
   adjustments: Adjustment[]
   /** The key this client says hello with: known to it and the server only. */

@@ -1,4 +1,13 @@
-import { EV, PROTOCOL_VERSION, schemaFingerprint, type BatchMessage, type FatalMessage, type WelcomeMessage, type WireEntry } from '@opificio/shared'
+import { EV, PROTOCOL_VERSION, schemaFingerprint, type BatchMessage, type FatalMessage, type Refusal, type WelcomeMessage, type WireEntry } from '@opificio/shared'
+
+/** This client's own push, acknowledged or refused (it also receives everyone else's entries). */
+export const isOwn = (e: WireEntry) => e.kind === 'ack' || e.kind === 'rejected'
+
+/** Why the server refused this entry's push, if it did. */
+export const refusalOf = (e: WireEntry): Refusal | undefined => (e.kind === 'rejected' ? e.refusal : undefined)
+
+const seqOf = (e: WireEntry) => (e.kind === 'ack' || e.kind === 'rejected' ? e.seq : undefined)
+export { seqOf }
 import { randomBytes } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
 import { until } from './server.ts'

@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createApp, type AppOptions } from '@opificio/server/testing'
-import { EmbeddedStorage } from '@opificio/server/testing'
+import { createApp, silentLogger, type AppOptions, EmbeddedStorage } from '@opificio/server/testing'
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..')
 
@@ -15,7 +14,7 @@ export async function startServer(opts: { dataDir?: string; port?: number; room?
     storage: new EmbeddedStorage(dataDir),
     clientDist: join(repoRoot, 'client/dist'),
     room: opts.room,
-    log: () => undefined,
+    logger: silentLogger,
   })
   const port = await app.listen(opts.port ?? 0, '127.0.0.1')
   return {

@@ -1,11 +1,10 @@
 import { EV, welcomeRecords } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BoardState } from '@opificio/server/testing'
-import { EmbeddedStorage } from '@opificio/server/testing'
+import { BoardState, EmbeddedStorage } from '@opificio/server/testing'
 import { geoShape, presenceRecord } from '@opificio/shared/testing'
 import { headlessClient, type HeadlessClient } from '../harness/headlessClient.ts'
-import { deeplyNestedJson, percentile, rawClient, rssMiB } from '../harness/rawClient.ts'
+import { deeplyNestedJson, isOwn, percentile, rawClient, refusalOf, rssMiB, seqOf } from '../harness/rawClient.ts'
 import { createBoard, until } from '../harness/server.ts'
 import { spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
 
@@ -64,15 +63,23 @@ describe('attacks on a real server', () => {
     const anna = honest('anna')
     const bruno = honest('bruno')
     await until(() => anna.state.connection === 'online' && bruno.state.connection === 'online', 'honest clients online')
+    // Sees every presence update relayed, not only the latest record as bruno's store does.
+    const watcher = attacker()
+    await watcher.join()
     const evil = attacker()
     await evil.join()
     for (const depth of [4200, 6000, 100]) {
-      const record = JSON.stringify({ ...presenceRecord('evil'), meta: { deep: 'DEEP' } }).replace('"DEEP"', deeplyNestedJson(depth))
+      // The relay replaces `meta`: the cursor is what would show that a deep one got through.
+      const record = JSON.stringify({ ...presenceRecord('evil', { x: depth, y: depth }), meta: { deep: 'DEEP' } }).replace('"DEEP"', deeplyNestedJson(depth))
       evil.emitJson(EV.presence, `{"record":${record}}`)
     }
-    await new Promise((r) => setTimeout(r, 300))
+    // A valid presence after them, on the same connection: a deep one relayed would have come before it.
+    evil.emitJson(EV.presence, JSON.stringify({ record: presenceRecord('evil', { x: 1, y: 1 }) }))
+    await until(() => watcher.presence.length > 0 && bruno.presences().length > 0, "evil's valid presence relayed")
     await expectAlive()
-    expect(bruno.presences().filter((p) => JSON.stringify(p).includes('"deep"'))).toEqual([])
+    const cursors = (records: UnknownRecord[]) => records.map((r) => (r as UnknownRecord & { cursor: { x: number } }).cursor.x)
+    expect(watcher.presence.map((u) => cursors(u.put))).toEqual([[1]])
+    expect(cursors(bruno.presences())).toEqual([1])
     anna.store.put([geoShape('after-deep-presence') as never])
     await until(() => bruno.documentRecords().some((r) => r.id === 'shape:after-deep-presence'), 'an honest edit after the attack')
   })
@@ -86,8 +93,11 @@ describe('attacks on a real server', () => {
     const meta = JSON.stringify(geoShape('deep2', { meta: { v: 'DEEP' } }))
     evil.emitJson(EV.push, `{"seq":2,"diff":{"shape:deep2":["put",${meta.replace('"DEEP"', deeplyNestedJson(4300))}]}}`)
     await until(() => evil.entries.length >= 2, 'two refusals')
-    expect(evil.entries.map((e) => [e.s, e.c, e.o])).toEqual([[1, 'invalid', undefined], [2, 'invalid', undefined]])
-    expect(evil.entries[0].r).toMatch(/nested deeper/)
+    expect(evil.entries.map((e) => [e.kind, seqOf(e), refusalOf(e)?.code, e.offset])).toEqual([
+      ['rejected', 1, 'too-deep', undefined],
+      ['rejected', 2, 'too-deep', undefined],
+    ])
+    expect(refusalOf(evil.entries[0])?.detail).toMatch(/nested deeper/)
 
     const anna = honest('anna')
     anna.store.put([geoShape('honest-after') as never])
@@ -115,12 +125,19 @@ describe('attacks on a real server', () => {
 
     // The attacker tries every identifier the wire showed it, with the highest seq there is.
     const candidates = [seen.userId.replace(/^user:/, ''), seen.id.replace(/^instance_presence:/, ''), seen.id]
+    const evils: ReturnType<typeof attacker>[] = []
     for (const clientId of candidates.filter((id) => /^[A-Za-z0-9_-]{8,64}$/.test(id))) {
       const evil = attacker({ clientId })
       await evil.join()
       evil.push(Number.MAX_SAFE_INTEGER, { 'shape:evil': ['put', geoShape('evil')] })
+      evils.push(evil)
     }
-    await new Promise((r) => setTimeout(r, 300))
+    // Every replayed push has landed before anna's edits are judged: acknowledged, or its sender
+    // replaced by a later attacker under the same id (the candidates may repeat one), or welcomed
+    // as having stored that seq already (the push is then a duplicate, dropped without an answer).
+    const landed = (e: (typeof evils)[number]) =>
+      e.entries.length > 0 || e.fatals.length > 0 || !e.socket.connected || e.welcomes.at(-1)!.settledSeq === Number.MAX_SAFE_INTEGER
+    await until(() => evils.every(landed), 'every replayed push landed')
     const latencies = await honestAcks(anna, 5, 20, 'anna-after')
     expect(latencies).toHaveLength(5)
     await until(() => bruno.documentRecords().filter((r) => r.id.startsWith('shape:anna-after')).length === 5, "anna's edits at bruno's")
@@ -138,8 +155,8 @@ describe('attacks on a real server', () => {
       const evil = attacker()
       await evil.join()
       for (let n = 0; n < 4; n++) evil.push(n + 1, { [`asset:big${n}`]: ['put', image(n, fill)] })
-      await until(() => evil.entries.filter((e) => e.s !== undefined).length === 4, 'four big pushes stored', 30_000)
-      expect(evil.entries.map((e) => e.r)).toEqual([undefined, undefined, undefined, undefined])
+      await until(() => evil.entries.filter(isOwn).length === 4, 'four big pushes stored', 30_000)
+      expect(evil.entries.map(refusalOf)).toEqual([undefined, undefined, undefined, undefined])
     }
     const anna = honest('anna')
     await until(() => anna.state.connection === 'online', 'anna online')
@@ -202,7 +219,7 @@ describe('attacks on a real server', () => {
     await flood
     const seconds = (performance.now() - started) / 1000
     await new Promise((r) => setTimeout(r, 300))
-    const accepted = evil.entries.filter((e) => e.s !== undefined && e.r === undefined).length
+    const accepted = evil.entries.filter((e) => e.kind === 'ack').length
     console.log(
       `push flood: ${seq} pushes in ${seconds.toFixed(1)} s, ${accepted} accepted, told to slow down ${evil.saving.filter((s) => s.reason === 'slow-down').length} time(s); ` +
         `honest ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`
@@ -249,7 +266,7 @@ describe('attacks on a real server', () => {
       builder.push(b + 1, diff)
     }
     await until(() => builder.entries.length === 4, 'the board built')
-    expect(builder.entries.every((e) => e.r === undefined)).toBe(true)
+    expect(builder.entries.every((e) => refusalOf(e) === undefined)).toBe(true)
     const anna = honest('anna')
     await until(() => anna.state.connection === 'online', 'anna online')
     const storm = Array.from({ length: 150 }, () => attacker())

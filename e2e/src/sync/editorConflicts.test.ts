@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // Real tldraw editors (which need a DOM) kept in sync by the real SyncClient against a real server.
-import { boardSchema, DOCUMENT_TYPE_NAMES, FIRST_PAGE_ID, type Adjustment } from '@opificio/shared'
+import { boardSchema, DOCUMENT_TYPE_NAMES, FIRST_PAGE_ID, type Adjustment, type Refusal } from '@opificio/shared'
 import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
@@ -16,8 +16,7 @@ import {
 } from 'tldraw'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SyncClient, type SyncSocket, type SyncState } from '@opificio/client/testing'
-import { writerIdentity } from '@opificio/server/testing'
-import { EmbeddedStorage } from '@opificio/server/testing'
+import { writerIdentity, EmbeddedStorage } from '@opificio/server/testing'
 import { createBoardOverHttp as createBoard } from '../harness/editorPage.ts'
 import { expectDurableAndEqual, settle } from '../harness/fuzz.ts'
 import { sortedById, type HeadlessClient } from '../harness/headlessClient.ts'
@@ -43,7 +42,7 @@ async function editorClient(url: string, boardId: string, name: string): Promise
     writerId: writerIdentity(boardId, clientId),
     state: { connection: 'connecting' } as SyncState,
     acks: [] as { seq: number; offset: number }[],
-    rejections: [] as string[],
+    rejections: [] as Refusal[],
     adjustments: [] as Adjustment[],
     documentRecords: () => store.allRecords().filter((r) => DOCUMENT_TYPE_NAMES.has(r.typeName)),
     presences: () => [],

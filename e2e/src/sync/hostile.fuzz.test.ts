@@ -1,9 +1,8 @@
-import { EV, PROTOCOL_VERSION, schemaFingerprint, validateRecord, type WireEntry } from '@opificio/shared'
+import { EV, PROTOCOL_VERSION, REFUSAL_CODES, schemaFingerprint, validateRecord, type WireEntry } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { io, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BoardState } from '@opificio/server/testing'
-import { EmbeddedStorage } from '@opificio/server/testing'
+import { BoardState, EmbeddedStorage } from '@opificio/server/testing'
 import { arrowBinding, arrowShape, geoShape, presenceRecord } from '@opificio/shared/testing'
 import { startCluster } from '../harness/cluster.ts'
 import { act, describeClients, settle } from '../harness/fuzz.ts'
@@ -163,7 +162,7 @@ const ENGINES: Record<string, () => Promise<Target>> = {
 function watchRefusals(socket: Socket, uncoded: string[]) {
   socket.on(EV.fatal, (f: { code?: string; message?: string }) => void (!f.code && uncoded.push(`fatal ${f.message}`)))
   socket.on(EV.batch, (b: { entries?: WireEntry[] }) => {
-    for (const e of b.entries ?? []) if (e.r !== undefined && !e.c) uncoded.push(`refusal ${e.r}`)
+    for (const e of b.entries ?? []) if (e.kind === 'rejected' && !REFUSAL_CODES.includes(e.refusal?.code)) uncoded.push(`refusal ${JSON.stringify(e.refusal)}`)
   })
 }
 

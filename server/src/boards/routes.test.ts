@@ -1,4 +1,5 @@
 import type { BoardMeta } from '@opificio/shared'
+import { memoryLogger, silentLogger } from '../observability/logger.ts'
 import { mkdtemp } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -14,7 +15,7 @@ const others: App[] = []
 
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'opificio-api-'))
-  app = createApp({ storage: new EmbeddedStorage(dir), clientDist: join(dir, 'no-client'), tldrawLicenseKey: 'key-123', log: () => undefined })
+  app = createApp({ storage: new EmbeddedStorage(dir), clientDist: join(dir, 'no-client'), tldrawLicenseKey: 'key-123', logger: silentLogger })
   base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`
 })
 afterAll(() => Promise.all([app, ...others].map((a) => a.close())))
@@ -25,7 +26,7 @@ const post = (body: string, type = 'application/json', at = base, headers: Recor
 /** Another app on a fresh directory, for tests that need other options; closed after the file. */
 async function otherApp(opts: Partial<AppOptions> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'opificio-api-'))
-  const other = createApp({ storage: new EmbeddedStorage(dir), clientDist: join(dir, 'no-client'), log: () => undefined, ...opts })
+  const other = createApp({ storage: new EmbeddedStorage(dir), clientDist: join(dir, 'no-client'), logger: silentLogger, ...opts })
   others.push(other)
   return `http://127.0.0.1:${await other.listen(0, '127.0.0.1')}`
 }
@@ -84,14 +85,15 @@ describe('HTTP API', () => {
       id = meta.id
       throw Object.assign(new Error(`ENOSPC: no space left on device, mkdir '${dir}/boards/${meta.id}'`), { code: 'ENOSPC' })
     }
-    const logged: string[] = []
-    const at = await otherApp({ storage, log: (m, e) => logged.push(`${m} ${String(e)}`) })
+    const logger = memoryLogger()
+    const at = await otherApp({ storage, logger })
+    const said = () => logger.lines.map((l) => `${l.message} ${String(l.extra)}`).join('\n')
     const res = await post(JSON.stringify({ title: 'Tavolo' }), 'application/json', at)
     expect(res.status).toBe(500)
     expect(await res.json()).toEqual({ error: 'internal error' })
-    expect(logged.join('\n')).toMatch(/API error on POST \/api\/boards.*ENOSPC/s)
-    expect(logged.join('\n')).not.toContain(id)
-    expect(logged.join('\n')).toContain(`#${boardTag(id)}`)
+    expect(said()).toMatch(/API error on POST \/api\/boards.*ENOSPC/s)
+    expect(said()).not.toContain(id)
+    expect(said()).toContain(`#${boardTag(id)}`)
   })
 })
 

@@ -4,7 +4,8 @@ import { createBoard } from './boardService.ts'
 import { clientAddress } from '../limits/clientAddress.ts'
 import { RateLimiter } from '../limits/rateLimiter.ts'
 import type { StorageEngine } from '../storage/types.ts'
-import { loggable } from '../http/logRedaction.ts'
+import type { Logger } from '../observability/logger.ts'
+import { loggable } from '../observability/logRedaction.ts'
 
 export interface RateLimit {
   perSecond: number
@@ -19,10 +20,10 @@ export interface ApiOptions {
   tldrawLicenseKey: string | null
   serverUrls: string[] | null
   boardCreationLimit: RateLimit
-  log: (message: string, extra?: unknown) => void
+  logger: Logger
 }
 
-export function apiRouter({ storage, tldrawLicenseKey, serverUrls, boardCreationLimit, log }: ApiOptions): Router {
+export function apiRouter({ storage, tldrawLicenseKey, serverUrls, boardCreationLimit, logger }: ApiOptions): Router {
   const router = express.Router()
   const creations = new RateLimiter(boardCreationLimit.perSecond, boardCreationLimit.burst)
   router.use(express.json({ limit: '64kb' }))
@@ -70,7 +71,7 @@ export function apiRouter({ storage, tldrawLicenseKey, serverUrls, boardCreation
       res.status(err.status).json({ error: `bad request: ${err.message}` })
       return
     }
-    log(`API error on ${req.method} ${req.baseUrl}${req.route?.path ?? ''}`, loggable(err))
+    logger.error(`API error on ${req.method} ${req.baseUrl}${req.route?.path ?? ''}`, loggable(err))
     res.status(500).json({ error: 'internal error' })
   }
   router.use(onError)

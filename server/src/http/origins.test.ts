@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../app.ts'
+import { silentLogger } from '../observability/logger.ts'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
 import { socketOriginCheck } from './origins.ts'
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
     clientDist: join(dir, 'no-client'),
     publicUrl: 'https://opificio.comune.example/lavagne',
     serverUrls: ['http://10.0.0.6:3000'],
-    log: () => undefined,
+    logger: silentLogger,
   })
   url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`
 })

@@ -9,7 +9,7 @@
  * Uses the engine the server would (REDIS_URL and REDIS_PREFIX, or DATA_DIR). The embedded engine
  * is one process's: stop the server first. On Redis the nodes may stay up.
  */
-import { checkDocDiff, type DocDiff } from '@opificio/shared'
+import type { DocDiff } from '@opificio/shared'
 import { isEqual } from '@tldraw/utils'
 import { resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -18,9 +18,10 @@ import { boardTag } from '../storage/boardTag.ts'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
 import { RedisStorage } from '../storage/redis/redisStorage.ts'
 import type { StorageEngine } from '../storage/types.ts'
+import { appendAsServer, type ServerWriterId } from '../sync/serverWrites.ts'
 
 /** The name restores are logged under: never a client's (those are digests, see writerIdentity). */
-export const OPERATOR_WRITER = 'operator:restore'
+export const OPERATOR_WRITER: ServerWriterId = 'operator:restore'
 
 /** The change that turns the board as it is now into the snapshot at `offset`, or null if none. */
 export async function restoreDiff(storage: StorageEngine, boardId: string, offset: number): Promise<DocDiff | null> {
@@ -40,12 +41,7 @@ export async function restoreDiff(storage: StorageEngine, boardId: string, offse
 export async function restoreBoard(storage: StorageEngine, boardId: string, offset: number): Promise<number | null> {
   const diff = await restoreDiff(storage, boardId, offset)
   if (!diff) return null
-  const checked = checkDocDiff(diff)
-  if (!checked.ok) throw new Error(`the snapshot at offset ${offset} cannot be restored: ${checked.reason}`)
-  // Time as the seq: every later restore by an operator is newer, so none is taken for a retry.
-  const result = await storage.append(boardId, { clientId: OPERATOR_WRITER, seq: Date.now(), diff: checked.diff })
-  if (result.duplicate) throw new Error('a restore with the same time is already in the log: try again')
-  return result.offset
+  return appendAsServer(storage, boardId, OPERATOR_WRITER, diff)
 }
 
 async function main(args: string[]) {

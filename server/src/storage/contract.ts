@@ -3,6 +3,31 @@ import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BoardNotFoundError, type BoardSnapshot, type LogEntry, type StorageEngine } from './types.ts'
 
+/*
+ * The storage rules (DESIGN.md "Storage: the same contract, two engines", storage/types.ts).
+ * Every case below is named after the rule(s) it proves; every rule has at least one case.
+ *
+ * S1  Offsets start at 1 and have no gaps: each entry stored takes the next offset of its
+ *     board, and a push that cannot be stored takes none.
+ * S2  An append resolves only once its entry is durable: every acknowledged entry, and every
+ *     stored snapshot, is there after the engine is closed and opened again on the same store.
+ * S3  A (clientId, seq) at or below that client's last appended seq is a duplicate: it is
+ *     answered { duplicate: true } and not appended; the dedupe state outlives a reopen and a
+ *     compaction, and a push that could not be stored does not count as appended.
+ * S4  load gives the latest snapshot and every entry after it, in offset order, each with the
+ *     clientId, seq and diff it was appended with.
+ * S5  subscribe gives every entry after `after`, in offset order, each once: those stored before
+ *     it was called and those appended later, under concurrent appends, until it is undone.
+ * S6  compact stores the snapshot; entries at or below its offset are then no longer loaded, and
+ *     an older snapshot never replaces a newer one.
+ * S7  Replaced snapshots are kept as history and pruned only by the retention policy
+ *     (storage/snapshotRetention.ts): listSnapshots gives them oldest first with when each was
+ *     taken, readSnapshot gives one back as it was stored, and null for one not kept.
+ * S8  A board exists once created: getBoard gives its metadata back; for an unknown board
+ *     getBoard is null, and load, append, listSnapshots and readSnapshot throw BoardNotFoundError.
+ * S9  Boards are independent: each has its own offsets, dedupe state and log.
+ */
+
 /** Makes engines over one backing store: `open` again after `close` must see everything durable. */
 export interface EngineFactory {
   open(): Promise<StorageEngine>
@@ -49,7 +74,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       for (const e of engines.splice(0)) await e.close()
     })
 
-    it('creates a board and reads its metadata back; an unknown board is null', async () => {
+    it('S8: creates a board and reads its metadata back; an unknown board is null', async () => {
       const engine = await open()
       const meta = newMeta()
       await engine.createBoard(meta, initialSnapshot())
@@ -58,7 +83,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       await expect(engine.load('doesnotexist123')).rejects.toBeInstanceOf(BoardNotFoundError)
     })
 
-    it('gives consecutive offsets and drops a retried (clientId, seq)', async () => {
+    it('S1, S3, S4: gives consecutive offsets and drops a retried (clientId, seq)', async () => {
       const engine = await open()
       const meta = newMeta()
       await engine.createBoard(meta, initialSnapshot())
@@ -75,7 +100,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       expect(entries[2].diff).toEqual(diff(3))
     })
 
-    it('keeps every acknowledged entry and the dedupe state across a reopen', async () => {
+    it('S2, S3: keeps every acknowledged entry and the dedupe state across a reopen', async () => {
       const meta = newMeta()
       const first = await open()
       await first.createBoard(meta, initialSnapshot())
@@ -90,7 +115,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       expect(await second.append(meta.id, { clientId: 'clientAAA', seq: 4, diff: diff(4) })).toEqual({ offset: 4, duplicate: false })
     })
 
-    it('tails entries in offset order, each once, from any point, under concurrent appends', async () => {
+    it('S1, S5: tails entries in offset order, each once, from any point, under concurrent appends', async () => {
       const engine = await open()
       const meta = newMeta()
       await engine.createBoard(meta, initialSnapshot())
@@ -115,7 +140,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       fromOne.stop()
     })
 
-    it('compacts: a reopened board loads the snapshot plus only what came after it', async () => {
+    it('S2, S3, S4, S6: compacts: a reopened board loads the snapshot plus only what came after it', async () => {
       const meta = newMeta()
       const engine = await open()
       await engine.createBoard(meta, initialSnapshot())
@@ -130,9 +155,11 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       expect(snapshot.clientSeqs).toEqual({ clientAAA: 7 })
       expect(entries.map((e) => e.offset)).toEqual([8, 9, 10, 11])
       expect(await again.append(meta.id, { clientId: 'clientAAA', seq: 9, diff: diff(9) })).toEqual({ duplicate: true })
+      // Its entry is compacted away: the snapshot's clientSeqs still know it was appended.
+      expect(await again.append(meta.id, { clientId: 'clientAAA', seq: 5, diff: diff(5) })).toEqual({ duplicate: true })
     })
 
-    it('keeps replaced snapshots as history, each readable, and prunes the rest by the retention policy', async () => {
+    it('S7, S8: keeps replaced snapshots as history, each readable, and prunes the rest by the retention policy', async () => {
       const engine = await open()
       const meta = newMeta()
       const before = Date.now()
@@ -158,7 +185,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       await expect(engine.readSnapshot('doesnotexist123', 0)).rejects.toBeInstanceOf(BoardNotFoundError)
     })
 
-    it('leaves wiped shapes recoverable from a kept snapshot after a wipe and 500 more pushes', async () => {
+    it('S2, S7: leaves wiped shapes recoverable from a kept snapshot after a wipe and 500 more pushes', async () => {
       const meta = newMeta()
       const first = await open()
       await first.createBoard(meta, initialSnapshot())
@@ -184,7 +211,59 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       expect(restorable).toEqual([drawn])
     })
 
-    it('keeps boards apart', async () => {
+    it('S1, S3: a push that cannot be stored is refused without taking an offset or its seq', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot())
+      await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
+      const cyclic: Record<string, unknown> = { 'shape:c': ['put', { id: 'shape:c', typeName: 'shape' }] }
+      ;((cyclic['shape:c'] as unknown[])[1] as Record<string, unknown>).self = cyclic
+      await expect(engine.append(meta.id, { clientId: 'clientAAA', seq: 2, diff: cyclic as DocDiff })).rejects.toThrow()
+      expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 2, diff: diff(2) })).toEqual({ offset: 2, duplicate: false })
+      const { entries } = await engine.load(meta.id)
+      expect(entries.map((e) => [e.offset, e.seq])).toEqual([
+        [1, 1],
+        [2, 2],
+      ])
+      expect(entries[1].diff).toEqual(diff(2))
+    })
+
+    it('S5: an undone subscription is given nothing more while the others go on', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot())
+      const stopped = collect(engine, meta.id, 0)
+      const going = collect(engine, meta.id, 0)
+      await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
+      await until(() => stopped.seen.length === 1 && going.seen.length === 1)
+      stopped.stop()
+      for (let s = 2; s <= 5; s++) await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
+      await until(() => going.seen.length === 5)
+      expect(going.seen.map((e) => e.offset)).toEqual([1, 2, 3, 4, 5])
+      expect(stopped.seen.map((e) => e.offset)).toEqual([1])
+      going.stop()
+    })
+
+    it('S6: an older snapshot never replaces a newer one', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot())
+      for (let s = 1; s <= 10; s++) await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
+      const snap = (offset: number): BoardSnapshot => ({ ...initialSnapshot(), offset, clientSeqs: { clientAAA: offset } })
+      await engine.compact(meta.id, snap(8))
+      await engine.compact(meta.id, snap(5))
+      const { snapshot, entries } = await engine.load(meta.id)
+      expect(snapshot).toEqual(snap(8))
+      expect(entries.map((e) => e.offset)).toEqual([9, 10])
+    })
+
+    it('S8: appending to an unknown board throws BoardNotFoundError', async () => {
+      const engine = await open()
+      await expect(engine.append('doesnotexist123', { clientId: 'clientAAA', seq: 1, diff: diff(1) })).rejects.toBeInstanceOf(BoardNotFoundError)
+      expect(await engine.getBoard('doesnotexist123')).toBeNull()
+    })
+
+    it('S9: keeps boards apart', async () => {
       const engine = await open()
       const a = newMeta()
       const b = newMeta()

@@ -3,11 +3,17 @@ import { T } from '@tldraw/validate'
 import type { BoardMeta } from '../boards/board.ts'
 import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
+import { type Refusal, refusalValidator } from './refusal.ts'
+
+/**
+ * The wire protocol: every message in each direction is one case of a union keyed by its
+ * Socket.IO event name, with the validator its receiver runs on it.
+ */
 
 /** Bumped whenever a message below changes shape; a client on another version is told to reload. */
-// 2: the fold resolves conflicts record by record (a client folding by the rules of 1 would diverge),
-// ops may carry a ShapeContext, entries may carry adjustments.
-export const PROTOCOL_VERSION = 2
+// 2: the fold resolves conflicts record by record, ops may carry a ShapeContext, entries adjustments.
+// 3: batch entries are tagged by kind; refusals are codes with params.
+export const PROTOCOL_VERSION = 3
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -31,12 +37,23 @@ export const boardIdValidator = T.string.check((s) => {
 const offset = T.integer.check((n) => {
   if (n < 0) throw new Error('offset must be >= 0')
 })
+const token = T.string.check((s) => {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(s)) throw new Error('not a link token')
+})
+/** Anything that is a JSON object; what is inside is checked by the message's own parser. */
+const object = T.unknown.check((v) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('must be an object')
+}) as T.Validator<Record<string, unknown>>
+
+// ─── Client to server ────────────────────────────────────────────────────────────────────────
 
 /** First message on every connection, and again after each reconnect. */
 export interface HelloMessage {
   protocol: number
   schema: string
   boardId: string
+  /** The secret of the link the person came in by; absent for a plain board link. */
+  token?: string
   clientId: string
   /** The last log offset this client has folded; null for a client with nothing yet. */
   lastOffset: number | null
@@ -45,16 +62,20 @@ export const helloValidator: T.Validator<HelloMessage> = T.object({
   protocol: T.integer,
   schema: T.string,
   boardId: boardIdValidator,
+  token: token.optional(),
   clientId,
   lastOffset: T.nullable(offset),
 })
 
-/** One optimistic change; (clientId, seq) makes a retry idempotent. diff is checked separately. */
+/**
+ * One optimistic change; (clientId, seq) makes a retry idempotent. The validator checks the
+ * envelope; the diff is checked by `checkDocDiff`, so a bad diff is refused by its seq.
+ */
 export interface PushMessage {
   seq: number
   diff: DocDiff
 }
-export const pushValidator: T.Validator<{ seq: number; diff?: unknown }> = T.object({
+export const pushEnvelopeValidator: T.Validator<{ seq: number; diff?: unknown }> = T.object({
   seq: T.positiveInteger,
   diff: T.unknown,
 })
@@ -63,29 +84,51 @@ export const pushValidator: T.Validator<{ seq: number; diff?: unknown }> = T.obj
 export interface PresenceMessage {
   record: UnknownRecord | null
 }
-export const presenceValidator: T.Validator<{ record?: unknown }> = T.object({ record: T.unknown })
+export const presenceEnvelopeValidator: T.Validator<{ record: Record<string, unknown> | null }> = T.object({
+  record: T.nullable(object),
+})
 
-/**
- * One position of the log as a client sees it, in offset order:
- * another client's change (d), a change of nobody's that the fold rejected (o alone),
- * this client's own push acknowledged (s) or rejected (s + r; o absent when it never entered the log).
- */
-export interface WireEntry {
-  o?: number
-  d?: DocDiff
-  s?: number
-  r?: string
-  /** With r: why, for a program to tell (r says it for a person). */
-  c?: RefusalCode
-  /** With s and no r: what the fold changed or left out of this client's push, and why (its own fold says the same). */
-  a?: Adjustment[]
+/** What a client sends, by event. */
+export interface ClientMessages {
+  hello: HelloMessage
+  push: PushMessage
+  presence: PresenceMessage
 }
+export type ClientMessage = { [E in keyof ClientMessages]: { event: E; message: ClientMessages[E] } }[keyof ClientMessages]
 
+// ─── Server to client ────────────────────────────────────────────────────────────────────────
+
+/** One position of the log as a client sees it, in offset order. */
+export type WireEntry = ChangeEntry | NoopEntry | AckEntry | RejectedEntry
+
+/** Somebody else's change (another person's, or the server's own), to fold. */
+export interface ChangeEntry {
+  kind: 'change'
+  offset: number
+  diff: DocDiff
+}
+/** A position that changes nothing here: somebody else's entry the fold refused. */
+export interface NoopEntry {
+  kind: 'noop'
+  offset: number
+}
+/** This client's push, stored at `offset`; `adjusted` says what the fold changed or left out of it. */
+export interface AckEntry {
+  kind: 'ack'
+  offset: number
+  seq: number
+  adjusted?: Adjustment[]
+}
 /**
- * Why a push was refused: it breaks the schema or a bound (invalid), the board has no room left
- * (board-full), or the fold could not apply it to the board as it now is (conflict).
+ * This client's push, refused: the client rolls it back and says why. `offset` is absent when it
+ * never entered the log (refused on arrival), present when the fold refused it in order.
  */
-export type RefusalCode = 'invalid' | 'board-full' | 'conflict'
+export interface RejectedEntry {
+  kind: 'rejected'
+  seq: number
+  offset?: number
+  refusal: Refusal
+}
 
 export interface PresenceUpdate {
   put: UnknownRecord[]
@@ -119,16 +162,69 @@ export interface BatchMessage {
 export interface SavingMessage {
   paused: boolean
   /** storage: the server cannot write; slow-down: this client sends faster than a person can. */
-  reason?: 'storage' | 'slow-down'
+  reason?: PauseReason
 }
+export type PauseReason = 'storage' | 'slow-down'
 
 /** abuse: too many refused messages; slow-down: too many connections or hellos, retry after retryAfterMs. */
 export type FatalCode = 'reload' | 'not-found' | 'bad-request' | 'abuse' | 'slow-down'
 export interface FatalMessage {
   code: FatalCode
+  /** For logs and developer tools; a screen shows the code's own translated text. */
   message: string
   retryAfterMs?: number
 }
+
+/** What the server sends, by event. */
+export interface ServerMessages {
+  welcome: WelcomeMessage
+  batch: BatchMessage
+  saving: SavingMessage
+  fatal: FatalMessage
+}
+export type ServerMessage = { [E in keyof ServerMessages]: { event: E; message: ServerMessages[E] } }[keyof ServerMessages]
+
+const positive = T.positiveInteger
+const diff = object as unknown as T.Validator<DocDiff>
+const record = object as unknown as T.Validator<UnknownRecord>
+const adjustment = T.object({ id: T.string, what: T.string, reason: T.string }) as unknown as T.Validator<Adjustment>
+
+export const wireEntryValidator: T.Validator<WireEntry> = T.union('kind', {
+  change: T.object({ kind: T.literal('change'), offset: positive, diff }),
+  noop: T.object({ kind: T.literal('noop'), offset: positive }),
+  ack: T.object({ kind: T.literal('ack'), offset: positive, seq: positive, adjusted: T.arrayOf(adjustment).optional() }),
+  rejected: T.object({ kind: T.literal('rejected'), seq: positive, offset: positive.optional(), refusal: refusalValidator }),
+})
+
+const boardMeta: T.Validator<BoardMeta> = T.object({ id: T.string, title: T.string, createdAt: T.string })
+const presenceUpdate = T.object({ put: T.arrayOf(record), remove: T.arrayOf(T.string) })
+const bytes = T.unknown.check((v) => {
+  if (!(v instanceof Uint8Array) && !(v instanceof ArrayBuffer)) throw new Error('must be binary')
+}) as T.Validator<Uint8Array | ArrayBuffer>
+
+/** The validators the client runs on every message, by event: what the server may send. */
+export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator<ServerMessages[E]> } = {
+  welcome: T.object({
+    board: boardMeta,
+    role: T.literalEnum('participant'),
+    offset,
+    document: bytes.optional(),
+    entries: T.arrayOf(wireEntryValidator).optional(),
+    settledSeq: offset,
+    presence: T.arrayOf(record),
+  }),
+  batch: T.object({ entries: T.arrayOf(wireEntryValidator).optional(), presence: presenceUpdate.optional() }),
+  saving: T.object({ paused: T.boolean, reason: T.literalEnum('storage', 'slow-down').optional() }),
+  fatal: T.object({
+    code: T.literalEnum('reload', 'not-found', 'bad-request', 'abuse', 'slow-down'),
+    message: T.string,
+    retryAfterMs: T.positiveInteger.optional(),
+  }),
+}
+
+/** Typed Socket.IO events, so an emit or a listener of the wrong shape does not compile. */
+export type ClientToServerEvents = { [E in keyof ClientMessages]: (message: ClientMessages[E]) => void }
+export type ServerToClientEvents = { [E in keyof ServerMessages]: (message: ServerMessages[E]) => void }
 
 export function encodeWelcomeDocument(records: UnknownRecord[]): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(records))

@@ -47,7 +47,7 @@ describe('asset sources', () => {
     expect(isLocalMediaSrc(src)).toBe(false)
     const result = checkDocDiff({ 'asset:img': ['put', imageAsset(src)] })
     expect(result.ok).toBe(false)
-    expect(!result.ok && result.reason).toMatch(/image asset src must be an inline image or video or a path on this server/)
+    expect(!result.ok && result.refusal.detail).toMatch(/image asset src must be an inline image or video or a path on this server/)
   })
 
   it('refuses a bookmark whose preview image or favicon is on another host, not its link', () => {
@@ -55,7 +55,7 @@ describe('asset sources', () => {
     expect(checkDocDiff({ 'asset:bm': ['put', bookmarkAsset({ favicon: PIXEL, image: '/x.png' })] }).ok).toBe(true)
     for (const field of ['image', 'favicon']) {
       const result = checkDocDiff({ 'asset:bm': ['put', bookmarkAsset({ [field]: 'https://evil.example/pixel.gif' })] })
-      expect(!result.ok && result.reason).toMatch(new RegExp(`bookmark asset ${field} must be`))
+      expect(!result.ok && result.refusal.detail).toMatch(new RegExp(`bookmark asset ${field} must be`))
     }
   })
 })

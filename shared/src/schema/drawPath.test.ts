@@ -98,7 +98,7 @@ describe('draw segment paths', () => {
     expect(tldrawDecode('AAAA', 3)).toBeInstanceOf(RangeError)
     for (const type of ['draw', 'highlight'] as const) {
       const result = put(shape(type, [segment('AAAA', 3)]))
-      expect(!result.ok && result.reason).toMatch(
+      expect(!result.ok && result.refusal.detail).toMatch(
         /segment 0 path of 4 characters does not hold whole points: a 3-D path is padded base64 of 12 bytes for its first point and 6 for each next one/,
       )
     }
@@ -121,7 +121,7 @@ describe('draw segment paths', () => {
     expect(drawPathPointCount(path, dim)).toBeNull()
     expect(() => checkDrawSegments({ segments: [segment(path, dim)] })).toThrow(reason)
     const result = put(shape('draw', [segment(b64Vecs.encodePoints(stroke(2, random)), 3), segment(path, dim)]))
-    expect(!result.ok && result.reason).toMatch(/segment 1 path/)
+    expect(!result.ok && result.refusal.detail).toMatch(/segment 1 path/)
   })
 
   it(`refuses more than ${DRAW_PATH_LIMITS.pointsPerShape} points across a shape's segments`, () => {

@@ -97,7 +97,7 @@ describe('rich text in a push', () => {
   it('refuses a shape whose label does not render, naming the shape', () => {
     const result = checkDocDiff({ 'shape:p': ['put', geoShape('p', {}, { richText: poisoned })] })
     expect(result.ok).toBe(false)
-    expect(!result.ok && result.reason).toMatch(/invalid shape shape:p: .*unknown node type "blink"/)
+    expect(!result.ok && result.refusal.detail).toMatch(/invalid shape shape:p: .*unknown node type "blink"/)
   })
 
   it('checks arrow labels too', () => {

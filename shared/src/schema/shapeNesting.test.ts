@@ -30,7 +30,7 @@ describe('shapes inside shapes', () => {
     const before = board.size
     const result = pushTo(board, nestedGroups(2000))
     expect(result.ok).toBe(false)
-    expect(!result.ok && result.reason).toMatch(new RegExp(`nested more than ${MAX_SHAPE_NESTING} groups or frames deep`))
+    expect(!result.ok && result.refusal.detail).toMatch(new RegExp(`nested more than ${MAX_SHAPE_NESTING} groups or frames deep`))
     expect(board.size).toBe(before)
   })
 
@@ -50,7 +50,7 @@ describe('shapes inside shapes', () => {
     const inside = pushTo(board, { 'shape:b0': ['patch', { set: { parentId: 'shape:a0' } }] })
     expect(inside.ok).toBe(true)
     const under = pushTo(board, { 'shape:b0': ['patch', { set: { parentId: 'shape:aleaf' } }] })
-    expect(!under.ok && under.reason).toMatch(/would nest shapes more than/)
+    expect(!under.ok && under.refusal.detail).toMatch(/would nest shapes more than/)
     expect(board.get('shape:b0')).toEqual({ ...top, parentId: 'shape:a0' })
   })
 })

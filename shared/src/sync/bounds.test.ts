@@ -17,14 +17,14 @@ describe('measureJson', () => {
 
   it('refuses nesting past the bound, even 100,000 levels deep, without overflowing the stack', () => {
     expect(measureJson(nested(5), { maxDepth: 5, maxBytes: 1e6 }).ok).toBe(true)
-    expect(measureJson(nested(6), { maxDepth: 5, maxBytes: 1e6 })).toEqual({ ok: false, reason: 'nested deeper than 5 levels' })
+    expect(measureJson(nested(6), { maxDepth: 5, maxBytes: 1e6 })).toEqual({ ok: false, reason: 'nested deeper than 5 levels', exceeded: 'depth' })
     expect(measureJson(nested(100_000), { maxDepth: 32, maxBytes: 1e9 }).ok).toBe(false)
   })
 
   it('refuses what is too large, stopping early', () => {
     const big = Array.from({ length: 100_000 }, () => 'xxxxxxxx')
     const r = measureJson(big, { maxDepth: 4, maxBytes: 4096 })
-    expect(r).toEqual({ ok: false, reason: 'larger than 4 KiB' })
+    expect(r).toEqual({ ok: false, reason: 'larger than 4 KiB', exceeded: 'bytes' })
   })
 
   it('refuses cycles and values JSON cannot carry', () => {

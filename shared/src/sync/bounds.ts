@@ -10,7 +10,8 @@ export interface JsonBounds {
   maxBytes: number
 }
 
-export type Measured = { ok: true; bytes: number } | { ok: false; reason: string }
+/** `exceeded` names the bound that was broken; absent when the value is not JSON at all. */
+export type Measured = { ok: true; bytes: number } | { ok: false; reason: string; exceeded?: 'depth' | 'bytes' }
 
 /**
  * Walks a value without recursion and stops at the first bound it breaks, so the walk itself is
@@ -26,7 +27,7 @@ export function measureJson(value: unknown, bounds: JsonBounds): Measured {
     else if (typeof v === 'number') bytes += Number.isFinite(v) ? 24 : 4
     else if (typeof v === 'string') bytes += v.length + 2
     else if (typeof v === 'object') {
-      if (depth >= bounds.maxDepth) return { ok: false, reason: `nested deeper than ${bounds.maxDepth} levels` }
+      if (depth >= bounds.maxDepth) return { ok: false, reason: `nested deeper than ${bounds.maxDepth} levels`, exceeded: 'depth' }
       if (seen.has(v)) return { ok: false, reason: 'a value that contains itself' }
       seen.add(v)
       if (Array.isArray(v)) {
@@ -40,7 +41,7 @@ export function measureJson(value: unknown, bounds: JsonBounds): Measured {
         }
       }
     } else return { ok: false, reason: `a ${typeof v}, which JSON cannot carry` }
-    if (bytes > bounds.maxBytes) return { ok: false, reason: `larger than ${formatBytes(bounds.maxBytes)}` }
+    if (bytes > bounds.maxBytes) return { ok: false, reason: `larger than ${formatBytes(bounds.maxBytes)}`, exceeded: 'bytes' }
   }
   return { ok: true, bytes }
 }

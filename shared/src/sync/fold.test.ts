@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { FIRST_PAGE_ID } from '../schema/schema.ts'
 import { diffRecord, toDocDiff, applyRecordPatch } from './docDiff.ts'
 import { checkDocDiff, validateRecord } from './fold.ts'
+import { LIMITS } from './limits.ts'
 import { pushTo, testBoard } from '../testing/testBoard.ts'
 import { arrowBinding, arrowShape, geoShape } from '../testing/testRecords.ts'
 
@@ -39,7 +40,22 @@ describe('checking a push before it enters the log', () => {
   ])('rejects %s with a reason', (_name, diff, reason) => {
     const result = checkDocDiff(diff)
     expect(result.ok).toBe(false)
-    expect(!result.ok && result.reason).toMatch(reason)
+    expect(!result.ok && result.refusal.detail).toMatch(reason)
+  })
+
+  const deep = (n: number): unknown => (n === 0 ? 'x' : { v: deep(n - 1) })
+  const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`shape:m${i}`, ['remove']]))
+  it.each([
+    ['bad props', { 'shape:a': ['put', geoShape('a', {}, { geo: 'blob' })] }, { code: 'record-invalid', params: { type: 'shape' } }],
+    ['per-tab state', { 'camera:x': ['put', { id: 'camera:x', typeName: 'camera' }] }, { code: 'record-type', params: { type: 'camera' } }],
+    ['an unknown operation', { 'shape:a': ['smash'] }, { code: 'malformed' }],
+    ['a change nested past its bound', { 'shape:a': ['put', geoShape('a', { meta: deep(60) })] }, { code: 'too-deep', params: { limit: LIMITS.pushDepth } }],
+    ['a record nested past its bound', { 'shape:a': ['put', geoShape('a', { meta: deep(48) })] }, { code: 'too-deep', params: { limit: LIMITS.recordDepth } }],
+    ['a record past its size', { 'shape:a': ['put', geoShape('a', { meta: { v: 'x'.repeat(LIMITS.recordBytes) } })] }, { code: 'too-large', params: { limit: LIMITS.recordBytes } }],
+    ['too many records', many(LIMITS.recordsPerPush + 1), { code: 'too-many-records', params: { limit: LIMITS.recordsPerPush } }],
+  ])('refuses %s with a code and the params its text needs', (_name, diff, expected) => {
+    const result = checkDocDiff(diff)
+    expect(!result.ok && result.refusal).toEqual({ ...expected, detail: expect.any(String) })
   })
 
   it('accepts a valid shape', () => {
@@ -112,7 +128,7 @@ describe('folding a push into a board', () => {
     const map = testBoard()
     expect(pushTo(map, { 'document:document': ['remove'] }).ok).toBe(false)
     const r = pushTo(map, { [FIRST_PAGE_ID]: ['remove'] })
-    expect(!r.ok && r.reason).toMatch(/at least one page/)
+    expect(!r.ok && r.refusal.detail).toMatch(/at least one page/)
   })
 
   it('leaves out a move that would make a shape its own ancestor, and keeps the rest', () => {

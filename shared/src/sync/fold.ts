@@ -8,7 +8,8 @@ import { applyRecordPatch, type DocDiff, type DocOp, type RecordPatch, type Shap
 import { cleanUpGroups, type GroupBoard } from './groupCleanup.ts'
 import { compose, IDENTITY, localPlacement, pagePlacement, relativeTo, type Placement } from './shapeTransforms.ts'
 import { LIMITS } from './limits.ts'
-import { measureJson } from './bounds.ts'
+import { measureJson, type JsonBounds, type Measured } from './bounds.ts'
+import { refusal, type Refusal, type RefusalCode, type RefusalParamsByCode } from '../protocol/refusal.ts'
 import { validationMessage } from '../protocol/validationMessage.ts'
 import { checkRichText } from '../schema/richText.ts'
 import { checkAssetSources } from '../schema/assetSrc.ts'
@@ -28,27 +29,40 @@ export interface RecordSource {
 
 export type FoldResult =
   | { ok: true; changes: RecordsDiff<UnknownRecord>; adjusted: Adjustment[] }
-  | { ok: false; reason: string }
+  | { ok: false; refusal: Refusal }
 
-class Rejection extends Error {}
+class Rejection extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.detail)
+  }
+}
 
-function reject(reason: string): never {
-  throw new Rejection(reason)
+/** Refuses the change with a code the client translates; `detail` is for logs and developers. */
+function reject<C extends RefusalCode>(code: C, params: RefusalParamsByCode[C], detail: string): never {
+  throw new Rejection(refusal(code, params, detail))
+}
+
+/** A broken size or depth bound as a refusal; anything else JSON cannot carry is malformed. */
+function rejectBounds(size: Measured & { ok: false }, bounds: JsonBounds, detail: string): never {
+  if (size.exceeded === 'depth') reject('too-deep', { limit: bounds.maxDepth }, detail)
+  if (size.exceeded === 'bytes') reject('too-large', { limit: bounds.maxBytes }, detail)
+  reject('malformed', {}, detail)
 }
 
 /** Checks one record against the board schema; throws a Rejection naming what is wrong. */
 export function validateRecord(record: unknown, id?: string): UnknownRecord {
-  if (typeof record !== 'object' || record === null) reject(`record ${id ?? ''} is not an object`)
+  if (typeof record !== 'object' || record === null) reject('malformed', {}, `record ${id ?? ''} is not an object`)
   const r = record as Partial<UnknownRecord>
-  if (typeof r.id !== 'string' || typeof r.typeName !== 'string') reject('record without id or typeName')
-  if (id !== undefined && r.id !== id) reject(`record ${r.id} filed under id ${id}`)
+  if (typeof r.id !== 'string' || typeof r.typeName !== 'string') reject('malformed', {}, 'record without id or typeName')
+  if (id !== undefined && r.id !== id) reject('malformed', {}, `record ${r.id} filed under id ${id}`)
   const maxBytes = r.typeName === 'asset' ? LIMITS.assetRecordBytes : LIMITS.recordBytes
-  const size = measureJson(record, { maxDepth: LIMITS.recordDepth, maxBytes })
-  if (!size.ok) reject(`${r.typeName} ${r.id.slice(0, 50)} is ${size.reason}`)
+  const bounds = { maxDepth: LIMITS.recordDepth, maxBytes }
+  const size = measureJson(record, bounds)
+  if (!size.ok) rejectBounds(size, bounds, `${r.typeName} ${r.id.slice(0, 50)} is ${size.reason}`)
   const type = (boardSchema.types as Record<string, { scope: string; validate(r: unknown): unknown }>)[r.typeName]
-  if (!type) reject(`unknown record type "${r.typeName}"`)
-  if (!DOCUMENT_TYPE_NAMES.has(r.typeName)) reject(`"${r.typeName}" records are not part of a board`)
-  if (!r.id.startsWith(r.typeName + ':')) reject(`id ${r.id} does not belong to type ${r.typeName}`)
+  if (!type) reject('record-type', { type: r.typeName.slice(0, 50) }, `unknown record type "${r.typeName}"`)
+  if (!DOCUMENT_TYPE_NAMES.has(r.typeName)) reject('record-type', { type: r.typeName }, `"${r.typeName}" records are not part of a board`)
+  if (!r.id.startsWith(r.typeName + ':')) reject('malformed', {}, `id ${r.id} does not belong to type ${r.typeName}`)
   try {
     type.validate(record)
     // What tldraw's validators let through but its renderer, or every viewer's privacy, cannot take.
@@ -57,7 +71,7 @@ export function validateRecord(record: unknown, id?: string): UnknownRecord {
     if (r.typeName === 'asset') checkAssetSources(record)
     if (r.typeName === 'shape' && hasDrawSegments(record)) checkDrawSegments(record.props)
   } catch (e) {
-    reject(`invalid ${r.typeName} ${r.id}: ${validationMessage(e)}`)
+    reject('record-invalid', { type: r.typeName }, `invalid ${r.typeName} ${r.id}: ${validationMessage(e)}`)
   }
   return record as UnknownRecord
 }
@@ -108,36 +122,37 @@ function isShapeContext(v: unknown, typeName: string): boolean {
  * What can be said of a push without the board: its form, and every whole record valid.
  * Run before a push enters the log, so garbage never does.
  */
-export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff; bytes: number } | { ok: false; reason: string } {
+export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff; bytes: number } | { ok: false; refusal: Refusal } {
   try {
-    if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) reject('diff must be an object')
-    const size = measureJson(diff, { maxDepth: LIMITS.pushDepth, maxBytes: LIMITS.messageBytes })
-    if (!size.ok) reject(`the change is ${size.reason}`)
+    if (typeof diff !== 'object' || diff === null || Array.isArray(diff)) reject('malformed', {}, 'diff must be an object')
+    const bounds = { maxDepth: LIMITS.pushDepth, maxBytes: LIMITS.messageBytes }
+    const size = measureJson(diff, bounds)
+    if (!size.ok) rejectBounds(size, bounds, `the change is ${size.reason}`)
     const entries = Object.entries(diff as Record<string, unknown>)
-    if (entries.length === 0) reject('empty diff')
-    if (entries.length > LIMITS.recordsPerPush) reject(`more than ${LIMITS.recordsPerPush} records in one change`)
+    if (entries.length === 0) reject('malformed', {}, 'empty diff')
+    if (entries.length > LIMITS.recordsPerPush) reject('too-many-records', { limit: LIMITS.recordsPerPush }, `more than ${LIMITS.recordsPerPush} records in one change`)
     for (const [id, op] of entries) {
-      if (!isValidId(id)) reject(`bad record id "${id.slice(0, 50)}"`)
+      if (!isValidId(id)) reject('malformed', {}, `bad record id "${id.slice(0, 50)}"`)
       const typeName = id.slice(0, id.indexOf(':'))
-      if (!DOCUMENT_TYPE_NAMES.has(typeName)) reject(`"${typeName}" records are not part of a board`)
-      if (!Array.isArray(op)) reject(`operation on ${id} is not a list`)
+      if (!DOCUMENT_TYPE_NAMES.has(typeName)) reject('record-type', { type: typeName.slice(0, 50) }, `"${typeName}" records are not part of a board`)
+      if (!Array.isArray(op)) reject('malformed', {}, `operation on ${id} is not a list`)
       const [kind, arg] = op as unknown[]
       if (kind === 'put') {
-        if (op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) reject(`bad put on ${id}`)
+        if (op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) reject('malformed', {}, `bad put on ${id}`)
         validateRecord(arg, id)
       } else if (kind === 'patch') {
-        if ((op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) || !isRecordPatch(arg)) reject(`bad patch on ${id}`)
+        if ((op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) || !isRecordPatch(arg)) reject('malformed', {}, `bad patch on ${id}`)
         const keys = [...Object.keys(arg.set ?? {}), ...(arg.unset ?? [])]
-        if (keys.some((k) => FORBIDDEN_PATCH_KEYS.has(k))) reject(`a patch may not change the id or type of ${id}`)
+        if (keys.some((k) => FORBIDDEN_PATCH_KEYS.has(k))) reject('malformed', {}, `a patch may not change the id or type of ${id}`)
       } else if (kind === 'remove') {
-        if (op.length !== 1) reject(`bad remove on ${id}`)
+        if (op.length !== 1) reject('malformed', {}, `bad remove on ${id}`)
       } else {
-        reject(`unknown operation "${String(kind)}" on ${id}`)
+        reject('malformed', {}, `unknown operation "${String(kind).slice(0, 50)}" on ${id}`)
       }
     }
     return { ok: true, diff: diff as DocDiff, bytes: size.bytes }
   } catch (e) {
-    if (e instanceof Rejection) return { ok: false, reason: e.message }
+    if (e instanceof Rejection) return { ok: false, refusal: e.refusal }
     throw e
   }
 }
@@ -166,7 +181,7 @@ export function foldDocDiff(source: RecordSource, diff: DocDiff): FoldResult {
   try {
     return { ok: true, ...new Fold(source).run(diff) }
   } catch (e) {
-    if (e instanceof Rejection) return { ok: false, reason: e.message }
+    if (e instanceof Rejection) return { ok: false, refusal: e.refusal }
     throw e
   }
 }
@@ -191,13 +206,13 @@ function chainProblem(shape: Rec, view: (id: string) => Rec | undefined): 'paren
   const seen = new Set([shape.id])
   let parentId = shape.parentId
   for (;;) {
-    if (!parentId) reject(`shape ${shape.id} has no parent`)
+    if (!parentId) reject('no-parent', {}, `shape ${shape.id} has no parent`)
     const parent = view(parentId)
     if (!parent) return parentId === shape.parentId ? 'parent-removed' : null
     if (parent.typeName === 'page') return null
-    if (parent.typeName !== 'shape') reject(`shape ${shape.id} has a ${parent.typeName} as parent`)
+    if (parent.typeName !== 'shape') reject('no-parent', {}, `shape ${shape.id} has a ${parent.typeName} as parent`)
     if (seen.has(parent.id)) return 'cycle'
-    if (seen.size >= MAX_SHAPE_NESTING) reject(`shape ${shape.id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
+    if (seen.size >= MAX_SHAPE_NESTING) reject('nesting', { limit: MAX_SHAPE_NESTING }, `shape ${shape.id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
     seen.add(parent.id)
     parentId = parent.parentId
   }
@@ -271,7 +286,7 @@ class Fold {
         const props = op[1].nested?.props?.set ?? {}
         if (next.type === 'arrow') for (const end of ['start', 'end']) if (Object.hasOwn(props, end)) this.authoredEnds.add(`${id} ${end}`)
       } else if (this.source.get(id)) {
-        if (id === 'document:document') reject('the document record cannot be removed')
+        if (id === 'document:document') reject('protected', {}, 'the document record cannot be removed')
         this.removes.add(id)
         removed.push(id)
         const parentId = (this.source.get(id) as Rec).parentId
@@ -287,15 +302,15 @@ class Fold {
       let pages = 0
       for (const r of this.source.all()) if (r.typeName === 'page' && !this.removes.has(r.id)) pages++
       for (const [id, r] of this.puts) if (r.typeName === 'page' && !this.source.get(id)) pages++
-      if (pages === 0) reject('a board needs at least one page')
+      if (pages === 0) reject('last-page', {}, 'a board needs at least one page')
     }
     const template = templateOf(this.view)
     const previousTemplate = templateOf((id) => this.source.get(id))
     for (const r of this.puts.values()) {
       const problem = templateProblem(r, template, previousTemplate)
-      if (problem) reject(problem)
+      if (problem) throw new Rejection(problem)
     }
-    if (this.removes.has(TEMPLATE_RECORD_ID)) reject('the board’s template cannot be removed')
+    if (this.removes.has(TEMPLATE_RECORD_ID)) reject('protected', {}, 'the board’s template cannot be removed')
   }
 
   private buildIndex() {
@@ -510,7 +525,7 @@ class Fold {
       for (let p = this.view(shape.parentId!); p?.typeName === 'shape' && depth <= MAX_SHAPE_NESTING; p = this.view(p.parentId!)) depth++
       let level: string[] = [id]
       for (let below = 0; level.length > 0; below++) {
-        if (depth + below > MAX_SHAPE_NESTING) reject(`moving ${id} would nest shapes more than ${MAX_SHAPE_NESTING} groups or frames deep`)
+        if (depth + below > MAX_SHAPE_NESTING) reject('nesting', { limit: MAX_SHAPE_NESTING }, `moving ${id} would nest shapes more than ${MAX_SHAPE_NESTING} groups or frames deep`)
         level = level.flatMap((c) => this.childrenOf(c))
       }
     }
@@ -582,7 +597,7 @@ class Fold {
     }
     for (const id of this.removes) changes.removed[id as Id] = this.source.get(id)!
     if (added > 0 && this.source.size() + added - this.removes.size > LIMITS.recordsPerBoard) {
-      reject(`a board holds at most ${LIMITS.recordsPerBoard} records`)
+      reject('board-records', { limit: LIMITS.recordsPerBoard }, `a board holds at most ${LIMITS.recordsPerBoard} records`)
     }
     return changes
   }

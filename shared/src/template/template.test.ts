@@ -1,5 +1,6 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { describe, expect, it } from 'vitest'
+import type { Refusal } from '../protocol/refusal.ts'
 import { templateRecord } from '../schema/schema.ts'
 import { checkDocDiff } from '../sync/fold.ts'
 import { pushTo, testBoard } from '../testing/testBoard.ts'
@@ -15,7 +16,7 @@ function element(id: string, props: Partial<Record<string, unknown>> = {}): Unkn
   } as unknown as UnknownRecord
 }
 
-const reasonOf = (r: { ok: boolean; reason?: string }) => (r.ok ? null : r.reason)
+const reasonOf = (r: { ok: true } | { ok: false; refusal: Refusal }) => (r.ok ? null : r.refusal.detail)
 
 describe('the Opificio template', () => {
   it('has the seven places of the chilometro quadrato, three sectors, three lines, three phases', () => {
@@ -52,9 +53,25 @@ describe('elements and relations checked against the board’s template', () => 
     expect(reasonOf(pushTo(testBoard(), { 'shape:c': ['put', element('c', props)] }))).toMatch(reason)
   })
 
+  it.each([
+    ['an unknown kind', { kind: 'astronave' }, { what: 'kind', id: 'astronave' }],
+    ['a bad sector', { sector: 'militare' }, { what: 'sector', id: 'militare' }],
+    ['an unknown production line', { lines: ['welfare', 'turismo'] }, { what: 'line', id: 'turismo' }],
+  ])('refuses an element with %s by a code the client words, naming what is missing', (_what, props, params) => {
+    const r = pushTo(testBoard(), { 'shape:c': ['put', element('c', props)] })
+    expect(!r.ok && r.refusal).toEqual({ code: 'not-in-template', params, detail: expect.any(String) })
+  })
+
+  it('refuses removing a template item by a code naming the item', () => {
+    const map = testBoard()
+    const current = map.get(TEMPLATE_RECORD_ID) as any
+    const r = pushTo(map, { [TEMPLATE_RECORD_ID]: ['put', { ...current, sectors: current.sectors.slice(1) }] })
+    expect(!r.ok && r.refusal).toEqual({ code: 'template-removal', params: { what: 'sector', id: current.sectors[0].id }, detail: expect.any(String) })
+  })
+
   it('rejects a malformed element before it reaches the log', () => {
     const r = checkDocDiff({ 'shape:c': ['put', element('c', { lines: 'welfare' })] })
-    expect(!r.ok && r.reason).toMatch(/invalid shape/)
+    expect(!r.ok && r.refusal.detail).toMatch(/invalid shape/)
   })
 
   it('accepts a typed relation and rejects a type the board lacks', () => {

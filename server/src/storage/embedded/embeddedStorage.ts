@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { boardIdValidator, type BoardMeta } from '@opificio/shared'
 import { boardTag } from '../boardTag.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
+import { Subscribers } from '../subscribers.ts'
 import {
   BoardDamagedError,
   BoardNotFoundError,
@@ -36,11 +37,6 @@ interface Pending {
   reject(error: Error): void
 }
 
-interface Subscriber {
-  delivered: number
-  onEntries(entries: LogEntry[]): void
-}
-
 /** An open board: the tail of its log in memory, the segment being appended to, its writers. */
 interface OpenBoard {
   id: string
@@ -65,7 +61,7 @@ interface OpenBoard {
   flushScheduled: boolean
   /** Flushes and compactions of one board run one after another on this chain. */
   lane: Promise<void>
-  subscribers: Set<Subscriber>
+  subscribers: Subscribers
   lastUsed: number
 }
 
@@ -218,7 +214,7 @@ export class EmbeddedStorage implements StorageEngine {
       queue: [],
       flushScheduled: false,
       lane: Promise.resolve(),
-      subscribers: new Set(),
+      subscribers: new Subscribers(),
       lastUsed: Date.now(),
     }
   }
@@ -337,12 +333,7 @@ export class EmbeddedStorage implements StorageEngine {
   }
 
   private deliver(board: OpenBoard) {
-    for (const sub of board.subscribers) {
-      const fresh = board.entries.filter((e) => e.offset > sub.delivered)
-      if (fresh.length === 0) continue
-      sub.delivered = fresh.at(-1)!.offset
-      sub.onEntries(fresh)
-    }
+    board.subscribers.deliver(board.entries)
   }
 
   load(boardId: string) {
@@ -350,21 +341,19 @@ export class EmbeddedStorage implements StorageEngine {
   }
 
   subscribe(boardId: string, after: number, onEntries: (entries: LogEntry[]) => void): Unsubscribe {
-    const sub: Subscriber = { delivered: after, onEntries }
     let active = true
-    let attached: OpenBoard | null = null
+    let attached: { board: OpenBoard; remove: Unsubscribe } | null = null
     this.use(boardId, (board) => {
       if (!active) return
       if (after < board.snapshot.offset) throw new Error(`board ${board.tag}: log compacted past ${after}`)
-      board.subscribers.add(sub)
-      attached = board
+      attached = { board, remove: board.subscribers.add(after, onEntries) }
       this.deliver(board)
     }).catch((e: Error) => this.opts.log('subscribe failed', e.message))
     return () => {
       active = false
       if (!attached) return
-      attached.subscribers.delete(sub)
-      attached.lastUsed = Date.now()
+      attached.remove()
+      attached.board.lastUsed = Date.now()
     }
   }
 

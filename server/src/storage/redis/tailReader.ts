@@ -1,16 +1,12 @@
 import type Redis from 'ioredis'
+import { Subscribers } from '../subscribers.ts'
 import type { LogEntry } from '../types.ts'
 import { offsetOfStreamId, streamId } from './keys.ts'
-
-interface Subscription {
-  delivered: number
-  onEntries(entries: LogEntry[]): void
-}
 
 interface Tailed {
   /** Read position: the lowest offset any subscriber of this stream has been given. */
   after: number
-  subs: Set<Subscription>
+  subs: Subscribers
 }
 
 type RawEntry = [id: string, fields: string[]]
@@ -45,20 +41,18 @@ export class TailReader {
   }
 
   add(stream: string, after: number, onEntries: (entries: LogEntry[]) => void): () => void {
-    const sub: Subscription = { delivered: after, onEntries }
     let tailed = this.streams.get(stream)
     if (!tailed) {
-      tailed = { after, subs: new Set() }
+      tailed = { after, subs: new Subscribers() }
       this.streams.set(stream, tailed)
     }
     tailed.after = Math.min(tailed.after, after)
-    tailed.subs.add(sub)
+    const remove = tailed.subs.add(after, onEntries)
     this.interrupt()
     return () => {
+      remove()
       const t = this.streams.get(stream)
-      if (!t) return
-      t.subs.delete(sub)
-      if (t.subs.size === 0) this.streams.delete(stream)
+      if (t && t.subs.size === 0) this.streams.delete(stream)
     }
   }
 
@@ -104,13 +98,8 @@ export class TailReader {
   private deliver(stream: string, entries: LogEntry[]) {
     const tailed = this.streams.get(stream)
     if (!tailed || entries.length === 0) return
-    for (const sub of tailed.subs) {
-      const fresh = entries.filter((e) => e.offset > sub.delivered)
-      if (fresh.length === 0) continue
-      sub.delivered = fresh.at(-1)!.offset
-      sub.onEntries(fresh)
-    }
-    tailed.after = Math.min(...[...tailed.subs].map((s) => s.delivered), entries.at(-1)!.offset)
+    tailed.subs.deliver(entries)
+    tailed.after = Math.min(tailed.subs.lowestDelivered(), entries.at(-1)!.offset)
   }
 
   stop() {

@@ -1,8 +1,9 @@
 import { MAX_SHAPE_NESTING, validateRecord, type DocDiff } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
+import type { ServerWriterId } from '../serverWrites.ts'
 
 /** The name repairs are logged under: never a client's (those are digests, see writerIdentity). */
-export const REPAIR_WRITER = 'server:repair'
+export const REPAIR_WRITER: ServerWriterId = 'server:repair'
 
 type Rec = UnknownRecord & { parentId?: string }
 

@@ -6,6 +6,7 @@ import {
   mapSource,
   schemaFingerprint,
   type Adjustment,
+  type Refusal,
   type DocDiff,
 } from '@opificio/shared'
 import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
@@ -46,12 +47,12 @@ export class BoardState {
   }
 
   /** Folds the next entry; says why when the fold rejected it, and what it adjusted when it did not. */
-  fold(entry: LogEntry): { rejected: string } | { adjusted: Adjustment[] } {
+  fold(entry: LogEntry): { refusal: Refusal } | { adjusted: Adjustment[] } {
     if (entry.offset !== this.offset + 1) throw new Error(`log gap: expected ${this.offset + 1}, got ${entry.offset}`)
     this.offset = entry.offset
     this.clientSeqs.set(entry.clientId, entry.seq)
     const result = foldDocDiff(mapSource(this.records), entry.diff)
-    if (!result.ok) return { rejected: result.reason }
+    if (!result.ok) return { refusal: result.refusal }
     applyChangesToMap(this.records, result.changes)
     for (const r of Object.values(result.changes.added)) this.sized(r)
     for (const [, r] of Object.values(result.changes.updated)) this.sized(r)

@@ -20,7 +20,10 @@ import { createBoard } from '../../boards/boardService.ts'
 import { EmbeddedStorage } from '../../storage/embedded/embeddedStorage.ts'
 import type { LogEntry, StorageEngine } from '../../storage/types.ts'
 import { InboundLimits } from '../../limits/inboundLimits.ts'
-import { Room, type RoomOptions, type RoomSocket, type Session } from './room.ts'
+import { silentLogger } from '../../observability/logger.ts'
+import { receiveOnBoard } from '../transport/transport.ts'
+import { Room, type RoomOptions } from './room.ts'
+import type { RoomSocket, Session } from './session.ts'
 
 interface Emitted {
   event: string
@@ -99,7 +102,7 @@ async function openRoom(opts: RoomOptions = {}) {
   cleanups.push(() => storage.close())
   const created = await createBoard(storage, 'Tavolo di prova')
   const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
-  const room = await Room.load(meta, storage, { tickMs: 1, log: () => {}, ...opts })
+  const room = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger, ...opts })
   cleanups.push(() => room.close())
   return { room, storage, meta }
 }
@@ -108,6 +111,12 @@ function enter(room: Room, clientId: string, lastOffset: number | null = null) {
   const socket = new FakeSocket()
   const session = room.join(socket, clientId, lastOffset, 'participant')
   return { socket, session }
+}
+
+/** A raw message as a connection on this board receives it: through the transport's inbound table. */
+function deliver(room: Room, session: Session, event: 'push' | 'presence', raw: unknown) {
+  const message = event === 'presence' ? { record: raw } : raw
+  return receiveOnBoard({ room, session }, event, message, (fatal) => session.socket.emit('fatal', fatal))
 }
 
 const A = 'clientAAAA'
@@ -143,11 +152,11 @@ describe('Room', () => {
     const shape = geoShape('a', { x: 30 })
     const diff = put(shape)
 
-    await room.push(a.session, { seq: 1, diff })
+    await deliver(room, a.session, 'push', { seq: 1, diff })
     await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'both batches')
 
-    expect(a.socket.entries()).toEqual([{ o: 1, s: 1 }])
-    expect(b.socket.entries()).toEqual([{ o: 1, d: diff }])
+    expect(a.socket.entries()).toEqual([{ kind: 'ack', offset: 1, seq: 1 }])
+    expect(b.socket.entries()).toEqual([{ kind: 'change', offset: 1, diff: diff }])
     expect(room.offset).toBe(1)
     expect(room.documentRecords.find((r) => r.id === shape.id)).toEqual(shape)
     // Document entries are never sent volatile: they must not be dropped.
@@ -161,16 +170,16 @@ describe('Room', () => {
     const b = enter(room, B)
     const before = room.documentRecords
 
-    await room.push(a.session, { seq: 1, diff: put(geoShape('bad', {}, { geo: 'blob' })) })
+    await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('bad', {}, { geo: 'blob' })) })
     await until(() => a.socket.entries().length > 0, 'the rejection')
 
     const [entry, ...rest] = a.socket.entries()
     expect(rest).toEqual([])
-    expect(entry.s).toBe(1)
-    expect(entry.r).toEqual(expect.stringContaining('geo'))
-    expect(entry.c).toBe('invalid')
-    expect(entry).not.toHaveProperty('o')
-    expect(entry).not.toHaveProperty('d')
+    expect(entry).toEqual({
+      kind: 'rejected',
+      seq: 1,
+      refusal: { code: 'record-invalid', params: { type: 'shape' }, detail: expect.stringContaining('geo') },
+    })
     // The room flushes every session at once: had B been sent anything, it would be here now.
     expect(b.socket.batches()).toEqual([])
     expect(room.offset).toBe(0)
@@ -180,17 +189,17 @@ describe('Room', () => {
 
     // The same connection goes on working.
     const good = geoShape('good')
-    await room.push(a.session, { seq: 2, diff: put(good) })
+    await deliver(room, a.session, 'push', { seq: 2, diff: put(good) })
     await until(() => b.socket.entries().length > 0, 'the next entry')
-    expect(b.socket.entries()).toEqual([{ o: 1, d: put(good) }])
-    expect(a.socket.entries().at(-1)).toEqual({ o: 1, s: 2 })
+    expect(b.socket.entries()).toEqual([{ kind: 'change', offset: 1, diff: put(good) }])
+    expect(a.socket.entries().at(-1)).toEqual({ kind: 'ack', offset: 1, seq: 2 })
   })
 
   it('answers a push that is not a push at all with a fatal bad-request', async () => {
     const { room } = await openRoom()
     const a = enter(room, A)
-    await room.push(a.session, { seq: -1, diff: {} })
-    await room.push(a.session, 'nonsense')
+    await deliver(room, a.session, 'push', { seq: -1, diff: {} })
+    await deliver(room, a.session, 'push', 'nonsense')
     const fatals = a.socket.of(EV.fatal).map((e) => e.payload as FatalMessage)
     expect(fatals.map((f) => f.code)).toEqual(['bad-request', 'bad-request'])
     await settle()
@@ -204,20 +213,20 @@ describe('Room', () => {
     const b = enter(room, B)
     const before = room.documentRecords
     // Valid on its own, but not on this board: it would leave the board without a page.
-    await room.push(a.session, { seq: 1, diff: { [FIRST_PAGE_ID]: ['remove'] } })
+    await deliver(room, a.session, 'push', { seq: 1, diff: { [FIRST_PAGE_ID]: ['remove'] } })
     await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'both batches')
 
     const [own] = a.socket.entries()
     expect(a.socket.entries()).toHaveLength(1)
-    expect(own).toEqual({ o: 1, s: 1, r: expect.stringContaining('at least one page'), c: 'conflict' })
-    expect(b.socket.entries()).toEqual([{ o: 1 }])
+    expect(own).toEqual({ kind: 'rejected', offset: 1, seq: 1, refusal: { code: 'last-page', detail: expect.stringContaining('at least one page') } })
+    expect(b.socket.entries()).toEqual([{ kind: 'noop', offset: 1 }])
     expect(room.offset).toBe(1)
     expect(room.documentRecords).toEqual(before)
     expect((await storage.load(meta.id)).entries.map((e) => [e.offset, e.clientId, e.seq])).toEqual([[1, A, 1]])
 
     // A later client catching up from entries sees the same no-op.
     const c = enter(room, C, 0)
-    expect(c.socket.welcome().entries).toEqual([{ o: 1 }])
+    expect(c.socket.welcome().entries).toEqual([{ kind: 'noop', offset: 1 }])
   })
 
   it('keeps pushes over the rate limit for the re-send, in order, and tells the client to slow down', async () => {
@@ -226,7 +235,7 @@ describe('Room', () => {
     const socket = new FakeSocket()
     const a = room.join(socket, A, null, 'participant', limits)
     const diffs = [1, 2, 3, 4, 5, 6].map((n) => put(geoShape(`r${n}`)))
-    const sendAll = (from: number) => Promise.all(diffs.slice(from - 1).map((diff, i) => room.push(a, { seq: from + i, diff })))
+    const sendAll = (from: number) => Promise.all(diffs.slice(from - 1).map((diff, i) => deliver(room, a, 'push', { seq: from + i, diff })))
 
     await sendAll(1)
     await until(() => socket.entries().length === 3, 'three acknowledgements')
@@ -235,7 +244,7 @@ describe('Room', () => {
     await new Promise((r) => setTimeout(r, 200))
     await sendAll(4)
     await until(() => socket.entries().length === 6, 'all six acknowledged')
-    expect(socket.entries().map((e) => [e.s, e.r])).toEqual([1, 2, 3, 4, 5, 6].map((s) => [s, undefined]))
+    expect(socket.entries().map((e) => [e.kind, e.kind === 'ack' && e.seq])).toEqual([1, 2, 3, 4, 5, 6].map((s) => ['ack', s]))
     expect(socket.of(EV.saving).at(-1)!.payload).toEqual({ paused: false })
     expect(room.offset).toBe(6)
   })
@@ -246,11 +255,11 @@ describe('Room', () => {
     const b = enter(room, B)
     const diff: DocDiff = { ...put(geoShape('kept')), 'shape:gone': ['patch', { set: { x: 1 } }] }
 
-    await room.push(a.session, { seq: 1, diff })
+    await deliver(room, a.session, 'push', { seq: 1, diff })
     await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'both batches')
 
-    expect(a.socket.entries()).toEqual([{ o: 1, s: 1, a: [{ id: 'shape:gone', what: 'dropped', reason: 'record-removed' }] }])
-    expect(b.socket.entries()).toEqual([{ o: 1, d: diff }])
+    expect(a.socket.entries()).toEqual([{ kind: 'ack', offset: 1, seq: 1, adjusted: [{ id: 'shape:gone', what: 'dropped', reason: 'record-removed' }] }])
+    expect(b.socket.entries()).toEqual([{ kind: 'change', offset: 1, diff: diff }])
     expect(room.documentRecords.map((r) => r.id)).toContain('shape:kept')
   })
 
@@ -272,7 +281,7 @@ describe('Room', () => {
     const records = [...snapshot.records, geoShape('fine'), poison, ...Object.values(nested).map((op) => op[1] as UnknownRecord)]
     await storage.compact(meta.id, { ...snapshot, offset: 1, records, clientSeqs: { [B]: 1 } })
 
-    const reopened = await Room.load(meta, storage, { tickMs: 1, log: () => {} })
+    const reopened = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger })
     cleanups.push(() => reopened.close())
     await until(() => reopened.offset === 2, 'the repair entry')
     const ids = reopened.documentRecords.map((r) => r.id)
@@ -291,8 +300,8 @@ describe('Room', () => {
     const b = enter(room, B)
     const first = put(geoShape('one'))
 
-    await room.push(a.session, { seq: 1, diff: first })
-    await room.push(a.session, { seq: 1, diff: first })
+    await deliver(room, a.session, 'push', { seq: 1, diff: first })
+    await deliver(room, a.session, 'push', { seq: 1, diff: first })
     await until(() => b.socket.entries().length > 0, 'the first entry')
     await settle()
     expect(room.offset).toBe(1)
@@ -300,19 +309,19 @@ describe('Room', () => {
     // A retry after reconnecting, on a new session, is a duplicate too.
     const a2 = enter(room, A, 1)
     expect(a2.socket.welcome().settledSeq).toBe(1)
-    await room.push(a2.session, { seq: 1, diff: first })
+    await deliver(room, a2.session, 'push', { seq: 1, diff: first })
     const second = put(geoShape('two'))
-    await room.push(a2.session, { seq: 2, diff: second })
+    await deliver(room, a2.session, 'push', { seq: 2, diff: second })
     await until(() => b.socket.entries().length > 1, 'the second entry')
     await settle()
 
     expect(room.offset).toBe(2)
     expect(b.socket.entries()).toEqual([
-      { o: 1, d: first },
-      { o: 2, d: second },
+      { kind: 'change', offset: 1, diff: first },
+      { kind: 'change', offset: 2, diff: second },
     ])
-    expect(a.socket.entries()).toEqual([{ o: 1, s: 1 }])
-    expect(a2.socket.entries()).toEqual([{ o: 2, s: 2 }])
+    expect(a.socket.entries()).toEqual([{ kind: 'ack', offset: 1, seq: 1 }])
+    expect(a2.socket.entries()).toEqual([{ kind: 'ack', offset: 2, seq: 2 }])
   })
 
   it('catches a reconnecting client up with entries within the window, with the whole document beyond it', async () => {
@@ -322,11 +331,11 @@ describe('Room', () => {
     const diffs: DocDiff[] = []
     for (let seq = 1; seq <= 8; seq++) {
       diffs.push(put(geoShape(`a${seq}`, { x: seq })))
-      await room.push(a.session, { seq, diff: diffs.at(-1) })
+      await deliver(room, a.session, 'push', { seq, diff: diffs.at(-1) })
     }
     for (let seq = 1; seq <= 2; seq++) {
       diffs.push(put(geoShape(`b${seq}`, { y: seq })))
-      await room.push(b.session, { seq, diff: diffs.at(-1) })
+      await deliver(room, b.session, 'push', { seq, diff: diffs.at(-1) })
     }
     await until(() => room.offset === 10, 'ten entries folded')
     room.leave(a.session)
@@ -336,9 +345,9 @@ describe('Room', () => {
     expect(nearWelcome.offset).toBe(10)
     expect(nearWelcome.document).toBeUndefined()
     expect(nearWelcome.entries).toEqual([
-      { o: 8, s: 8 },
-      { o: 9, d: diffs[8] },
-      { o: 10, d: diffs[9] },
+      { kind: 'ack', offset: 8, seq: 8 },
+      { kind: 'change', offset: 9, diff: diffs[8] },
+      { kind: 'change', offset: 10, diff: diffs[9] },
     ])
     expect(nearWelcome.settledSeq).toBe(8)
     room.leave(near.session)
@@ -371,7 +380,7 @@ describe('Room', () => {
     const a = enter(room, A)
     const b = enter(room, B)
 
-    room.setPresence(a.session, presenceRecord('anna'))
+    deliver(room, a.session, 'presence', presenceRecord('anna'))
     await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
 
     const sent = b.socket.of(EV.batch)
@@ -407,10 +416,10 @@ describe('Room', () => {
     const { room } = await openRoom()
     const a = enter(room, A)
     const b = enter(room, B)
-    room.setPresence(a.session, presenceRecord('anna'))
+    deliver(room, a.session, 'presence', presenceRecord('anna'))
     await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
     const id = b.socket.presenceUpdates()[0].put[0].id
-    room.setPresence(a.session, null)
+    deliver(room, a.session, 'presence', null)
     await until(() => b.socket.presenceUpdates().length > 1, 'presence removal at B')
     expect(b.socket.presenceUpdates()[1]).toEqual({ put: [], remove: [id] })
     expect(enter(room, C).socket.welcome().presence).toEqual([])
@@ -430,13 +439,13 @@ describe('Room', () => {
       42,
       [],
     ]
-    for (const record of malformed) expect(() => room.setPresence(a.session, record)).not.toThrow()
+    for (const record of malformed) expect(() => deliver(room, a.session, 'presence', record)).not.toThrow()
     await settle()
     expect(b.socket.batches()).toEqual([])
     expect(enter(room, C).socket.welcome().presence).toEqual([])
 
     // The room still relays a good one afterwards.
-    room.setPresence(a.session, presenceRecord('anna'))
+    deliver(room, a.session, 'presence', presenceRecord('anna'))
     await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
     expect(b.socket.presenceUpdates()[0].put).toHaveLength(1)
   })
@@ -450,24 +459,24 @@ describe('Room', () => {
     const diffs = [put(geoShape('fromA')), put(geoShape('fromC')), put(geoShape('fromD'))]
 
     await Promise.all([
-      room.push(a.session, { seq: 1, diff: diffs[0] }),
-      room.push(c.session, { seq: 1, diff: diffs[1] }),
-      room.push(d.session, { seq: 1, diff: diffs[2] }),
+      deliver(room, a.session, 'push', { seq: 1, diff: diffs[0] }),
+      deliver(room, c.session, 'push', { seq: 1, diff: diffs[1] }),
+      deliver(room, d.session, 'push', { seq: 1, diff: diffs[2] }),
     ])
     await until(() => b.socket.entries().length >= 3, 'three entries at B')
     await settle()
 
     expect(b.socket.batches()).toHaveLength(1)
     const [batch] = b.socket.batches()
-    expect(batch.entries!.map((e) => e.o)).toEqual([1, 2, 3])
-    expect(batch.entries!.map((e) => e.d)).toEqual(expect.arrayContaining(diffs))
+    expect(batch.entries!.map((e) => e.kind === 'change' && e.offset)).toEqual([1, 2, 3])
+    expect(batch.entries!.map((e) => e.kind === 'change' && e.diff)).toEqual(expect.arrayContaining(diffs))
     // Each sender, too, gets its ack and the others' diffs together.
     for (const s of [a, c, d]) {
       expect(s.socket.batches()).toHaveLength(1)
       const entries = s.socket.entries()
-      expect(entries.map((e) => e.o)).toEqual([1, 2, 3])
-      expect(entries.filter((e) => e.s === 1 && !e.d)).toHaveLength(1)
-      expect(entries.filter((e) => e.d)).toHaveLength(2)
+      expect(entries.map((e) => (e.kind === 'ack' || e.kind === 'change') && e.offset)).toEqual([1, 2, 3])
+      expect(entries.filter((e) => e.kind === 'ack' && e.seq === 1)).toHaveLength(1)
+      expect(entries.filter((e) => e.kind === 'change')).toHaveLength(2)
     }
   })
 
@@ -475,7 +484,7 @@ describe('Room', () => {
     const { room } = await openRoom()
     const first = enter(room, A)
     const b = enter(room, B)
-    room.setPresence(first.session, presenceRecord('anna'))
+    deliver(room, first.session, 'presence', presenceRecord('anna'))
     await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
     const presenceId = b.socket.presenceUpdates()[0].put[0].id
 
@@ -483,15 +492,15 @@ describe('Room', () => {
     expect(first.socket.disconnects).toEqual([true])
     expect(second.socket.disconnects).toEqual([])
     expect(room.sessions.size).toBe(2)
-    expect([...room.sessions].map((s: Session) => s.clientId).sort()).toEqual([A, B])
+    expect([...room.sessions].map((s: Session) => s.writerId).sort()).toEqual([A, B])
     await until(() => b.socket.presenceUpdates().length > 1, 'the old presence removed at B')
     expect(b.socket.presenceUpdates()[1].remove).toEqual([presenceId])
 
     const diff = put(geoShape('x'))
-    await room.push(b.session, { seq: 1, diff })
+    await deliver(room, b.session, 'push', { seq: 1, diff })
     await until(() => second.socket.entries().length > 0, 'the entry at the new session')
     await settle()
-    expect(second.socket.entries()).toEqual([{ o: 1, d: diff }])
+    expect(second.socket.entries()).toEqual([{ kind: 'change', offset: 1, diff: diff }])
     expect(first.socket.entries()).toEqual([])
   })
 
@@ -518,7 +527,7 @@ describe('Room', () => {
       },
     }
     const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
-    const room = await Room.load(meta, tailed, { tickMs: 1, log: () => {} })
+    const room = await Room.load(meta, tailed, { tickMs: 1, logger: silentLogger })
     cleanups.push(() => room.close())
     const a = enter(room, A)
     for (let seq = 1; seq <= 3; seq++) {

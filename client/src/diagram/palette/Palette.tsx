@@ -1,10 +1,11 @@
 import type { ElementGroup, ElementKind } from '@opificio/shared'
 import { useMemo, useState, type DragEvent } from 'react'
 import { useValue, type Editor } from 'tldraw'
-import { useT } from '../i18n/translate.ts'
-import { useUserStore } from '../user/userStore.ts'
-import { Icon } from './icons.tsx'
-import { boardTemplate, labelText, placeElement, visibleCentre } from './model.ts'
+import { useT } from '../../i18n/translate.ts'
+import { useUserStore } from '../../user/userStore.ts'
+import { Icon } from '../shapes/icons.tsx'
+import { boardTemplate, labelText } from '../model/model.ts'
+import { placeElement, visibleCentre } from '../model/placement.ts'
 
 export const KIND_MIME = 'application/x-opificio-kind'
 const GROUPS: ElementGroup[] = ['place', 'actor', 'governance', 'resource', 'need']

@@ -1,9 +1,9 @@
 import { BALANCE_SHAPE, boxShapeProps, PACT_SHAPE, type BalanceShape, type PactShape } from '@opificio/shared'
 import { BaseBoxShapeUtil, HTMLContainer, type TLShapeId } from 'tldraw'
-import type { Locale } from '../i18n/strings.ts'
-import { translate } from '../i18n/translate.ts'
-import { tableBalance } from './balance.ts'
-import { pactRows } from './pact.ts'
+import type { Locale } from '../../i18n/strings.ts'
+import { translate } from '../../i18n/translate.ts'
+import { tableBalance } from '../phases/balance.ts'
+import { pactRows } from '../phases/pact.ts'
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 

@@ -1,9 +1,10 @@
 import { ELEMENT_SHAPE, elementShapeProps, type ElementShape, type ProcessTemplate } from '@opificio/shared'
 import { BaseBoxShapeUtil, HTMLContainer, type TLShapeUtilCanBindOpts } from 'tldraw'
-import { translate } from '../i18n/translate.ts'
-import type { Locale } from '../i18n/strings.ts'
+import { translate } from '../../i18n/translate.ts'
+import type { Locale } from '../../i18n/strings.ts'
 import { iconPath, Icon } from './icons.tsx'
-import { boardTemplate, labelText, requestNameEdit } from './model.ts'
+import { boardTemplate, labelText } from '../model/model.ts'
+import { requestNameEdit } from '../model/nameEdit.ts'
 
 interface Look {
   kindLabel: string

@@ -1,7 +1,7 @@
 import type { Editor, TLShapeId } from 'tldraw'
-import type { Locale } from '../i18n/strings.ts'
-import { translate } from '../i18n/translate.ts'
-import { boardTemplate, isElement, labelText } from './model.ts'
+import type { Locale } from '../../i18n/strings.ts'
+import { translate } from '../../i18n/translate.ts'
+import { boardTemplate, isElement, labelText } from '../model/model.ts'
 
 export interface Balance {
   counts: { id: string; label: string; color: string; count: number }[]

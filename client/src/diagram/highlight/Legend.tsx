@@ -1,8 +1,8 @@
 import { useValue, type Editor } from 'tldraw'
-import { useT } from '../i18n/translate.ts'
-import { useUserStore } from '../user/userStore.ts'
-import { RelationSwatch } from './RelationSwatch.tsx'
-import { boardTemplate, isArrow, isElement, labelText, relationOf } from './model.ts'
+import { useT } from '../../i18n/translate.ts'
+import { useUserStore } from '../../user/userStore.ts'
+import { RelationSwatch } from '../shapes/RelationSwatch.tsx'
+import { boardTemplate, isArrow, isElement, labelText, relationOf } from '../model/model.ts'
 
 /** Explains the styles actually used on this page: relation types, and sector colours of elements. */
 export function Legend({ editor }: { editor: Editor }) {

@@ -1,9 +1,9 @@
 import { TEMPLATE_RECORD_ID, templateRecord, type ElementGroup, type ProcessTemplate, type TemplateRecord } from '@opificio/shared'
 import { useEffect, useRef, useState } from 'react'
 import { useValue, type Editor } from 'tldraw'
-import { useT } from '../i18n/translate.ts'
-import { useUserStore } from '../user/userStore.ts'
-import { boardTemplate, labelText } from './model.ts'
+import { useT } from '../../i18n/translate.ts'
+import { useUserStore } from '../../user/userStore.ts'
+import { boardTemplate, labelText } from '../model/model.ts'
 
 const GROUPS: ElementGroup[] = ['place', 'actor', 'governance', 'resource', 'need']
 const GROUP_COLORS: Record<ElementGroup, string> = { place: '#6b4f2a', actor: '#2f4858', governance: '#8a1c2b', resource: '#1d6b5f', need: '#b42318' }

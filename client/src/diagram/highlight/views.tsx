@@ -1,9 +1,9 @@
 import type { ProcessTemplate } from '@opificio/shared'
 import { useValue, type Editor, type TLShape } from 'tldraw'
 import { create } from 'zustand'
-import { useT } from '../i18n/translate.ts'
-import { useUserStore } from '../user/userStore.ts'
-import { arrowEnds, boardTemplate, isArrow, isElement, labelText, relationOf } from './model.ts'
+import { useT } from '../../i18n/translate.ts'
+import { useUserStore } from '../../user/userStore.ts'
+import { arrowEnds, boardTemplate, isArrow, isElement, labelText, relationOf } from '../model/model.ts'
 
 export type Highlight = { by: 'none' } | { by: 'sector' | 'line' | 'relation'; id: string }
 

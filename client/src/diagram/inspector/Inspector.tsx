@@ -1,9 +1,9 @@
 import type { ElementShape, ProcessTemplate, RelationMeta } from '@opificio/shared'
 import { DefaultStylePanel, useEditor, useValue, type Editor, type TLArrowShape } from 'tldraw'
-import type { Locale } from '../i18n/strings.ts'
-import { useT } from '../i18n/translate.ts'
-import { useUserStore } from '../user/userStore.ts'
-import { RelationSwatch } from './RelationSwatch.tsx'
+import type { Locale } from '../../i18n/strings.ts'
+import { useT } from '../../i18n/translate.ts'
+import { useUserStore } from '../../user/userStore.ts'
+import { RelationSwatch } from '../shapes/RelationSwatch.tsx'
 import { useEffect, useRef } from 'react'
 import {
   arrowEnds,
@@ -11,11 +11,11 @@ import {
   isArrow,
   isElement,
   labelText,
-  onNameEditRequest,
   relationOf,
   reverseRelation,
   setRelationType,
-} from './model.ts'
+} from '../model/model.ts'
+import { onNameEditRequest } from '../model/nameEdit.ts'
 
 function toggle(list: string[], id: string) {
   return list.includes(id) ? list.filter((x) => x !== id) : [...list, id]

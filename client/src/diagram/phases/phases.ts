@@ -1,8 +1,9 @@
 import { BALANCE_SHAPE, ELEMENT_SHAPE, PACT_SHAPE, type ElementShape, type ProcessTemplate } from '@opificio/shared'
 import { Box, createShapeId, toRichText, type Editor, type TLArrowShape, type TLFrameShape, type TLShapeId } from 'tldraw'
-import type { Locale, StringKey } from '../i18n/strings.ts'
-import { translate } from '../i18n/translate.ts'
-import { boardTemplate, clearScreenArea, ELEMENT_SIZE, labelText, relationStyle } from './model.ts'
+import type { Locale, StringKey } from '../../i18n/strings.ts'
+import { translate } from '../../i18n/translate.ts'
+import { boardTemplate, labelText, relationStyle } from '../model/model.ts'
+import { clearScreenArea, ELEMENT_SIZE } from '../model/placement.ts'
 
 interface Ctx {
   editor: Editor

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../../app.ts'
+import { silentLogger } from '../../observability/logger.ts'
 import { writerIdentity } from '../writerIdentity.ts'
 import { createBoard } from '../../boards/boardService.ts'
 import { EmbeddedStorage } from '../../storage/embedded/embeddedStorage.ts'
@@ -16,7 +17,7 @@ const sockets: Socket[] = []
 
 beforeAll(async () => {
   const storage = new EmbeddedStorage(await mkdtemp(join(tmpdir(), 'opificio-socket-')))
-  app = createApp({ storage, clientDist: '/nonexistent', log: () => undefined })
+  app = createApp({ storage, clientDist: '/nonexistent', logger: silentLogger })
   url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`
   boardId = (await createBoard(storage, 'Tavolo')).id
 })
@@ -71,9 +72,9 @@ describe('the hello that starts every connection', () => {
     await welcomed
     await new Promise((r) => setTimeout(r, 100))
     const room = (await app.rooms.get(boardId))!
-    expect([...room.sessions].filter((s) => s.clientId === writerIdentity(boardId, 'client-race-1'))).toHaveLength(1)
+    expect([...room.sessions].filter((s) => s.writerId === writerIdentity(boardId, 'client-race-1'))).toHaveLength(1)
     socket.disconnect()
     await new Promise((r) => setTimeout(r, 100))
-    expect([...room.sessions].filter((s) => s.clientId === writerIdentity(boardId, 'client-race-1'))).toHaveLength(0)
+    expect([...room.sessions].filter((s) => s.writerId === writerIdentity(boardId, 'client-race-1'))).toHaveLength(0)
   })
 })

@@ -1,5 +1,5 @@
 import type { Editor } from 'tldraw'
-import { arrowEnds, boardTemplate, isArrow, isElement, relationOf } from './model.ts'
+import { arrowEnds, boardTemplate, isArrow, isElement, relationOf } from '../model/model.ts'
 
 export interface PactRow {
   id: string

@@ -1,0 +1,67 @@
+import { ELEMENT_SHAPE, templateOf, type ElementShape, type Label, type ProcessTemplate, type RelationMeta, type RelationType } from '@opificio/shared'
+import type { Editor, TLArrowShape, TLShape } from 'tldraw'
+import type { Locale } from '../../i18n/strings.ts'
+
+/** The label in the user's language, falling back to Italian. */
+export function labelText(label: Label, locale: Locale): string {
+  return (locale === 'en' && label.en) || label.it
+}
+
+/** The board's template, read from its store (reactive inside tldraw's tracked renders). */
+export function boardTemplate(editor: Editor): ProcessTemplate {
+  return templateOf((id) => editor.store.get(id as never))
+}
+
+export function isElement(shape: TLShape | undefined): shape is ElementShape {
+  return shape?.type === ELEMENT_SHAPE
+}
+
+export function isArrow(shape: TLShape | undefined): shape is TLArrowShape {
+  return shape?.type === 'arrow'
+}
+
+/** How an arrow of this relation type is drawn: colour, dash and heads follow the type. */
+export function relationStyle(type: RelationType): Partial<TLArrowShape['props']> {
+  return {
+    color: type.color,
+    dash: type.dash,
+    arrowheadStart: type.direction === 'mutual' ? 'arrow' : 'none',
+    arrowheadEnd: type.direction === 'either' ? 'none' : 'arrow',
+  }
+}
+
+export function relationOf(arrow: TLArrowShape): RelationMeta {
+  return arrow.meta as RelationMeta
+}
+
+export function setRelationType(editor: Editor, arrow: TLArrowShape, type: RelationType) {
+  editor.markHistoryStoppingPoint('set relation type')
+  const meta: RelationMeta = { ...relationOf(arrow), relation: type.id }
+  if (type.commitment && !meta.commitment) meta.commitment = { what: '', by: '', resources: '' }
+  editor.updateShape<TLArrowShape>({ id: arrow.id, type: 'arrow', meta: meta as never, props: relationStyle(type) })
+}
+
+/** Swaps a relation's ends: who coordinates whom, drawn the wrong way round, without redrawing it. */
+export function reverseRelation(editor: Editor, arrow: TLArrowShape) {
+  editor.markHistoryStoppingPoint('reverse relation')
+  editor.run(() => {
+    const bindings = editor.getBindingsFromShape(arrow, 'arrow')
+    editor.updateBindings(
+      bindings.map((b) => {
+        const props = b.props as { terminal: 'start' | 'end' }
+        return { id: b.id, type: b.type, props: { ...props, terminal: props.terminal === 'start' ? 'end' : 'start' } }
+      })
+    )
+    editor.updateShape<TLArrowShape>({ id: arrow.id, type: 'arrow', props: { start: arrow.props.end, end: arrow.props.start } })
+  })
+}
+
+/** The shapes an arrow's two ends are bound to. */
+export function arrowEnds(editor: Editor, arrow: TLArrowShape): { start?: TLShape; end?: TLShape } {
+  const ends: { start?: TLShape; end?: TLShape } = {}
+  for (const b of editor.getBindingsFromShape(arrow, 'arrow')) {
+    const terminal = (b.props as { terminal: 'start' | 'end' }).terminal
+    ends[terminal] = editor.getShape(b.toId)
+  }
+  return ends
+}

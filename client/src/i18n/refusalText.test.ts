@@ -1,0 +1,73 @@
+import { REFUSAL_CODES, refusal, type Refusal } from '@opificio/shared'
+import { describe, expect, it as test } from 'vitest'
+import { useUserStore } from '../user/userStore.ts'
+import { refusalText } from './refusalText.ts'
+import { en, it } from './strings.ts'
+
+describe('refusal texts', () => {
+  test('say a size limit readably, in Italian and in English', () => {
+    const r = refusal('too-large', { limit: 1024 * 1024 })
+    expect(refusalText(r, 'it')).toBe('La modifica è troppo grande (oltre 1 MB)')
+    expect(refusalText(r, 'en')).toBe('The change is too large (over 1 MB)')
+    expect(refusalText(refusal('board-full', { limit: 64 * 1024 * 1024 }), 'it')).toBe('La lavagna è piena: non può superare 64 MB')
+    expect(refusalText(refusal('board-full', { limit: 1536 * 1024 }), 'it')).toBe('La lavagna è piena: non può superare 1,5 MB')
+    expect(refusalText(refusal('board-full', { limit: 1536 * 1024 }), 'en')).toBe('The board is full: it cannot grow beyond 1.5 MB')
+  })
+
+  test('say a count limit with the language’s digit grouping', () => {
+    const r = refusal('board-records', { limit: 50_000 })
+    expect(refusalText(r, 'it')).toBe('La lavagna è piena: non può contenere più di 50.000 oggetti')
+    expect(refusalText(r, 'en')).toBe('The board is full: it cannot hold more than 50,000 items')
+  })
+
+  test('translate what a template lacks, keeping its id', () => {
+    const r = refusal('not-in-template', { what: 'line', id: 'linea-x' })
+    expect(refusalText(r, 'it')).toBe('Questa lavagna non prevede la linea di produzione «linea-x»')
+    expect(refusalText(r, 'en')).toBe('This board has no production line “linea-x”')
+    const removal = refusal('template-removal', { what: 'kind', id: 'cittadino' })
+    expect(refusalText(removal, 'it')).toBe('Non si può togliere il tipo di elemento «cittadino» da questa lavagna: si può solo rinominare')
+    expect(refusalText(removal, 'en')).toBe('The element type “cittadino” cannot be removed from this board, only renamed')
+  })
+
+  test('translate common record types and fall back to the raw name', () => {
+    expect(refusalText(refusal('forbidden', { type: 'page' }), 'it')).toBe('Il tuo ruolo non permette di modificare questo contenuto (pagina)')
+    expect(refusalText(refusal('forbidden', { type: 'page' }), 'en')).toBe('Your role does not allow changing this content (page)')
+    expect(refusalText(refusal('record-type', { type: 'widget' }), 'it')).toBe('Questo tipo di contenuto non può stare su una lavagna (widget)')
+  })
+
+  test('say codes without params, and never the detail', () => {
+    const r = refusal('last-page', {}, 'cannot delete page:abc, the last page')
+    expect(refusalText(r, 'it')).toBe('L’ultima pagina non si può eliminare')
+    expect(refusalText(r, 'en')).toBe('The last page cannot be deleted')
+  })
+
+  test('speak the user’s current language unless told', () => {
+    const r = refusal('protected', {})
+    useUserStore.setState({ locale: 'en' })
+    expect(refusalText(r)).toBe('This part of the board cannot be deleted')
+    useUserStore.setState({ locale: 'it' })
+    expect(refusalText(r)).toBe('Questa parte della lavagna non si può eliminare')
+  })
+
+  test('say something sensible for a code this client does not know', () => {
+    const r = { code: 'from-the-future', detail: 'English text' } as unknown as Refusal
+    expect(refusalText(r, 'it')).toBe('Questa versione della pagina non conosce il motivo: ricaricala per aggiornarla')
+  })
+
+  test('have every refusal code in both languages', () => {
+    expect(REFUSAL_CODES.length).toBeGreaterThan(0)
+    for (const code of REFUSAL_CODES) {
+      const key = `refusal.${code}` as keyof typeof it
+      expect(it[key], `Italian for ${code}`).toBeTruthy()
+      expect(en[key], `English for ${code}`).toBeTruthy()
+    }
+  })
+
+  test('have every template item in both languages', () => {
+    for (const what of ['kind', 'sector', 'line', 'relation', 'phase']) {
+      const key = `refusal.what.${what}` as keyof typeof it
+      expect(it[key], `Italian for ${what}`).toBeTruthy()
+      expect(en[key], `English for ${what}`).toBeTruthy()
+    }
+  })
+})

@@ -1,0 +1,48 @@
+import type { PauseReason, Role, ServerMessages, WireEntry } from '@opificio/shared'
+import type { UnknownRecord } from '@tldraw/store'
+import { randomBytes } from 'node:crypto'
+import type { ConnectionLimits } from '../../limits/inboundLimits.ts'
+
+/** The slice of a Socket.IO socket a room talks to: typed, so only protocol messages go out. */
+export interface RoomSocket {
+  emit<E extends keyof ServerMessages>(event: E, message: ServerMessages[E]): unknown
+  volatile: { emit<E extends keyof ServerMessages>(event: E, message: ServerMessages[E]): unknown }
+  disconnect(close?: boolean): unknown
+}
+
+/** One connection's place on a board: who it writes as, what it may do, what it has yet to be sent. */
+export interface Session {
+  socket: RoomSocket
+  /** The name this connection's pushes are logged under (see writerIdentity). */
+  writerId: string
+  role: Role
+  /** Stands in for the writer in presence ids, so other clients never learn it. */
+  presenceId: string
+  outbox: WireEntry[]
+  presencePut: Map<string, UnknownRecord>
+  presenceRemove: Set<string>
+  /** This session's appends, one after another: a later seq must never be stored before an earlier one. */
+  appending: Promise<void>
+  /** The first seq whose append failed; later seqs wait for the client to re-send from it. */
+  failedSeq: number | null
+  /** Why the client was last told saving is paused, so it is told once per spell. */
+  paused: PauseReason | null
+  /** This connection's share of the node's rate limits; absent for sessions of the server's own tests. */
+  limits?: ConnectionLimits
+}
+
+export function newSession(socket: RoomSocket, writerId: string, role: Role, limits?: ConnectionLimits): Session {
+  return {
+    socket,
+    writerId,
+    role,
+    presenceId: `instance_presence:${randomBytes(9).toString('base64url')}`,
+    outbox: [],
+    presencePut: new Map(),
+    presenceRemove: new Set(),
+    appending: Promise.resolve(),
+    failedSeq: null,
+    paused: null,
+    limits,
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  helloValidator,
+  parsePush,
+  presenceEnvelopeValidator,
+  PROTOCOL_VERSION,
+  schemaFingerprint,
+  type ClientMessages,
+  type HelloMessage,
+  type InboundPush,
+} from '@opificio/shared'
+import type { UnknownRecord } from '@tldraw/store'
+import type { Connection, Joined } from './connection.ts'
+import { presenceForRelay } from './presenceRecord.ts'
+
+const SERVER_SCHEMA = schemaFingerprint()
+
+/** What each handler is given: the message parsed whole. */
+interface Parsed {
+  hello: HelloMessage | 'reload'
+  push: InboundPush
+  presence: UnknownRecord | null
+}
+
+/** How one kind of client message enters. */
+export type InboundRoute<P> =
+  | {
+      /** Before a hello has joined a board: the connection has no session yet. */
+      joined: false
+      admit(connection: Connection): boolean
+      parse(raw: unknown): P
+      /** fatal: answered with a bad-request; drop: dropped with a strike (best-effort messages). */
+      malformed: 'fatal'
+      handle(connection: Connection, parsed: P): unknown
+    }
+  | {
+      /** Dropped unread until the connection has joined: Socket.IO flushes what a client sent offline before its hello, and the client re-sends what matters once welcomed. */
+      joined: true
+      /** Cheap checks before any parsing (rate limits); false drops the message, admit itself answers. */
+      admit?(joined: Joined): boolean
+      parse(raw: unknown, joined: Joined): P
+      malformed: 'fatal' | 'drop'
+      handle(joined: Joined, parsed: P): unknown
+    }
+
+/**
+ * The inbound pipeline's first step, in one table: every event a client may send, its validator
+ * (from shared/) and its handler. This is the only place raw input is read; a handler is given
+ * its message parsed whole. The next steps: access (Connection.hello → access.ts), authorize
+ * (authorize.ts, in Room.accept), append (Room.append, through the storage sequencer); then
+ * tail, fold and fan-out (Room.onEntries, Room.flush).
+ */
+export const INBOUND: { [E in keyof ClientMessages]: InboundRoute<Parsed[E]> } = {
+  hello: {
+    joined: false,
+    admit: (c) => c.admitHello(),
+    parse: (raw) => {
+      const hello = helloValidator.validate(raw)
+      // Another deploy's client is well-formed but cannot join: it is told to reload.
+      return hello.protocol !== PROTOCOL_VERSION || hello.schema !== SERVER_SCHEMA ? 'reload' : hello
+    },
+    malformed: 'fatal',
+    handle: (c, hello) => c.hello(hello),
+  },
+  push: {
+    joined: true,
+    parse: (raw) => parsePush(raw),
+    malformed: 'fatal',
+    handle: ({ room, session }, push) => room.push(session, push),
+  },
+  presence: {
+    joined: true,
+    // Presence is ephemeral and the next update supersedes this one: dropping it is harmless.
+    admit: ({ room, session }) => (session.limits?.presence() ?? true) || (room.strike(session), false),
+    parse: (raw, { session }) => {
+      const { record } = presenceEnvelopeValidator.validate(raw)
+      if (record === null) return null
+      // Stamped with the server-made id: nobody can pose as another person's cursor.
+      const checked = presenceForRelay(record, session.presenceId)
+      if (!checked.ok) throw new Error(checked.reason)
+      return checked.record
+    },
+    malformed: 'drop',
+    handle: ({ room, session }, record) => room.setPresence(session, record),
+  },
+}
