@@ -25,6 +25,7 @@ export function NameDialog() {
           <input
             id="user-name"
             name="name"
+            // biome-ignore lint/a11y/noAutofocus: the page's one question; the cursor goes where the person types
             autoFocus
             maxLength={40}
             autoComplete="given-name"

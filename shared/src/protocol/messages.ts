@@ -76,7 +76,7 @@ export interface PushMessage {
   diff: DocDiff
 }
 export const pushEnvelopeValidator: T.Validator<{ seq: number; diff?: unknown }> = T.object({
-  seq: T.positiveInteger,
+  seq: T.nonZeroInteger,
   diff: T.unknown,
 })
 
@@ -184,7 +184,7 @@ export interface ServerMessages {
 }
 export type ServerMessage = { [E in keyof ServerMessages]: { event: E; message: ServerMessages[E] } }[keyof ServerMessages]
 
-const positive = T.positiveInteger
+const positive = T.nonZeroInteger
 const diff = object as unknown as T.Validator<DocDiff>
 const record = object as unknown as T.Validator<UnknownRecord>
 const adjustment = T.object({ id: T.string, what: T.string, reason: T.string }) as unknown as T.Validator<Adjustment>

@@ -112,6 +112,7 @@ function RelationInspector({ editor, arrow, template }: { editor: Editor; arrow:
         <legend>{t('inspector.relationType')}</legend>
         <div className="op-relation-types" role="radiogroup" aria-label={t('inspector.relationType')}>
           {template.relationTypes.map((r) => (
+            // biome-ignore lint/a11y/useSemanticElements: a swatch of the relation's line is the choice; a native radio cannot show it
             <button
               key={r.id}
               type="button"

@@ -155,6 +155,7 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
           {look.sector ? ` · ${look.sector.label}` : ''}
         </text>
         {nameLines.map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the wrapped lines of one name are positions, redrawn whole
           <text key={i} x={14} y={54 + i * 22} fill="#1b1f24" fontFamily={font} fontSize={18} fontWeight={700}>
             {line}
           </text>

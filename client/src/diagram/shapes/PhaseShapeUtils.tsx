@@ -5,6 +5,9 @@ import { translate } from '../../i18n/translate.ts'
 import { tableBalance } from '../phases/balance.ts'
 import { pactRows } from '../phases/pact.ts'
 
+/** The pact's columns, in the order they are drawn. */
+const PACT_COLUMNS = ['who', 'what', 'by', 'resources'] as const
+
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 
 function localeOf(util: { editor: { user: { getLocale(): string } } }): Locale {
@@ -133,12 +136,12 @@ export class PactShapeUtil extends BaseBoxShapeUtil<PactShape> {
     return (
       <g fontFamily={FONT} fontSize={14} fill="#1b1f24">
         <rect width={shape.props.w} height={shape.props.h} rx={8} fill="#fff" stroke="#d6d0c4" strokeWidth={2} />
-        {[t('pact.who'), t('pact.what'), t('pact.by'), t('pact.resources')].map((h, i) => (
+        {PACT_COLUMNS.map((c) => t(`pact.${c}`)).map((h, i) => (
           <text key={h} x={cols[i]} y={28} fontWeight={700}>{h}</text>
         ))}
         {rows.map((r, row) =>
           [r.who, r.what, r.by, r.resources].map((v, i) => (
-            <text key={`${r.id}-${i}`} x={cols[i]} y={56 + row * 24}>{cell(v, i === 1 ? 40 : 24)}</text>
+            <text key={`${r.id}-${PACT_COLUMNS[i]}`} x={cols[i]} y={56 + row * 24}>{cell(v, i === 1 ? 40 : 24)}</text>
           ))
         )}
       </g>

@@ -112,7 +112,7 @@ export function TemplateEditor({ editor, onClose }: { editor: Editor; onClose():
         ))}
       </section>
       <form method="dialog">
-        <button className="op-button op-button--primary">{t('template.close')}</button>
+        <button type="submit" className="op-button op-button--primary">{t('template.close')}</button>
       </form>
     </dialog>
   )
