@@ -1,5 +1,6 @@
 export * from './schema/schema.ts'
 export * from './sync/docDiff.ts'
+export { checkDocDiff, MAX_SHAPE_NESTING, validateRecord } from './sync/checkDocDiff.ts'
 export * from './sync/fold.ts'
 export * from './sync/adjustment.ts'
 export * from './sync/shapeTransforms.ts'

@@ -54,20 +54,48 @@ describe('refusal texts', () => {
     expect(refusalText(r, 'it')).toBe('Questa versione della pagina non conosce il motivo: ricaricala per aggiornarla')
   })
 
+  const SENTENCE = /^\p{Lu}\S*(\s\S+)+$/u
   test('have every refusal code in both languages', () => {
-    expect(REFUSAL_CODES.length).toBeGreaterThan(0)
+    expect(REFUSAL_CODES).toEqual([
+      'malformed',
+      'record-invalid',
+      'record-type',
+      'too-large',
+      'too-deep',
+      'too-many-records',
+      'board-full',
+      'board-records',
+      'no-parent',
+      'nesting',
+      'protected',
+      'last-page',
+      'not-in-template',
+      'commitment-incomplete',
+      'template-removal',
+      'unstorable',
+      'forbidden',
+    ])
+    // Each language has a line for every code, and none for a code that does not exist.
+    const codeKeys = (table: Record<string, string | undefined>) =>
+      Object.keys(table)
+        .filter((k) => /^refusal\.[^.]+$/.test(k))
+        .sort()
+    const expected = [...REFUSAL_CODES.map((code) => `refusal.${code}`), 'refusal.unknown'].sort()
+    expect(codeKeys(it)).toEqual(expected)
+    expect(codeKeys(en)).toEqual(expected)
     for (const code of REFUSAL_CODES) {
       const key = `refusal.${code}` as keyof typeof it
-      expect(it[key], `Italian for ${code}`).toBeTruthy()
-      expect(en[key], `English for ${code}`).toBeTruthy()
+      // A sentence: capitalised, several words, nothing blank around it.
+      expect(it[key], `Italian for ${code}`).toMatch(SENTENCE)
+      expect(en[key], `English for ${code}`).toMatch(SENTENCE)
+      expect(en[key], `English for ${code} is not the Italian`).not.toBe(it[key])
     }
   })
 
   test('have every template item in both languages', () => {
-    for (const what of ['kind', 'sector', 'line', 'relation', 'phase']) {
-      const key = `refusal.what.${what}` as keyof typeof it
-      expect(it[key], `Italian for ${what}`).toBeTruthy()
-      expect(en[key], `English for ${what}`).toBeTruthy()
-    }
+    const words = (table: Record<string, string | undefined>) =>
+      ['kind', 'sector', 'line', 'relation', 'phase'].map((what) => table[`refusal.what.${what}`])
+    expect(words(it)).toEqual(['il tipo di elemento', 'il settore', 'la linea di produzione', 'il tipo di relazione', 'la fase'])
+    expect(words(en)).toEqual(['element type', 'sector', 'production line', 'relation type', 'phase'])
   })
 })

@@ -84,6 +84,7 @@ beforeEach(() => {
 afterEach(() => {
   for (const c of clients.splice(0)) c.dispose()
   vi.useRealTimers()
+  vi.restoreAllMocks()
 })
 
 describe('SyncClient', () => {
@@ -153,7 +154,9 @@ describe('SyncClient', () => {
     tick()
     expect(socket.pushes()).toEqual([{ seq: 1, diff: { [x.id]: ['patch', { set: { x: 50 } }] } }])
 
-    socket.batch({ entries: [{ kind: 'change', offset: 1, diff: { [x.id]: ['patch', { set: { y: 70 }, nested: { props: { set: { color: 'red' } } } }] } }] })
+    socket.batch({
+      entries: [{ kind: 'change', offset: 1, diff: { [x.id]: ['patch', { set: { y: 70 }, nested: { props: { set: { color: 'red' } } } }] } }],
+    })
     const rebased = get(x.id)!
     expect(rebased.x).toBe(50)
     expect(rebased.y).toBe(70)
@@ -196,7 +199,7 @@ describe('SyncClient', () => {
     const doomed = geoShape('doomed')
     store.put([doomed as never])
     tick()
-    expect(get(doomed.id)).toBeDefined()
+    expect(get(doomed.id)).toEqual(doomed)
 
     socket.batch({ entries: [entry] })
     expect(get(doomed.id)).toBeUndefined()
@@ -244,7 +247,7 @@ describe('SyncClient', () => {
     const dropped = [{ id: 'shape:a', what: 'dropped', reason: 'record-removed' }]
     socket.batch({ entries: [{ kind: 'ack', offset: 2, seq: 1, adjusted: dropped as never }] })
     expect(get('shape:a')).toBeUndefined()
-    expect(get('shape:b')).toBeDefined()
+    expect(get('shape:b')).toEqual(geoShape('b'))
     expect(adjusted).toEqual(dropped)
   })
 
@@ -341,6 +344,35 @@ describe('SyncClient', () => {
     expect(get(skipped.id)).toEqual(skipped)
   })
 
+  it('applies nothing of a batch that breaks the protocol, and resyncs from scratch', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const { socket, store, client, get } = online()
+    const before = store.serialize()
+    const valid = geoShape('valid')
+    // A well-formed change and presence, in a batch one entry of which no protocol version knows.
+    socket.batch({
+      entries: [{ kind: 'change', offset: 1, diff: put(valid) }, { kind: 'bogus', offset: 2 } as never],
+      presence: { put: [presence('anna')], remove: [] },
+    })
+
+    expect(store.serialize()).toEqual(before)
+    expect(store.allRecords().filter((r) => r.typeName === 'instance_presence')).toEqual([])
+    expect(get(valid.id)).toBeUndefined()
+    expect(socket.calls).toEqual(['disconnect', 'connect'])
+    expect(client.lastOffset).toBeNull()
+    expect(client.syncState.connection).toBe('offline')
+    expect(errors.mock.calls).toEqual([
+      [
+        'opificio: the server sent a malformed batch; resyncing',
+        'At entries.1.kind: Expected one of "change" or "noop" or "ack" or "rejected", got "bogus"',
+      ],
+    ])
+
+    // Back with nothing: the next welcome brings the whole document.
+    socket.open()
+    expect(socket.hellos().map((h) => h.lastOffset)).toEqual([null, null])
+  })
+
   it('stops for good on a fatal reload', () => {
     const { socket, store, client } = online()
     const fatal: FatalMessage = { code: 'reload', message: 'Opificio has been updated: reload the page.' }
@@ -369,7 +401,11 @@ describe('SyncClient', () => {
     expect(presences()).toEqual([anna])
 
     t.socket.batch({ presence: { put: [bruno], remove: [] } })
-    expect(presences().map((r) => r.id).sort()).toEqual([anna.id, bruno.id].sort())
+    expect(
+      presences()
+        .map((r) => r.id)
+        .sort()
+    ).toEqual([anna.id, bruno.id].sort())
 
     const annaMoved = presence('anna', 300)
     t.socket.batch({ presence: { put: [annaMoved], remove: [bruno.id] } })

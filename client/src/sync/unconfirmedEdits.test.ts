@@ -11,7 +11,6 @@ import { CLAIM_WAIT_MS, claimWriter, type ClaimLock, type Writer } from './write
 
 const INITIAL = createInitialRecords('Pagina 1')
 
-
 let keys = 0
 const freshKey = () => `key${++keys}`
 
@@ -106,7 +105,12 @@ describe('unconfirmed edits across a reload', () => {
     ])
     expect(b.has(pushed.id) && b.has(offline.id)).toBe(true)
 
-    b.socket.batch({ entries: [{ kind: 'ack', offset: 1, seq: 1 }, { kind: 'ack', offset: 2, seq: 2 }] })
+    b.socket.batch({
+      entries: [
+        { kind: 'ack', offset: 1, seq: 1 },
+        { kind: 'ack', offset: 2, seq: 2 },
+      ],
+    })
     expect(b.client.syncState.unconfirmed).toBe(0)
     await vi.advanceTimersByTimeAsync(250)
     expect(await pendingStore.list(BOARD.id)).toEqual([])
@@ -167,7 +171,8 @@ describe('unconfirmed edits across a reload', () => {
 
   it('never lets two open tabs adopt the same record', async () => {
     const pendingStore = new MemoryPendingStore()
-    await pendingStore.put({ boardId: BOARD.id, clientId: 'keyLeft', nextSeq: 2, pending: [], unsent: { 'shape:x': ['remove'] }, savedAt: 1 })
+    const left: PendingRecord = { boardId: BOARD.id, clientId: 'keyLeft', nextSeq: 2, pending: [], unsent: { 'shape:x': ['remove'] }, savedAt: 1 }
+    await pendingStore.put(left)
     const locks = memoryLocks()
     const [one, two] = await Promise.all([
       claimWriter(BOARD.id, pendingStore, locks, freshKey),
@@ -178,7 +183,7 @@ describe('unconfirmed edits across a reload', () => {
       })(),
     ])
     expect(one.clientId).toBe('keyLeft')
-    expect(one.restored).not.toBeNull()
+    expect(one.restored).toEqual(left)
     expect(two.clientId).not.toBe('keyLeft')
     expect(two.restored).toBeNull()
     // Nor a record another open tab is writing under its fresh key.
@@ -215,8 +220,14 @@ describe('PendingKeeper', () => {
       writes,
       counted: {
         list: (boardId: string) => store.list(boardId),
-        put: (r: PendingRecord) => (writes.push(`put ${r.pending.map((p) => p.seq)}`), store.put(r)),
-        delete: (id: string) => (writes.push('delete'), store.delete(id)),
+        put: (r: PendingRecord) => {
+          writes.push(`put ${r.pending.map((p) => p.seq)}`)
+          return store.put(r)
+        },
+        delete: (id: string) => {
+          writes.push('delete')
+          return store.delete(id)
+        },
       } satisfies PendingStore,
     }
   }

@@ -1,21 +1,20 @@
 import type { BoardMeta } from '@opificio/shared'
 import { memoryLogger, silentLogger } from '../observability/logger.ts'
-import { mkdtemp } from 'node:fs/promises'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App, type AppOptions } from '../app.ts'
 import { boardTag } from '../storage/boardTag.ts'
-import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
+import { MemoryStorage } from '../storage/memory/memoryStorage.ts'
 
 let app: App
 let base: string
 const others: App[] = []
 
+/** Where no client build is: these tests are about the API, and about saying the client is missing. */
+const NO_CLIENT = '/nonexistent/opificio-client-dist'
+
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'opificio-api-'))
-  app = createApp({ storage: new EmbeddedStorage(dir), clientDist: join(dir, 'no-client'), tldrawLicenseKey: 'key-123', logger: silentLogger })
+  app = createApp({ storage: new MemoryStorage(), clientDist: NO_CLIENT, tldrawLicenseKey: 'key-123', logger: silentLogger })
   base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`
 })
 afterAll(() => Promise.all([app, ...others].map((a) => a.close())))
@@ -23,10 +22,9 @@ afterAll(() => Promise.all([app, ...others].map((a) => a.close())))
 const post = (body: string, type = 'application/json', at = base, headers: Record<string, string> = {}) =>
   fetch(`${at}/api/boards`, { method: 'POST', headers: { 'content-type': type, ...headers }, body })
 
-/** Another app on a fresh directory, for tests that need other options; closed after the file. */
+/** Another app on storage of its own, for tests that need other options; closed after the file. */
 async function otherApp(opts: Partial<AppOptions> = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'opificio-api-'))
-  const other = createApp({ storage: new EmbeddedStorage(dir), clientDist: join(dir, 'no-client'), logger: silentLogger, ...opts })
+  const other = createApp({ storage: new MemoryStorage(), clientDist: NO_CLIENT, logger: silentLogger, ...opts })
   others.push(other)
   return `http://127.0.0.1:${await other.listen(0, '127.0.0.1')}`
 }
@@ -78,12 +76,12 @@ describe('HTTP API', () => {
   })
 
   it('answers a failure of its own with 500 and nothing else, logging it without the board id', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'opificio-api-'))
-    const storage = new EmbeddedStorage(dir)
+    // A full disk, as a storage engine on one reports it: no disk is needed to say so.
+    const storage = new MemoryStorage()
     let id = ''
     storage.createBoard = async (meta: BoardMeta) => {
       id = meta.id
-      throw Object.assign(new Error(`ENOSPC: no space left on device, mkdir '${dir}/boards/${meta.id}'`), { code: 'ENOSPC' })
+      throw Object.assign(new Error(`ENOSPC: no space left on device, mkdir '/data/boards/${meta.id}'`), { code: 'ENOSPC' })
     }
     const logger = memoryLogger()
     const at = await otherApp({ storage, logger })
@@ -146,7 +144,12 @@ describe('security headers', () => {
 
   it('lets pages connect to the sibling nodes of SERVER_URLS, and echoes no odd Host', async () => {
     const at = await otherApp({ serverUrls: ['http://10.0.0.5:3000/', 'https://node2.example'] })
-    const connectSrc = (csp: string) => csp.split(';').find((d) => d.startsWith('connect-src '))!.split(/\s+/).slice(1)
+    const connectSrc = (csp: string) =>
+      csp
+        .split(';')
+        .find((d) => d.startsWith('connect-src '))!
+        .split(/\s+/)
+        .slice(1)
     const siblings = ['http://10.0.0.5:3000', 'ws://10.0.0.5:3000', 'https://node2.example', 'wss://node2.example']
     const host = new URL(at).host
     const csp = (await fetch(`${at}/healthz`)).headers.get('content-security-policy')!

@@ -1,4 +1,4 @@
-import { checkDocDiff } from '../sync/fold.ts'
+import { checkDocDiff } from '../sync/checkDocDiff.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
 import { pushEnvelopeValidator } from './messages.ts'
 import type { Refusal } from './refusal.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkDocDiff } from '../sync/fold.ts'
+import { checkDocDiff } from '../sync/checkDocDiff.ts'
 import { isLocalMediaSrc } from './assetSrc.ts'
 
 function imageAsset(src: string | null) {

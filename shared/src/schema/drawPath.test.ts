@@ -1,7 +1,7 @@
 import { b64Vecs, createShapeId, type TLDrawShapeSegment, type VecModel } from '@tldraw/tlschema'
 import type { UnknownRecord } from '@tldraw/store'
 import { describe, expect, it } from 'vitest'
-import { checkDocDiff } from '../sync/fold.ts'
+import { checkDocDiff } from '../sync/checkDocDiff.ts'
 import { geoShape } from '../testing/testRecords.ts'
 import { checkDrawSegments, drawPathPointCount, DRAW_PATH_LIMITS } from './drawPath.ts'
 

@@ -1,6 +1,6 @@
 import { toRichText } from '@tldraw/tlschema'
 import { describe, expect, it } from 'vitest'
-import { checkDocDiff } from '../sync/fold.ts'
+import { checkDocDiff } from '../sync/checkDocDiff.ts'
 import { pushTo, testBoard } from '../testing/testBoard.ts'
 import { arrowShape, geoShape } from '../testing/testRecords.ts'
 import { checkRichText, RICH_TEXT_LIMITS } from './richText.ts'

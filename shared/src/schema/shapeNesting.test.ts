@@ -2,7 +2,7 @@ import type { UnknownRecord } from '@tldraw/store'
 import { describe, expect, it } from 'vitest'
 import { FIRST_PAGE_ID } from './schema.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
-import { MAX_SHAPE_NESTING } from '../sync/fold.ts'
+import { MAX_SHAPE_NESTING } from '../sync/checkDocDiff.ts'
 import { pushTo, testBoard } from '../testing/testBoard.ts'
 import { geoShape } from '../testing/testRecords.ts'
 

@@ -1,7 +1,8 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { createInitialRecords } from '../schema/schema.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
-import { applyChangesToMap, checkDocDiff, foldDocDiff, mapSource } from '../sync/fold.ts'
+import { checkDocDiff } from '../sync/checkDocDiff.ts'
+import { applyChangesToMap, foldDocDiff, mapSource } from '../sync/fold.ts'
 
 /** A new board's document as a map, plus any records a test needs. */
 export function testBoard(...extra: UnknownRecord[]) {

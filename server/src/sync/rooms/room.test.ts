@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { TEMPLATE_RECORD_ID,
+import {
+  TEMPLATE_RECORD_ID,
   EV,
   FIRST_PAGE_ID,
   type BatchMessage,
@@ -14,10 +12,10 @@ import { TEMPLATE_RECORD_ID,
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { TLDOCUMENT_ID } from '@tldraw/tlschema'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { geoShape, presenceRecord } from '@opificio/shared/testing'
 import { createBoard } from '../../boards/boardService.ts'
-import { EmbeddedStorage } from '../../storage/embedded/embeddedStorage.ts'
+import { MemoryStorage } from '../../storage/memory/memoryStorage.ts'
 import type { LogEntry, StorageEngine } from '../../storage/types.ts'
 import { InboundLimits } from '../../limits/inboundLimits.ts'
 import { silentLogger } from '../../observability/logger.ts'
@@ -76,29 +74,24 @@ class FakeSocket implements RoomSocket {
   }
 }
 
+/** Waits for a condition, on the real clock (performance is never faked here; Date may be). */
 async function until(check: () => boolean, what: string, ms = 5_000) {
-  const start = Date.now()
+  const start = performance.now()
   while (!check()) {
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    if (performance.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 2))
   }
-}
-
-/** Lets every pending timer, immediate and I/O callback of this turn run (the room's flush among them). */
-async function settle() {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5))
 }
 
 const cleanups: (() => Promise<void> | void)[] = []
 
 afterEach(async () => {
+  vi.useRealTimers()
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
 async function openRoom(opts: RoomOptions = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'opificio-room-'))
-  const storage = new EmbeddedStorage(dir)
-  cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  const storage = new MemoryStorage()
   cleanups.push(() => storage.close())
   const created = await createBoard(storage, 'Tavolo di prova')
   const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
@@ -128,6 +121,21 @@ function put(record: UnknownRecord): DocDiff {
   return { [record.id]: ['put', record] }
 }
 
+/**
+ * Proves that everything the room had to send `watcher` before now has been sent: a change pushed
+ * by a session of its own is folded after whatever came before it, and batches go out in order.
+ * Resolves with the entry `watcher` was sent for it, once it arrived. Once per room (its seq is 1).
+ */
+async function sentinel(room: Room, watcher: FakeSocket): Promise<WireEntry> {
+  const { session } = enter(room, 'clientSENTINEL')
+  const diff = put(geoShape('sentinel'))
+  // Resolves once storage has the entry, and storage hands the room an entry before that.
+  await deliver(room, session, 'push', { seq: 1, diff })
+  const entry: WireEntry = { kind: 'change', offset: room.offset, diff }
+  room.leave(session)
+  await until(() => watcher.entries().some((e) => e.offset === entry.offset), 'the sentinel change')
+  return entry
+}
 
 describe('Room', () => {
   it('welcomes a new client with the whole document at offset 0', async () => {
@@ -140,7 +148,9 @@ describe('Room', () => {
     expect(welcome.board).toEqual(meta)
     expect(welcome.role).toBe('participant')
     expect(welcome.presence).toEqual([])
-    const ids = welcomeRecords(welcome)!.map((r) => r.id).sort()
+    const ids = welcomeRecords(welcome)!
+      .map((r) => r.id)
+      .sort()
     expect(ids).toEqual([TLDOCUMENT_ID, FIRST_PAGE_ID, TEMPLATE_RECORD_ID].sort())
     expect(welcomeRecords(welcome)).toEqual(room.documentRecords)
   })
@@ -202,9 +212,10 @@ describe('Room', () => {
     await deliver(room, a.session, 'push', 'nonsense')
     const fatals = a.socket.of(EV.fatal).map((e) => e.payload as FatalMessage)
     expect(fatals.map((f) => f.code)).toEqual(['bad-request', 'bad-request'])
-    await settle()
-    expect(room.offset).toBe(0)
-    expect(a.socket.batches()).toEqual([])
+    // Neither was stored nor answered: the next entry anyone pushes is the first of the log.
+    const next = await sentinel(room, a.socket)
+    expect(next.offset).toBe(1)
+    expect(a.socket.batches()).toEqual([{ entries: [next] }])
   })
 
   it('logs a push whose fold is rejected as a no-op: reason to the sender, bare offset to the others', async () => {
@@ -230,6 +241,8 @@ describe('Room', () => {
   })
 
   it('keeps pushes over the rate limit for the re-send, in order, and tells the client to slow down', async () => {
+    // The buckets read Date.now: frozen, they refill only when the test moves the clock.
+    vi.useFakeTimers({ toFake: ['Date'] })
     const { room } = await openRoom()
     const limits = new InboundLimits({ pushesPerConnection: { perSecond: 20, burst: 3 } }).connect('198.51.100.1')!
     const socket = new FakeSocket()
@@ -240,8 +253,9 @@ describe('Room', () => {
     await sendAll(1)
     await until(() => socket.entries().length === 3, 'three acknowledgements')
     expect(socket.of(EV.saving).map((e) => e.payload)).toEqual([{ paused: true, reason: 'slow-down' }])
-    // What the client does while paused: every unacknowledged push again, a moment later.
-    await new Promise((r) => setTimeout(r, 200))
+    // What the client does while paused: every unacknowledged push again, a moment later
+    // (200 ms at 20 a second: the bucket is full again, three tokens).
+    vi.advanceTimersByTime(200)
     await sendAll(4)
     await until(() => socket.entries().length === 6, 'all six acknowledged')
     expect(socket.entries().map((e) => [e.kind, e.kind === 'ack' && e.seq])).toEqual([1, 2, 3, 4, 5, 6].map((s) => ['ack', s]))
@@ -258,7 +272,9 @@ describe('Room', () => {
     await deliver(room, a.session, 'push', { seq: 1, diff })
     await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'both batches')
 
-    expect(a.socket.entries()).toEqual([{ kind: 'ack', offset: 1, seq: 1, adjusted: [{ id: 'shape:gone', what: 'dropped', reason: 'record-removed' }] }])
+    expect(a.socket.entries()).toEqual([
+      { kind: 'ack', offset: 1, seq: 1, adjusted: [{ id: 'shape:gone', what: 'dropped', reason: 'record-removed' }] },
+    ])
     expect(b.socket.entries()).toEqual([{ kind: 'change', offset: 1, diff: diff }])
     expect(room.documentRecords.map((r) => r.id)).toContain('shape:kept')
   })
@@ -302,9 +318,9 @@ describe('Room', () => {
 
     await deliver(room, a.session, 'push', { seq: 1, diff: first })
     await deliver(room, a.session, 'push', { seq: 1, diff: first })
-    await until(() => b.socket.entries().length > 0, 'the first entry')
-    await settle()
+    // Each resolved once storage had answered it, and storage hands the room an entry first.
     expect(room.offset).toBe(1)
+    await until(() => a.socket.entries().length > 0 && b.socket.entries().length > 0, 'the first entry')
 
     // A retry after reconnecting, on a new session, is a duplicate too.
     const a2 = enter(room, A, 1)
@@ -312,8 +328,8 @@ describe('Room', () => {
     await deliver(room, a2.session, 'push', { seq: 1, diff: first })
     const second = put(geoShape('two'))
     await deliver(room, a2.session, 'push', { seq: 2, diff: second })
+    // Sent after the retry, in order: once it has arrived, so has anything the retry caused.
     await until(() => b.socket.entries().length > 1, 'the second entry')
-    await settle()
 
     expect(room.offset).toBe(2)
     expect(b.socket.entries()).toEqual([
@@ -425,10 +441,10 @@ describe('Room', () => {
     expect(enter(room, C).socket.welcome().presence).toEqual([])
   })
 
-  it('ignores malformed presence without crashing', async () => {
+  it('drops malformed presence: nothing relayed, the connection kept, each counted as a strike', async () => {
+    // The strikes bucket reads Date.now: frozen, it does not refill during the test.
+    vi.useFakeTimers({ toFake: ['Date'] })
     const { room } = await openRoom()
-    const a = enter(room, A)
-    const b = enter(room, B)
     const { cursor: _cursor, ...withoutCursor } = presenceRecord('anna') as UnknownRecord & { cursor: unknown }
     const malformed: unknown[] = [
       { ...presenceRecord('anna'), userName: 42 },
@@ -439,15 +455,37 @@ describe('Room', () => {
       42,
       [],
     ]
-    for (const record of malformed) expect(() => deliver(room, a.session, 'presence', record)).not.toThrow()
-    await settle()
-    expect(b.socket.batches()).toEqual([])
+    // Exactly as many strikes as there are malformed records: one more refused message cuts it off.
+    const limits = new InboundLimits({ strikes: { perSecond: 1, burst: malformed.length } }).connect('198.51.100.2')!
+    const a = { socket: new FakeSocket(), session: null as unknown as Session }
+    a.session = room.join(a.socket, A, null, 'participant', limits)
+    const b = enter(room, B)
+
+    for (const record of malformed) deliver(room, a.session, 'presence', record)
+    // Dropped without a word: no fatal, no disconnect, still in the room.
+    expect(a.socket.of(EV.fatal)).toEqual([])
+    expect(a.socket.disconnects).toEqual([])
+    expect(room.sessions.has(a.session)).toBe(true)
+    const next = await sentinel(room, b.socket)
+    expect(b.socket.batches()).toEqual([{ entries: [next] }])
     expect(enter(room, C).socket.welcome().presence).toEqual([])
 
-    // The room still relays a good one afterwards.
+    // The room still relays a good one afterwards, and that costs no strike.
     deliver(room, a.session, 'presence', presenceRecord('anna'))
     await until(() => b.socket.presenceUpdates().length > 0, 'presence at B')
-    expect(b.socket.presenceUpdates()[0].put).toHaveLength(1)
+    const id = a.session.presenceId
+    expect(b.socket.presenceUpdates()).toEqual([
+      {
+        put: [{ ...presenceRecord('anna'), id, userId: `user:${id.slice('instance_presence:'.length)}`, followingUserId: null, meta: {} }],
+        remove: [],
+      },
+    ])
+
+    // Every malformed one was a strike: the next refused message is one too many.
+    deliver(room, a.session, 'presence', 'garbage')
+    expect(a.socket.of(EV.fatal).map((e) => e.payload)).toEqual([{ code: 'abuse', message: 'Too many refused messages: disconnected.' }])
+    expect(a.socket.disconnects).toEqual([true])
+    expect(room.sessions.has(a.session)).toBe(false)
   })
 
   it('sends the pushes folded in one turn to each other session in one batch', async () => {
@@ -464,16 +502,18 @@ describe('Room', () => {
       deliver(room, d.session, 'push', { seq: 1, diff: diffs[2] }),
     ])
     await until(() => b.socket.entries().length >= 3, 'three entries at B')
-    await settle()
+    // A later change goes out in a batch of its own: whatever else the three caused came before it.
+    const next = await sentinel(room, b.socket)
 
-    expect(b.socket.batches()).toHaveLength(1)
-    const [batch] = b.socket.batches()
+    const [batch, ...rest] = b.socket.batches()
+    expect(rest).toEqual([{ entries: [next] }])
     expect(batch.entries!.map((e) => e.kind === 'change' && e.offset)).toEqual([1, 2, 3])
     expect(batch.entries!.map((e) => e.kind === 'change' && e.diff)).toEqual(expect.arrayContaining(diffs))
-    // Each sender, too, gets its ack and the others' diffs together.
+    // Each sender, too, gets its ack and the others' diffs together (a flush sends to every session).
     for (const s of [a, c, d]) {
-      expect(s.socket.batches()).toHaveLength(1)
-      const entries = s.socket.entries()
+      const [own, ...after] = s.socket.batches()
+      expect(after).toEqual([{ entries: [next] }])
+      const entries = own.entries!
       expect(entries.map((e) => (e.kind === 'ack' || e.kind === 'change') && e.offset)).toEqual([1, 2, 3])
       expect(entries.filter((e) => e.kind === 'ack' && e.seq === 1)).toHaveLength(1)
       expect(entries.filter((e) => e.kind === 'change')).toHaveLength(2)
@@ -499,15 +539,13 @@ describe('Room', () => {
     const diff = put(geoShape('x'))
     await deliver(room, b.session, 'push', { seq: 1, diff })
     await until(() => second.socket.entries().length > 0, 'the entry at the new session')
-    await settle()
-    expect(second.socket.entries()).toEqual([{ kind: 'change', offset: 1, diff: diff }])
+    const next = await sentinel(room, second.socket)
+    expect(second.socket.entries()).toEqual([{ kind: 'change', offset: 1, diff: diff }, next])
     expect(first.socket.entries()).toEqual([])
   })
 
   it('resyncs when its storage tail skips offsets (a node left behind a trim): sessions get the whole document again', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'opificio-room-'))
-    const storage = new EmbeddedStorage(dir)
-    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    const storage = new MemoryStorage()
     cleanups.push(() => storage.close())
     const created = await createBoard(storage, 'Tavolo di prova')
     // The tail this room reads: the test decides what it delivers.
@@ -539,7 +577,12 @@ describe('Room', () => {
     await until(() => a.socket.of(EV.welcome).length === 2, 'a second welcome')
     const again = a.socket.of(EV.welcome)[1].payload as WelcomeMessage
     expect(again.offset).toBe(3)
-    expect(welcomeRecords(again)!.map((r) => r.id).filter((id) => id.startsWith('shape:')).sort()).toEqual(['shape:s1', 'shape:s2', 'shape:s3'])
+    expect(
+      welcomeRecords(again)!
+        .map((r) => r.id)
+        .filter((id) => id.startsWith('shape:'))
+        .sort()
+    ).toEqual(['shape:s1', 'shape:s2', 'shape:s3'])
     expect(room.offset).toBe(3)
     expect(a.socket.entries()).toEqual([])
   })

@@ -110,11 +110,6 @@ export class Room {
     return [...this.state.records.values()]
   }
 
-  /** The record as the board holds it now. */
-  record(id: string): UnknownRecord | undefined {
-    return this.state.records.get(id)
-  }
-
   join(socket: RoomSocket, writerId: string, lastOffset: number | null, role: Role, limits?: ConnectionLimits): Session {
     for (const other of this.sessions) {
       // A client that reconnects before its old socket timed out takes its place.

@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { EV, type BatchMessage, type WelcomeMessage } from '@opificio/shared'
 import { presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createBoard } from '../../boards/boardService.ts'
-import { EmbeddedStorage } from '../../storage/embedded/embeddedStorage.ts'
+import { MemoryStorage } from '../../storage/memory/memoryStorage.ts'
 import type { StorageEngine } from '../../storage/types.ts'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
 import type { Room } from './room.ts'
@@ -38,7 +35,9 @@ class FakeSocket implements RoomSocket {
     return welcomes[0].payload as WelcomeMessage
   }
   presenceUpdates() {
-    return this.emitted.filter((e) => e.event === EV.batch).flatMap((e) => ((e.payload as BatchMessage).presence ? [(e.payload as BatchMessage).presence!] : []))
+    return this.emitted
+      .filter((e) => e.event === EV.batch)
+      .flatMap((e) => ((e.payload as BatchMessage).presence ? [(e.payload as BatchMessage).presence!] : []))
   }
 }
 
@@ -91,20 +90,18 @@ let loads: Map<string, number>
 let boards: string[]
 
 beforeEach(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'opificio-rooms-'))
-  const engine = new EmbeddedStorage(dir, { log: () => {} })
-  cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  const engine = new MemoryStorage({ log: () => {} })
   cleanups.push(() => engine.close())
   boards = []
   for (const title of ['Primo tavolo', 'Secondo tavolo', 'Terzo tavolo']) boards.push((await createBoard(engine, title)).id)
   loads = new Map()
-  storage = Object.assign(Object.create(engine) as EmbeddedStorage, {
+  storage = Object.assign(Object.create(engine) as MemoryStorage, {
     load: (id: string) => {
       loads.set(id, (loads.get(id) ?? 0) + 1)
       return engine.load(id)
     },
   })
-  // Timers and the clock only: the rooms' flushes run on real immediates, and storage does real I/O.
+  // Timers and the clock only: the rooms' flushes run on real immediates, storage answers in microtasks.
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], shouldClearNativeTimers: true })
 })
 
