@@ -24,11 +24,11 @@ process.on('unhandledRejection', (reason) => logger.error('unhandled rejection',
 
 let engine: Pick<AppOptions, 'storage' | 'adapter' | 'onClose'>
 if (redisUrl) {
-  const redis = await connectRedis(redisUrl, logger.error, process.env.REDIS_PREFIX)
+  const redis = await connectRedis(redisUrl, logger, process.env.REDIS_PREFIX)
   engine = { storage: redis.storage, adapter: redis.adapter, onClose: redis.close }
 } else {
   await probeWritable(dataDir).catch((e: Error) => refuseToStart(`DATA_DIR ${dataDir} is not writable: ${e.message}`))
-  engine = { storage: new EmbeddedStorage(dataDir, { log: logger.error }) }
+  engine = { storage: new EmbeddedStorage(dataDir, { logger }) }
 }
 
 const boardBurst = process.env.BOARD_CREATION_BURST

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { RedisStorage, startTestRedis, type TestRedis } from '@opificio/server/testing'
 import { freePort, spawnServer, stopServer, type ServerProcess } from './serverProcess.ts'
+import { silentLogger } from '@opificio/server/testing'
 
 export interface Cluster {
   redis: TestRedis
@@ -32,7 +33,7 @@ export async function startCluster(nodeCount = 2, opts: { advertise?: boolean } 
     urls: nodes.map((n) => n.url),
     prefix,
     async openStorage() {
-      const storage = new RedisStorage({ url: r.url, prefix, log: () => undefined })
+      const storage = new RedisStorage({ url: r.url, prefix, logger: silentLogger })
       opened.push(storage)
       await storage.ready()
       return storage

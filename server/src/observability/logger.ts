@@ -43,3 +43,9 @@ export function memoryLogger(): Logger & { lines: LogLine[] } {
   const at = (level: keyof Logger) => (message: string, extra?: unknown) => void lines.push({ level, message, extra })
   return { lines, info: at('info'), warn: at('warn'), error: at('error') }
 }
+
+/** Appends each message to `lines`, whatever its level: for tests that read what was said. */
+export function linesLogger(lines: string[]): Logger {
+  const say = (message: string) => void lines.push(message)
+  return { info: say, warn: say, error: say }
+}

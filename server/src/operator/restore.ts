@@ -19,6 +19,7 @@ import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
 import { RedisStorage } from '../storage/redis/redisStorage.ts'
 import type { StorageEngine } from '../storage/types.ts'
 import { appendAsServer, type ServerWriterId } from '../sync/serverWrites.ts'
+import { silentLogger } from '../observability/logger.ts'
 
 /** The name restores are logged under: never a client's (those are digests, see writerIdentity). */
 export const OPERATOR_WRITER: ServerWriterId = 'operator:restore'
@@ -52,7 +53,7 @@ async function main(args: string[]) {
   }
   const root = resolve(fileURLToPath(import.meta.url), '../../../..')
   const storage: StorageEngine & { ready?(): Promise<void> } = process.env.REDIS_URL
-    ? new RedisStorage({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX, log: () => undefined })
+    ? new RedisStorage({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX, logger: silentLogger })
     : new EmbeddedStorage(resolve(process.env.DATA_DIR ?? resolve(root, 'data')))
   try {
     await storage.ready?.()

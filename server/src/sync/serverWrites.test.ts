@@ -58,7 +58,7 @@ const ENGINES: Record<string, () => Promise<[StorageEngine, StorageEngine]>> = {
   redis: async () => {
     const prefix = `serverwrites${prefixes++}${Date.now().toString(36)}:`
     const open = async () => {
-      const s = new RedisStorage({ url: redis.url, prefix, log: () => undefined })
+      const s = new RedisStorage({ url: redis.url, prefix, logger: silentLogger })
       await s.ready()
       return s
     }

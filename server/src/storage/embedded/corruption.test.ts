@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest'
 import { boardTag } from '../boardTag.ts'
 import { BoardDamagedError, UnstorableEntryError, type BoardSnapshot } from '../types.ts'
 import { EmbeddedStorage } from './embeddedStorage.ts'
+import { silentLogger, linesLogger } from '../../observability/logger.ts'
 
-const quiet = { log: () => undefined }
+const quiet = { logger: silentLogger }
 const id = 'damagedboard1'
 const snap = (offset: number): BoardSnapshot => ({ offset, records: createInitialRecords('P'), clientSeqs: { clientAAA: offset }, schema: {} })
 const diff = (s: number): DocDiff => ({ [`shape:s${s}`]: ['remove'] })
@@ -51,7 +52,7 @@ describe('embedded storage never drops damaged data silently', () => {
     const lineStart = text.split('\n').slice(0, 4).join('\n').length + 1
     await flipByte(file('log-1.log'), lineStart + 20)
     const logged: string[] = []
-    const engine = new EmbeddedStorage(dataDir, { log: (m) => logged.push(m) })
+    const engine = new EmbeddedStorage(dataDir, { logger: linesLogger(logged) })
     const refusal = engine.load(id)
     await expect(refusal).rejects.toBeInstanceOf(BoardDamagedError)
     await expect(refusal).rejects.toThrow(`board ${boardTag(id)} is damaged: log-1.log at byte ${lineStart} of ${text.length} (checksum mismatch), with more lines after it`)

@@ -20,13 +20,14 @@ import { fsyncDir, removeTempFiles, writeAll, writeFileAtomic } from './files.ts
 import { encodeEntry } from './logFormat.ts'
 import { readBoard } from './readBoard.ts'
 import { encodeSnapshot } from './snapshotFormat.ts'
+import { consoleLogger, type Logger } from '../../observability/logger.ts'
 
 export interface EmbeddedStorageOptions {
   /** A board with no subscriber and nothing in flight is closed (file handle, memory) after this long. */
   idleCloseMs?: number
   /** Beyond this many open boards, the least recently used idle ones are closed at once. */
   maxOpenBoards?: number
-  log?: (message: string, extra?: unknown) => void
+  logger?: Logger
 }
 
 interface Pending {
@@ -85,7 +86,7 @@ export class EmbeddedStorage implements StorageEngine {
     private readonly dataDir: string,
     opts: EmbeddedStorageOptions = {}
   ) {
-    this.opts = { idleCloseMs: 60_000, maxOpenBoards: 500, log: (m, e) => console.error(m, e ?? ''), ...opts }
+    this.opts = { idleCloseMs: 60_000, maxOpenBoards: 500, logger: consoleLogger, ...opts }
     this.sweeper = setInterval(() => this.closeIdle(), Math.max(10, Math.min(this.opts.idleCloseMs / 2, 10_000)))
     this.sweeper.unref()
   }
@@ -173,7 +174,7 @@ export class EmbeddedStorage implements StorageEngine {
     try {
       disk = await readBoard(dir, id)
     } catch (error) {
-      if (error instanceof BoardDamagedError) this.opts.log(error.message)
+      if (error instanceof BoardDamagedError) this.opts.logger.error(error.message)
       throw error
     }
     if (disk.torn) {
@@ -185,11 +186,11 @@ export class EmbeddedStorage implements StorageEngine {
       } finally {
         await handle.close()
       }
-      this.opts.log(`board ${tag}: dropped the torn last line of ${disk.torn.segment} at byte ${disk.torn.at} (${disk.torn.reason})`)
+      this.opts.logger.warn(`board ${tag}: dropped the torn last line of ${disk.torn.segment} at byte ${disk.torn.at} (${disk.torn.reason})`)
     }
     for (const name of disk.damagedSnapshots) {
       await rename(join(dir, name), join(dir, `${name}.damaged`))
-      this.opts.log(`board ${tag}: ${name} is damaged; set aside as ${name}.damaged and loaded an older snapshot plus the log, which cover it`)
+      this.opts.logger.error(`board ${tag}: ${name} is damaged; set aside as ${name}.damaged and loaded an older snapshot plus the log, which cover it`)
     }
     const segments = disk.segments
     if (segments.length === 0) segments.push(disk.offset + 1)
@@ -244,7 +245,7 @@ export class EmbeddedStorage implements StorageEngine {
     this.opened.delete(board.id)
     const done = board.lane
       .then(() => board.segment.close())
-      .catch((e: Error) => this.opts.log(`board ${board.tag}: closing its log failed`, e.message))
+      .catch((e: Error) => this.opts.logger.error(`board ${board.tag}: closing its log failed`, e.message))
       .finally(() => {
         if (this.closing.get(board.id) === done) this.closing.delete(board.id)
       })
@@ -318,7 +319,7 @@ export class EmbeddedStorage implements StorageEngine {
     if (sizeBefore !== null) {
       board.truncateTo = sizeBefore
       await this.finishTruncation(board).catch((e: Error) =>
-        this.opts.log(`board ${board.tag}: cannot undo a failed write yet; no write will follow until it is undone`, e.message)
+        this.opts.logger.error(`board ${board.tag}: cannot undo a failed write yet; no write will follow until it is undone`, e.message)
       )
     }
     for (const p of failed) p.reject(new Error(`could not write the board's log: ${error.message}`))
@@ -348,7 +349,7 @@ export class EmbeddedStorage implements StorageEngine {
       if (after < board.snapshot.offset) throw new Error(`board ${board.tag}: log compacted past ${after}`)
       attached = { board, remove: board.subscribers.add(after, onEntries) }
       this.deliver(board)
-    }).catch((e: Error) => this.opts.log('subscribe failed', e.message))
+    }).catch((e: Error) => this.opts.logger.error('subscribe failed', e.message))
     return () => {
       active = false
       if (!attached) return
@@ -373,7 +374,7 @@ export class EmbeddedStorage implements StorageEngine {
           await this.rollSegment(board)
           await this.prune(board, previous)
         } catch (e) {
-          this.opts.log(`board ${board.tag}: snapshot ${snapshot.offset} stored, tidying old files failed`, (e as Error).message)
+          this.opts.logger.warn(`board ${board.tag}: snapshot ${snapshot.offset} stored, tidying old files failed`, (e as Error).message)
         }
       })
     )

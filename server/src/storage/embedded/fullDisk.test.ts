@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppendResult, BoardSnapshot } from '../types.ts'
 import { EmbeddedStorage } from './embeddedStorage.ts'
 import { decodeSegment } from './logFormat.ts'
+import { linesLogger } from '../../observability/logger.ts'
 
 const THIS_TEST = 'server/src/storage/embedded/fullDisk.test.ts'
 const isRoot = process.getuid?.() === 0
@@ -54,7 +55,7 @@ describe('embedded storage on a full disk', () => {
     }
     const dataDir = join(mountPoint, 'data')
     const logged: string[] = []
-    let engine = new EmbeddedStorage(dataDir, { log: (m) => logged.push(m) })
+    let engine = new EmbeddedStorage(dataDir, { logger: linesLogger(logged) })
     const initial: BoardSnapshot = { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }
     await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, initial)
 
@@ -102,7 +103,7 @@ describe('embedded storage on a full disk', () => {
     await engine.compact(id, { ...initial, offset: 10, clientSeqs: {} })
     await engine.close()
 
-    engine = new EmbeddedStorage(dataDir, { log: (m) => logged.push(m) })
+    engine = new EmbeddedStorage(dataDir, { logger: linesLogger(logged) })
     const { snapshot, entries } = await engine.load(id)
     expect(snapshot.offset).toBe(10)
     const ackedAfter10 = [...acked].filter(([, o]) => o > 10).sort((a, b) => a[1] - b[1])

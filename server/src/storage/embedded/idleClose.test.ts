@@ -5,6 +5,7 @@ import { createInitialRecords } from '@opificio/shared'
 import { describe, expect, it } from 'vitest'
 import type { LogEntry } from '../types.ts'
 import { EmbeddedStorage, type EmbeddedStorageOptions } from './embeddedStorage.ts'
+import { silentLogger } from '../../observability/logger.ts'
 
 const openFds = async () => (await readdir('/proc/self/fd')).length
 /** Other work in the test process may hold a descriptor or two for a moment. */
@@ -19,7 +20,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 6000) {
 }
 
 async function fiftyBoards(opts: EmbeddedStorageOptions) {
-  const engine = new EmbeddedStorage(await mkdtemp(join(tmpdir(), 'opificio-idle-')), { log: () => undefined, ...opts })
+  const engine = new EmbeddedStorage(await mkdtemp(join(tmpdir(), 'opificio-idle-')), { logger: silentLogger, ...opts })
   const ids = Array.from({ length: 50 }, (_, i) => `idleboard${i}`)
   for (const id of ids) {
     await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })

@@ -6,12 +6,13 @@ import { describe, expect, it } from 'vitest'
 import { boardTag } from '../boardTag.ts'
 import { EmbeddedStorage } from './embeddedStorage.ts'
 import { recover } from './recover.ts'
+import { silentLogger } from '../../observability/logger.ts'
 
 const id = 'recoverboard1'
 
 async function damagedBoard() {
   const dataDir = await mkdtemp(join(tmpdir(), 'opificio-recover-'))
-  const engine = new EmbeddedStorage(dataDir, { log: () => undefined })
+  const engine = new EmbeddedStorage(dataDir, { logger: silentLogger })
   await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })
   for (let s = 1; s <= 10; s++) await engine.append(id, { clientId: 'clientAAA', seq: s, diff: { [`shape:s${s}`]: ['remove'] } })
   await engine.close()
@@ -44,7 +45,7 @@ describe('recover.ts', () => {
     expect(await readFile(`${log}.damaged`)).toEqual(damaged)
     expect((await readFile(log)).length).toBe(seventh)
     expect(await readdir(join(dataDir, 'boards', id))).toContain('log-1.log.damaged')
-    const engine = new EmbeddedStorage(dataDir, { log: () => undefined })
+    const engine = new EmbeddedStorage(dataDir, { logger: silentLogger })
     expect((await engine.load(id)).entries.map((e) => e.offset)).toEqual([1, 2, 3, 4, 5, 6])
     expect(await engine.append(id, { clientId: 'clientAAA', seq: 7, diff: {} })).toEqual({ offset: 7, duplicate: false })
     await engine.close()

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { describeStorageContract } from '../contract.ts'
 import { UnstorableEntryError, type BoardSnapshot, type LogEntry } from '../types.ts'
 import { MemoryStorage, MemoryStore } from './memoryStorage.ts'
+import { linesLogger } from '../../observability/logger.ts'
 
 // One store behind every engine the contract opens: a reopen sees what was stored before.
 const store = new MemoryStore()
@@ -101,7 +102,7 @@ describe('memory storage delivery', () => {
 
   it('keeps serving the other subscribers when one throws, and gives the thrower nothing twice', async () => {
     const log: string[] = []
-    const engine = new MemoryStorage({ log: (m) => log.push(m) })
+    const engine = new MemoryStorage({ logger: linesLogger(log) })
     const id = await boardOf(engine)
     const thrower: number[] = []
     const other: number[] = []

@@ -12,6 +12,7 @@ import {
   type StorageEngine,
   type Unsubscribe,
 } from '../types.ts'
+import { consoleLogger, type Logger } from '../../observability/logger.ts'
 
 /** One board as the memory engine keeps it. Nothing in here is ever handed to a caller. */
 interface StoredBoard {
@@ -47,7 +48,7 @@ export class MemoryStore {
 export interface MemoryStorageOptions {
   /** Share one with an engine opened before (a reopen); a fresh one by default. */
   store?: MemoryStore
-  log?: (message: string, extra?: unknown) => void
+  logger?: Logger
 }
 
 /**
@@ -67,14 +68,14 @@ function copy<T>(value: T): T {
  */
 export class MemoryStorage implements StorageEngine {
   readonly store: MemoryStore
-  private readonly log: (message: string, extra?: unknown) => void
+  private readonly logger: Logger
   /** This engine's subscriptions, ended when it closes. */
   private readonly subscriptions = new Set<Unsubscribe>()
   private closed = false
 
   constructor(opts: MemoryStorageOptions = {}) {
     this.store = opts.store ?? new MemoryStore()
-    this.log = opts.log ?? ((m, e) => console.error(m, e ?? ''))
+    this.logger = opts.logger ?? consoleLogger
   }
 
   private checkOpen() {
@@ -147,7 +148,7 @@ export class MemoryStorage implements StorageEngine {
       try {
         board.subscribers.deliver(board.entries)
       } catch (e) {
-        this.log(`board ${board.tag}: a subscriber failed`, (e as Error).message)
+        this.logger.error(`board ${board.tag}: a subscriber failed`, (e as Error).message)
       }
     })
     return board.flushing
@@ -164,7 +165,7 @@ export class MemoryStorage implements StorageEngine {
       board = this.board(boardId)
       if (after < board.snapshot.offset) throw new Error(`board ${board.tag}: log compacted past ${after}`)
     } catch (e) {
-      this.log('subscribe failed', (e as Error).message)
+      this.logger.error('subscribe failed', (e as Error).message)
       return () => undefined
     }
     // Each subscriber is given its own copy: what one does with its entries touches no one else.

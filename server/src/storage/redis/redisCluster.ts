@@ -1,6 +1,7 @@
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter'
 import Redis from 'ioredis'
 import { RedisStorage } from './redisStorage.ts'
+import type { Logger } from '../../observability/logger.ts'
 
 export interface RedisSetup {
   storage: RedisStorage
@@ -12,16 +13,16 @@ export interface RedisSetup {
  * What a node needs to share boards with other nodes through one Redis: the storage engine and
  * the Socket.IO adapter for presence (sharded pub/sub on Redis 7, classic pub/sub before).
  */
-export async function connectRedis(url: string, log: (m: string, e?: unknown) => void, prefix?: string): Promise<RedisSetup> {
-  const storage = new RedisStorage({ url, log, prefix })
+export async function connectRedis(url: string, logger: Logger, prefix?: string): Promise<RedisSetup> {
+  const storage = new RedisStorage({ url, logger, prefix })
   await storage.ready(60_000)
   const { durable, detail } = await storage.durability()
   if (!durable) {
-    log(`WARNING: Redis does not fsync before answering (${detail}): acknowledged edits could be lost in a crash. Use appendonly yes, appendfsync always.`)
+    logger.warn(`Redis does not fsync before answering (${detail}): acknowledged edits could be lost in a crash. Use appendonly yes, appendfsync always.`)
   }
   const pub = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false })
   const sub = new Redis(url, { maxRetriesPerRequest: null })
-  for (const c of [pub, sub]) c.on('error', (e) => log('redis (presence)', e.message))
+  for (const c of [pub, sub]) c.on('error', (e) => logger.error('redis (presence)', e.message))
   const version = /redis_version:(\d+)/.exec(await sub.info('server'))?.[1]
   const adapter = Number(version) >= 7 ? createShardedAdapter(pub, sub) : createAdapter(pub, sub)
   return {

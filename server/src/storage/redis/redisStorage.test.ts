@@ -4,6 +4,7 @@ import { describeStorageContract } from '../contract.ts'
 import type { LogEntry } from '../types.ts'
 import { RedisStorage } from './redisStorage.ts'
 import { startTestRedis } from '../../testing/testRedis.ts'
+import { silentLogger } from '../../observability/logger.ts'
 
 const redis = await startTestRedis()
 afterAll(() => redis.stop())
@@ -13,7 +14,7 @@ const prefix = () => `test${Date.now().toString(36)}${n++}:`
 const shared = prefix()
 
 async function open(p = shared) {
-  const storage = new RedisStorage({ url: redis.url, prefix: p, log: () => undefined })
+  const storage = new RedisStorage({ url: redis.url, prefix: p, logger: silentLogger })
   await storage.ready()
   return storage
 }

@@ -7,6 +7,7 @@ import { BoardNotFoundError, type AppendResult, type BoardSnapshot, type LogEntr
 import { boardKeys } from './keys.ts'
 import { defineScripts, type BoardScripts } from './scripts.ts'
 import { parseEntry, TailReader } from './tailReader.ts'
+import { consoleLogger, type Logger } from '../../observability/logger.ts'
 
 export interface RedisStorageOptions {
   url: string
@@ -15,7 +16,7 @@ export interface RedisStorageOptions {
   /** Entries kept in the stream behind a snapshot, for nodes that are a little behind. */
   keepBehindSnapshot?: number
   leaseMs?: number
-  log?: (message: string, extra?: unknown) => void
+  logger?: Logger
 }
 
 /**
@@ -32,7 +33,7 @@ export class RedisStorage implements StorageEngine {
   private readonly opts: Required<Omit<RedisStorageOptions, 'prefix'>>
 
   constructor(opts: RedisStorageOptions) {
-    this.opts = { keepBehindSnapshot: 1000, leaseMs: 30_000, log: (m, e) => console.error(m, e ?? ''), ...opts }
+    this.opts = { keepBehindSnapshot: 1000, leaseMs: 30_000, logger: consoleLogger, ...opts }
     this.prefix = opts.prefix ?? 'opificio:'
     const common: RedisOptions = {
       lazyConnect: false,
@@ -44,8 +45,8 @@ export class RedisStorage implements StorageEngine {
       new Redis(opts.url, { ...common, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 0 })
     )
     this.blocking = new Redis(opts.url, { ...common, maxRetriesPerRequest: null })
-    for (const conn of [this.redis, this.blocking]) conn.on('error', (e) => this.opts.log('redis', e.message))
-    this.tail = new TailReader(this.blocking, this.redis, this.opts.log)
+    for (const conn of [this.redis, this.blocking]) conn.on('error', (e) => this.opts.logger.error('redis', e.message))
+    this.tail = new TailReader(this.blocking, this.redis, this.opts.logger)
   }
 
   private keys(boardId: string) {
@@ -133,7 +134,7 @@ export class RedisStorage implements StorageEngine {
       const drop = kept.filter((s) => !keep.has(s.offset)).map((s) => String(s.offset))
       if (drop.length > 0) await this.redis.opPrune(k.history, k.snapshotTimes, k.snapshotOffset, ...drop)
     } catch (e) {
-      this.opts.log(`board ${boardTag(boardId)}: snapshot stored, pruning its history failed`, (e as Error).message)
+      this.opts.logger.warn(`board ${boardTag(boardId)}: snapshot stored, pruning its history failed`, (e as Error).message)
     }
   }
 

@@ -2,6 +2,7 @@ import type Redis from 'ioredis'
 import { Subscribers } from '../subscribers.ts'
 import type { LogEntry } from '../types.ts'
 import { offsetOfStreamId, streamId } from './keys.ts'
+import type { Logger } from '../../observability/logger.ts'
 
 interface Tailed {
   /** Read position: the lowest offset any subscriber of this stream has been given. */
@@ -32,7 +33,7 @@ export class TailReader {
   constructor(
     private readonly blocking: Redis,
     private readonly control: Redis,
-    private readonly log: (m: string, e?: unknown) => void
+    private readonly logger: Logger
   ) {
     blocking.on('ready', () => {
       this.connectionId = null
@@ -88,7 +89,7 @@ export class TailReader {
       } catch (e) {
         this.reading = false
         if (this.stopped) return
-        this.log('tail read failed, retrying', (e as Error).message)
+        this.logger.warn('tail read failed, retrying', (e as Error).message)
         await new Promise((r) => setTimeout(r, backoff))
         backoff = Math.min(backoff * 2, 1000)
       }

@@ -8,6 +8,7 @@ import type { StorageEngine } from '../../storage/types.ts'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
 import type { Room } from './room.ts'
 import { RoomManager } from './roomManager.ts'
+import { silentLogger } from '../../observability/logger.ts'
 
 /** What a room sends to: named through Room itself, wherever the type lives. */
 type RoomSocket = Parameters<Room['join']>[0]
@@ -90,7 +91,7 @@ let loads: Map<string, number>
 let boards: string[]
 
 beforeEach(async () => {
-  const engine = new MemoryStorage({ log: () => {} })
+  const engine = new MemoryStorage({ logger: silentLogger })
   cleanups.push(() => engine.close())
   boards = []
   for (const title of ['Primo tavolo', 'Secondo tavolo', 'Terzo tavolo']) boards.push((await createBoard(engine, title)).id)
