@@ -200,7 +200,11 @@ setInterval(() => {
 }, 1000).unref()
 // Last resort (an exception in this script): never leave detached children behind.
 process.on('exit', () => {
-  for (const c of children) if (!c.exited) try { process.kill(c.child.pid, 'SIGKILL') } catch {}
+  for (const c of children)
+    if (!c.exited)
+      try {
+        process.kill(c.child.pid, 'SIGKILL')
+      } catch {}
 })
 
 async function waitFor(entry, check, what, ms) {
@@ -273,9 +277,22 @@ try {
 
   if (ownRedis) {
     const redis = start('redis', redisBin, [
-      '--port', String(redisPort), '--bind', '127.0.0.1', '--protected-mode', 'no',
-      '--dir', redisDir, '--logfile', join(redisDir, 'redis.log'),
-      '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
+      '--port',
+      String(redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--protected-mode',
+      'no',
+      '--dir',
+      redisDir,
+      '--logfile',
+      join(redisDir, 'redis.log'),
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
     ])
     await waitFor(redis, () => redisAnswers(redisPort), `Redis on port ${redisPort}`, 10_000)
     say(`redis     pid ${redis.child.pid}  ${redisUrl}  (appendonly yes, appendfsync always; data and log in ${rel(redisDir)})`)
@@ -301,7 +318,9 @@ try {
   if (test.status !== 0) throw new Error(`nginx rejects ${rel(configPath)}:\n${test.stderr}`)
   const nginx = start('nginx', nginxBin, nginxArgs)
   await waitFor(nginx, () => answersHttp(`http://127.0.0.1:${publicPort}/healthz`), `nginx on port ${publicPort}`, 10_000)
-  say(`nginx     pid ${nginx.child.pid}  :${publicPort} → ip_hash over ${nodePorts.join(', ')}  (config ${rel(configPath)}, logs in ${rel(clusterDir)})`)
+  say(
+    `nginx     pid ${nginx.child.pid}  :${publicPort} → ip_hash over ${nodePorts.join(', ')}  (config ${rel(configPath)}, logs in ${rel(clusterDir)})`
+  )
 
   running = true
   console.log('')

@@ -42,7 +42,10 @@ try {
     ...engine,
     clientDist: resolve(root, 'client/dist'),
     tldrawLicenseKey: process.env.TLDRAW_LICENSE_KEY || null,
-    serverUrls: process.env.SERVER_URLS?.split(',').map((u) => u.trim()).filter(Boolean) ?? null,
+    serverUrls:
+      process.env.SERVER_URLS?.split(',')
+        .map((u) => u.trim())
+        .filter(Boolean) ?? null,
     publicUrl: process.env.PUBLIC_URL || null,
     boardCreationLimit: { ...BOARD_CREATION_LIMIT, burst: boardBurst ? Number(boardBurst) : BOARD_CREATION_LIMIT.burst },
     logger,

@@ -56,8 +56,7 @@ function BoardSession({ boardId, config }: { boardId: string; config: RuntimeCon
   const locale = useUserStore((s) => s.locale)
 
   useEffect(() => {
-    if (!editor) return
-    // For browser tests and for debugging from the console.
+    if (!editor) return // For browser tests and for debugging from the console.
     ;(window as unknown as { opificioEditor?: Editor }).opificioEditor = editor
     applyUserToEditor(editor)
     return useUserStore.subscribe(() => applyUserToEditor(editor))

@@ -44,15 +44,17 @@ describe('the rich text schema the server checks', () => {
   })
 
   it('accepts what tldraw’s editor writes, and tldraw reads what it accepts', () => {
-    const written = schema.node('doc', null, [
-      schema.node('heading', { level: 3 }, [schema.text('Tavolo')]),
-      schema.node('paragraph', null, [
-        schema.text('grassetto', [schema.marks.bold.create(), schema.marks.highlight.create()]),
-        schema.node('hardBreak'),
-        schema.text('link', [schema.marks.link.create({ href: 'https://example.org/' })]),
-      ]),
-      schema.node('orderedList', { start: 3 }, [schema.node('listItem', null, [schema.node('paragraph', null, [schema.text('uno')])])]),
-    ]).toJSON()
+    const written = schema
+      .node('doc', null, [
+        schema.node('heading', { level: 3 }, [schema.text('Tavolo')]),
+        schema.node('paragraph', null, [
+          schema.text('grassetto', [schema.marks.bold.create(), schema.marks.highlight.create()]),
+          schema.node('hardBreak'),
+          schema.text('link', [schema.marks.link.create({ href: 'https://example.org/' })]),
+        ]),
+        schema.node('orderedList', { start: 3 }, [schema.node('listItem', null, [schema.node('paragraph', null, [schema.text('uno')])])]),
+      ])
+      .toJSON()
     for (const richText of [written, toRichText('ciao\n\nmondo')]) {
       expect(() => checkRichText(richText)).not.toThrow()
       expect(() => schema.nodeFromJSON(richText).check()).not.toThrow()

@@ -1,15 +1,7 @@
 import { boardSchema, type BoardMeta, type Refusal } from '@opificio/shared'
 import { useEffect, useState } from 'react'
 import { io } from 'socket.io-client'
-import {
-  atom,
-  createPresenceStateDerivation,
-  createTLStore,
-  createUserId,
-  UserRecordType,
-  type TLStore,
-  type TLUser,
-} from 'tldraw'
+import { atom, createPresenceStateDerivation, createTLStore, createUserId, UserRecordType, type TLStore, type TLUser } from 'tldraw'
 import { useConnectionStore } from '../connection/connectionStore.ts'
 import { adjustmentNotices } from '../sync/adjustmentNotices.ts'
 import { failoverSocket } from '../sync/failoverSocket.ts'
@@ -20,13 +12,14 @@ import { SyncClient } from '../sync/SyncClient.ts'
 import { claimWriter, LEASE_MS, storageLeases, webLocks, type Writer } from '../sync/writerClaim.ts'
 import { useUserStore } from '../user/userStore.ts'
 
-export type BoardSync =
-  | { status: 'loading' }
-  | { status: 'ready'; store: TLStore; board: BoardMeta }
+export type BoardSync = { status: 'loading' } | { status: 'ready'; store: TLStore; board: BoardMeta }
 
 function randomId() {
   const bytes = crypto.getRandomValues(new Uint8Array(16))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 
 /** The node that served this page first (it is up), then the others in random order to spread a crowd. */

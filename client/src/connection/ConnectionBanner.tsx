@@ -17,13 +17,18 @@ export function ConnectionBanner() {
           : t('status.offline.pending', { count: unconfirmed })
     tone = 'warn'
   } else if (connection === 'connecting') text = t('status.connecting')
-  else if (connection === 'reload') (text = t('fatal.reload')), (tone = 'error')
-  else if (connection === 'error') {
+  else if (connection === 'reload') {
+    text = t('fatal.reload')
+    tone = 'error'
+  } else if (connection === 'error') {
     // The server's own words never reach the screen: only its code, said in the user's language.
     const key = `fatal.${fatalCode}`
     text = t(isStringKey(key) ? key : 'status.error')
     tone = 'error'
-  } else if (savingPaused) (text = t(pauseReason === 'slow-down' ? 'status.slowDown' : 'status.savingPaused')), (tone = 'warn')
+  } else if (savingPaused) {
+    text = t(pauseReason === 'slow-down' ? 'status.slowDown' : 'status.savingPaused')
+    tone = 'warn'
+  }
 
   return (
     <div className="op-banner-slot" role="status" aria-live="polite">

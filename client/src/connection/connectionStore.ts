@@ -30,8 +30,7 @@ export const useConnectionStore = create<ConnectionStore>()((set) => ({
   sync: { connection: 'connecting', unconfirmed: 0, savingPaused: false },
   notices: [],
   setSync: (sync) => set({ sync }),
-  addNotice: (text, vars = {}, tone = 'error') =>
-    set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, text, vars, tone }] })),
+  addNotice: (text, vars = {}, tone = 'error') => set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, text, vars, tone }] })),
   addRefusal: (refusal) =>
     set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, text: 'notice.rejected', vars: {}, tone: 'error', refusal }] })),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),

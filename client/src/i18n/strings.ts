@@ -11,7 +11,8 @@ export const it = {
   'home.create.busy': 'Creazione…',
   'home.create.error': 'Non è stato possibile creare la lavagna: controlla la connessione e riprova.',
   'home.create.error.tooMany': 'Da questa rete sono state create troppe lavagne in poco tempo: riprova tra qualche minuto.',
-  'home.create.error.badTitle': 'Questo titolo non si può usare: scrivi un titolo di al massimo {max} caratteri, senza simboli invisibili o di controllo.',
+  'home.create.error.badTitle':
+    'Questo titolo non si può usare: scrivi un titolo di al massimo {max} caratteri, senza simboli invisibili o di controllo.',
   'lang.switch': 'English',
   'lang.switch.label': 'Switch to English',
   'board.loading': 'Caricamento della lavagna…',
@@ -44,7 +45,8 @@ export const it = {
   'palette.search': 'Cerca un elemento',
   'palette.search.label': 'Cerca nella palette',
   'palette.empty': 'Nessun elemento corrisponde a “{query}”',
-  'palette.hint': 'Clicca per aggiungere al centro della vista, o trascina sulla lavagna. Per collegare due elementi usa la freccia (tasto A) e trascina dall’uno all’altro; poi scegli il tipo di relazione.',
+  'palette.hint':
+    'Clicca per aggiungere al centro della vista, o trascina sulla lavagna. Per collegare due elementi usa la freccia (tasto A) e trascina dall’uno all’altro; poi scegli il tipo di relazione.',
   'palette.toggle': 'Elementi',
   'palette.toggle.label': 'Mostra o nascondi la palette degli elementi',
   'group.place': 'Luoghi del chilometro quadrato',
@@ -104,7 +106,8 @@ export const it = {
   'template.edit': 'Tipi e linee',
   'template.edit.label': 'Modifica i tipi di elemento e le linee di produzione di questa lavagna',
   'template.title': 'Tipi e linee di questa lavagna',
-  'template.body': 'Le modifiche valgono per tutti su questa lavagna, subito. Si può rinominare e aggiungere; non togliere, perché la lavagna potrebbe usarli.',
+  'template.body':
+    'Le modifiche valgono per tutti su questa lavagna, subito. Si può rinominare e aggiungere; non togliere, perché la lavagna potrebbe usarli.',
   'template.lines': 'Linee di produzione',
   'template.kinds': 'Tipi di elemento',
   'template.addLine': 'Aggiungi linea',
@@ -115,8 +118,10 @@ export const it = {
   'template.close': 'Chiudi',
   'shape.broken': 'Forma danneggiata',
   'shape.broken.label': 'Questa forma non si può mostrare. Selezionala per eliminarla.',
-  'notice.adjusted.kept.one': 'Un elemento è rimasto sulla lavagna, nello stesso punto: il gruppo o la cornice che lo conteneva era stato eliminato nel frattempo.',
-  'notice.adjusted.kept': '{count} elementi sono rimasti sulla lavagna, nello stesso punto: il gruppo o la cornice che li conteneva era stato eliminato nel frattempo.',
+  'notice.adjusted.kept.one':
+    'Un elemento è rimasto sulla lavagna, nello stesso punto: il gruppo o la cornice che lo conteneva era stato eliminato nel frattempo.',
+  'notice.adjusted.kept':
+    '{count} elementi sono rimasti sulla lavagna, nello stesso punto: il gruppo o la cornice che li conteneva era stato eliminato nel frattempo.',
   'notice.adjusted.unbound.one': 'Una freccia è stata staccata: l’elemento a cui era collegata era stato eliminato nel frattempo.',
   'notice.adjusted.unbound': '{count} frecce sono state staccate: gli elementi a cui erano collegate erano stati eliminati nel frattempo.',
   'notice.adjusted.gone.one': 'Una modifica non è stata applicata: riguardava un elemento eliminato nel frattempo.',
@@ -212,7 +217,8 @@ export const en: Partial<Record<StringKey, string>> = {
   'palette.search': 'Search elements',
   'palette.search.label': 'Search the palette',
   'palette.empty': 'No element matches “{query}”',
-  'palette.hint': 'Click to add at the centre of the view, or drag onto the board. To connect two elements, take the arrow (key A) and drag from one to the other; then choose the kind of relation.',
+  'palette.hint':
+    'Click to add at the centre of the view, or drag onto the board. To connect two elements, take the arrow (key A) and drag from one to the other; then choose the kind of relation.',
   'palette.toggle': 'Elements',
   'palette.toggle.label': 'Show or hide the element palette',
   'group.place': 'Places of the square kilometre',

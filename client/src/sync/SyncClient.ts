@@ -24,14 +24,7 @@ import {
   welcomeRecords,
 } from '@opificio/shared'
 import { react, type Signal } from '@tldraw/state'
-import {
-  reverseRecordsDiff,
-  squashRecordDiffs,
-  type RecordId,
-  type RecordsDiff,
-  type Store,
-  type UnknownRecord,
-} from '@tldraw/store'
+import { reverseRecordsDiff, squashRecordDiffs, type RecordId, type RecordsDiff, type Store, type UnknownRecord } from '@tldraw/store'
 import { storeSource } from './storeSource.ts'
 import { Throttle } from './throttle.ts'
 
@@ -125,8 +118,7 @@ export class SyncClient {
   private readonly presenceThrottle: Throttle
   private resendTimer: ReturnType<typeof setInterval> | null = null
   private readonly disposers: (() => void)[] = []
-  private readonly opts: Required<Pick<SyncClientOptions, 'pushIntervalMs' | 'presenceIntervalMs' | 'resendWhilePausedMs'>> &
-    SyncClientOptions
+  private readonly opts: Required<Pick<SyncClientOptions, 'pushIntervalMs' | 'presenceIntervalMs' | 'resendWhilePausedMs'>> & SyncClientOptions
 
   constructor(opts: SyncClientOptions) {
     this.opts = { pushIntervalMs: 33, presenceIntervalMs: 50, resendWhilePausedMs: 1000, ...opts }
@@ -197,9 +189,12 @@ export class SyncClient {
     // Socket.IO retries by itself after a network loss, but not when the server closed the
     // connection (a restart or deploy): then the board must still come back on its own.
     if (reason === 'io server disconnect') {
-      setTimeout(() => {
-        if (!this.stopped && !this.opts.socket.connected) this.opts.socket.connect()
-      }, 500 + Math.random() * 1000)
+      setTimeout(
+        () => {
+          if (!this.stopped && !this.opts.socket.connected) this.opts.socket.connect()
+        },
+        500 + Math.random() * 1000
+      )
     }
   }
 
@@ -396,9 +391,12 @@ export class SyncClient {
     if (fatal.code === 'slow-down') {
       // The server is shedding a crowd of reconnections: come back later, edits kept meanwhile.
       this.opts.socket.disconnect()
-      setTimeout(() => {
-        if (!this.stopped && !this.opts.socket.connected) this.opts.socket.connect()
-      }, (fatal.retryAfterMs ?? 5000) * (1 + Math.random()))
+      setTimeout(
+        () => {
+          if (!this.stopped && !this.opts.socket.connected) this.opts.socket.connect()
+        },
+        (fatal.retryAfterMs ?? 5000) * (1 + Math.random())
+      )
       return
     }
     const connection: ConnectionState = fatal.code === 'reload' ? 'reload' : fatal.code === 'not-found' ? 'not-found' : 'error'
@@ -444,7 +442,10 @@ export class SyncClient {
   }
 
   private remotePresenceIds(): string[] {
-    return this.opts.store.allRecords().filter((r) => r.typeName === 'instance_presence').map((r) => r.id)
+    return this.opts.store
+      .allRecords()
+      .filter((r) => r.typeName === 'instance_presence')
+      .map((r) => r.id)
   }
 
   private applyPresence(update: PresenceUpdate) {

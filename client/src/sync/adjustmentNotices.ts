@@ -16,11 +16,15 @@ export function adjustmentNotices(adjustments: Adjustment[]): AdjustmentNotice[]
   const counts = new Map<Kind, number>()
   for (const a of adjustments) {
     const kind: Kind | null =
-      a.reason === 'group-emptied' ? null
-      : a.what === 'reparented' ? 'kept'
-      : a.what === 'unbound' ? 'unbound'
-      : a.reason === 'cycle' ? 'cycle'
-      : 'gone'
+      a.reason === 'group-emptied'
+        ? null
+        : a.what === 'reparented'
+          ? 'kept'
+          : a.what === 'unbound'
+            ? 'unbound'
+            : a.reason === 'cycle'
+              ? 'cycle'
+              : 'gone'
     if (kind) counts.set(kind, (counts.get(kind) ?? 0) + 1)
   }
   return [...counts].map(([kind, count]) => ({

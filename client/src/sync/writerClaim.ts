@@ -8,9 +8,7 @@ export type ClaimLock = (name: string, signal: AbortSignal) => Promise<(() => vo
 
 export const webLocks: ClaimLock = (name, signal) =>
   new Promise((resolve) => {
-    navigator.locks
-      .request(name, { signal }, () => new Promise<void>((release) => resolve(release)))
-      .catch(() => resolve(null))
+    navigator.locks.request(name, { signal }, () => new Promise<void>((release) => resolve(release))).catch(() => resolve(null))
   })
 
 /**

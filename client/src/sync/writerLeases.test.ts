@@ -79,10 +79,7 @@ describe('leases in localStorage, where Web Locks are missing (plain HTTP)', () 
   it('of two pages asking at once, exactly one holds the key', async () => {
     const storage = sharedStorage()
     const stop = new AbortController()
-    const asks = [
-      track(storageLeases(storage)('opificio-writer:k', stop.signal)),
-      track(storageLeases(storage)('opificio-writer:k', stop.signal)),
-    ]
+    const asks = [track(storageLeases(storage)('opificio-writer:k', stop.signal)), track(storageLeases(storage)('opificio-writer:k', stop.signal))]
     await vi.advanceTimersByTimeAsync(600)
     stop.abort()
     await vi.advanceTimersByTimeAsync(200)
@@ -100,10 +97,7 @@ describe('leases in localStorage, where Web Locks are missing (plain HTTP)', () 
       getItem: (k: string) => (staleReads-- > 0 ? null : storage.getItem(k)),
     })
     const stop = new AbortController()
-    const asks = [
-      track(storageLeases(crossing)('opificio-writer:k', stop.signal)),
-      track(storageLeases(crossing)('opificio-writer:k', stop.signal)),
-    ]
+    const asks = [track(storageLeases(crossing)('opificio-writer:k', stop.signal)), track(storageLeases(crossing)('opificio-writer:k', stop.signal))]
     await vi.advanceTimersByTimeAsync(600)
     stop.abort()
     await vi.advanceTimersByTimeAsync(200)

@@ -33,7 +33,8 @@ try {
     await until(() => c.state.connection === 'online', 'joined', 10_000)
     times.push(performance.now() - t0)
     const got = c.documentRecords().filter((r) => r.typeName === 'shape').length
-    if (got !== SHAPES) throw new Error(`incomplete board: ${got} of ${SHAPES} shapes; writer rejections: ${writer.rejections.slice(0, 2).join(' | ')}`)
+    if (got !== SHAPES)
+      throw new Error(`incomplete board: ${got} of ${SHAPES} shapes; writer rejections: ${writer.rejections.slice(0, 2).join(' | ')}`)
     c.close()
   }
   times.sort((a, b) => a - b)

@@ -5,11 +5,6 @@ import { ARTIFACTS, useTwoBrowsers, drawRectangle, joinBoard, rectangles, waitFo
 import { launchContext } from '../harness/browser.ts'
 import { createBoard, startServer } from '../harness/server.ts'
 
-
-
-
-
-
 describe('a board in two real browsers', () => {
   const env = useTwoBrowsers()
 
@@ -77,7 +72,12 @@ describe('a board in two real browsers', () => {
         const editor = (window as any).opificioEditor
         const shapes = editor.getCurrentPageShapes()
         const arrow = shapes.find((s: any) => s.type === 'arrow')
-        const bindings = arrow ? editor.getBindingsFromShape(arrow, 'arrow').map((b: any) => b.props.terminal).sort() : []
+        const bindings = arrow
+          ? editor
+              .getBindingsFromShape(arrow, 'arrow')
+              .map((b: any) => b.props.terminal)
+              .sort()
+          : []
         const target = shapes.filter((s: any) => s.type === 'geo').sort((x: any, y: any) => x.x - y.x)[1]
         return { arrows: shapes.filter((s: any) => s.type === 'arrow').length, bindings, targetX: target ? target.x : null }
       })

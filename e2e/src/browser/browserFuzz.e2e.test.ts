@@ -29,8 +29,18 @@ const DOC_TYPES = [...DOCUMENT_TYPE_NAMES]
 
 /** How often each op is picked: mostly building the board, with enough deleting and regrouping to conflict. */
 const WEIGHTS: [OpKind, number][] = [
-  ['geo', 20], ['frame', 5], ['arrow', 10], ['move', 12], ['resize', 6], ['color', 7],
-  ['delete', 9], ['group', 6], ['ungroup', 4], ['reparent', 9], ['undo', 7], ['redo', 5],
+  ['geo', 20],
+  ['frame', 5],
+  ['arrow', 10],
+  ['move', 12],
+  ['resize', 6],
+  ['color', 7],
+  ['delete', 9],
+  ['group', 6],
+  ['ungroup', 4],
+  ['reparent', 9],
+  ['undo', 7],
+  ['redo', 5],
 ]
 const TOTAL_WEIGHT = WEIGHTS.reduce((sum, [, w]) => sum + w, 0)
 
@@ -100,7 +110,10 @@ describe('three real browsers editing at random, offline spells and reloads incl
       await a.page.evaluate(() => (window as any).opificioEditor.deleteShapes(['shape:frame']))
       await b.ctx.setOffline(false)
       const settled = await converge([a, b], () => room.documentRecords, 10_000)
-      expect(settled.find((r) => r.id === 'shape:box'), 'the box kept, on the page').toMatchObject({ parentId: 'page:page' })
+      expect(
+        settled.find((r) => r.id === 'shape:box'),
+        'the box kept, on the page'
+      ).toMatchObject({ parentId: 'page:page' })
     } finally {
       for (const ctx of contexts) await ctx.close()
       await server.close()
@@ -151,14 +164,19 @@ async function runSeed(seed: number) {
 
     expectNothingLostOffline(users, settled, removed)
     expect(users.flatMap((u) => u.errors).concat(fresh.errors), 'uncaught errors in the pages').toEqual([])
-    expect(users.flatMap((u) => u.opErrors), 'ops the editor refused').toEqual([])
+    expect(
+      users.flatMap((u) => u.opErrors),
+      'ops the editor refused'
+    ).toEqual([])
     // A spell the page never noticed tested nothing: setOffline must really cut the connection.
     for (const u of users) expect(u.spellsFelt, `${u.name}'s offline spells felt`).toBe(u.spells)
 
     console.log(
       `seed ${seed}: ${users
         .map((u) => `${u.name} ${u.ops} ops (${u.offlineOps} offline, in ${u.spells} spells), ${u.reloads} reloads`)
-        .join('; ')}; ${settled.filter((r) => r.typeName === 'shape').length} shapes, ${settled.filter((r) => r.typeName === 'binding').length} bindings at the end; notices: ${JSON.stringify(users.flatMap((u) => u.notices.map((n) => `${u.name}: ${n}`)))}`
+        .join(
+          '; '
+        )}; ${settled.filter((r) => r.typeName === 'shape').length} shapes, ${settled.filter((r) => r.typeName === 'binding').length} bindings at the end; notices: ${JSON.stringify(users.flatMap((u) => u.notices.map((n) => `${u.name}: ${n}`)))}`
     )
   } catch (e) {
     console.error(
@@ -192,8 +210,21 @@ async function openUser(ctx: BrowserContext, link: string, name: string, rnd: Ra
   // The page asks before a reload while edits are unconfirmed: the person says yes.
   page.on('dialog', (dialog) => void dialog.accept())
   return {
-    name, ctx, page, rnd, errors, notices,
-    offline: false, ops: 0, offlineOps: 0, offlineAdded: [], spells: 0, spellsFelt: 0, reloads: 0, log: [], opErrors: [],
+    name,
+    ctx,
+    page,
+    rnd,
+    errors,
+    notices,
+    offline: false,
+    ops: 0,
+    offlineOps: 0,
+    offlineAdded: [],
+    spells: 0,
+    spellsFelt: 0,
+    reloads: 0,
+    log: [],
+    opErrors: [],
   }
 }
 
@@ -266,7 +297,9 @@ async function converge(users: User[], serverRecords: () => UnknownRecord[], ms 
     else if (keys[0] !== stable.key) stable = { key: keys[0], since: Date.now() }
     else if (Date.now() - stable.since >= 2000) return sortedById(server)
     if (Date.now() - start > ms) {
-      const report = users.map((u, i) => `${u.name}: banner ${banners[i]}, kept ${kept[i]}\n  ${divergences('server', server, u.name, docs[i]).join('\n  ')}`)
+      const report = users.map(
+        (u, i) => `${u.name}: banner ${banners[i]}, kept ${kept[i]}\n  ${divergences('server', server, u.name, docs[i]).join('\n  ')}`
+      )
       throw new Error(`the pages did not settle on the server's document within ${ms} ms\n${report.join('\n')}`)
     }
     await sleep(250)

@@ -8,11 +8,6 @@ import { launchContext } from '../harness/browser.ts'
 import { createBoard } from '../harness/server.ts'
 import { spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
 
-
-
-
-
-
 /** Waits until `watcher` shows the other person's cursor, labelled with their name. */
 async function seesCursorOf(watcher: Page, mover: Page, name: string) {
   await mover.mouse.move(700, 420)

@@ -9,7 +9,6 @@ const PHASE_SELECT = 'select[aria-label="Inserisci il modello di una fase"]'
 /** How long a change made in one browser may take to show in the other. */
 const SYNC_MS = 5000
 
-
 interface ElementInfo {
   id: string
   kind: string

@@ -6,8 +6,8 @@ import { launchContext } from '../harness/browser.ts'
 import { startCluster, type Cluster } from '../harness/cluster.ts'
 import { createBoard } from '../harness/server.ts'
 
-const geoCount = (page: Page) => page.evaluate(() => (window as any).opificioEditor.getCurrentPageShapes().filter((s: any) => s.type === 'geo').length)
-
+const geoCount = (page: Page) =>
+  page.evaluate(() => (window as any).opificioEditor.getCurrentPageShapes().filter((s: any) => s.type === 'geo').length)
 
 describe('a browser outlives the node it is on (SERVER_URLS, no load balancer)', () => {
   let cluster: Cluster

@@ -57,7 +57,11 @@ const foreignImage: DocDiff = {
 }
 
 const POISONS: [string, DocDiff, RegExp][] = [
-  ['a label with an unknown node type', labelled('blink', { type: 'doc', content: [paragraph({ type: 'blink', text: 'x' })] }), /unknown node type "blink"/],
+  [
+    'a label with an unknown node type',
+    labelled('blink', { type: 'doc', content: [paragraph({ type: 'blink', text: 'x' })] }),
+    /unknown node type "blink"/,
+  ],
   ['a label that is not a doc', labelled('notdoc', paragraph({ type: 'text', text: 'x' })), /must be a doc/],
   ['a text node without text', labelled('notext', { type: 'doc', content: [paragraph({ type: 'text' })] }), /needs non-empty text/],
   ['2,000 nested groups', nestedGroups(2000), /nested more than \d+ groups or frames deep/],
@@ -96,7 +100,10 @@ describe('poison shapes', () => {
     sockets.push(poisoner.socket)
 
     POISONS.forEach(([, diff], i) => poisoner.socket.emit(EV.push, { seq: i + 1, diff }))
-    await until(() => poisoner.rejections.size === POISONS.length, () => `rejections, got ${[...poisoner.rejections.values()].map((r) => r.detail).join('; ')}`)
+    await until(
+      () => poisoner.rejections.size === POISONS.length,
+      () => `rejections, got ${[...poisoner.rejections.values()].map((r) => r.detail).join('; ')}`
+    )
     POISONS.forEach(([name, , reason], i) => expect(poisoner.rejections.get(i + 1)?.detail, name).toMatch(reason))
 
     await expectCanvasAlive(a.page)
@@ -119,7 +126,15 @@ describe('poison shapes', () => {
     // a string), and a label from before the server checked rich text.
     const drawProps = await a.page.evaluate(() => (window as any).opificioEditor.getShapeUtil('draw').getDefaultProps())
     await injectPastValidation(a.page, [
-      { id: 'shape:cutstroke', type: 'draw', x: 300, y: 150, index: 'a5', parentId: FIRST_PAGE_ID, props: { ...drawProps, segments: [{ type: 'free', path: 'AAAA' }] } },
+      {
+        id: 'shape:cutstroke',
+        type: 'draw',
+        x: 300,
+        y: 150,
+        index: 'a5',
+        parentId: FIRST_PAGE_ID,
+        props: { ...drawProps, segments: [{ type: 'free', path: 'AAAA' }] },
+      },
       { ...(geoShape('oldlabel', { x: 300, y: 400 }, { richText: { type: 'doc', content: [paragraph({ type: 'blink', text: 'x' })] } }) as object) },
     ])
 

@@ -50,7 +50,9 @@ describe('the board under its Content-Security-Policy', () => {
     await page.keyboard.type('Patto di collaborazione')
     await page.keyboard.press('Escape')
     const labelOf = (records: any[]) => JSON.stringify(records.find((r) => r.type === 'geo')?.props.richText ?? null)
-    await expect.poll(async () => labelOf(await page.evaluate(() => (window as any).opificioEditor.getCurrentPageShapes()))).toContain('Patto di collaborazione')
+    await expect
+      .poll(async () => labelOf(await page.evaluate(() => (window as any).opificioEditor.getCurrentPageShapes())))
+      .toContain('Patto di collaborazione')
     // The server has it too: the socket got through the policy.
     const room = (await server.app.rooms.get(boardId))!
     await expect.poll(() => labelOf(room.documentRecords), { timeout: 5000 }).toContain('Patto di collaborazione')

@@ -5,13 +5,15 @@ import { createBoard } from '../harness/server.ts'
 import { join } from 'node:path'
 
 const paletteLabel = (page: Page, kind: string) => page.locator(`[data-kind="${kind}"] .op-palette__label`).textContent()
-const faded = (page: Page) => page.evaluate(() => {
-  const editor = (window as any).opificioEditor
-  return editor.getCurrentPageShapes()
-    .filter((s: any) => getComputedStyle(document.querySelector(`.tl-shape[data-shape-id="${s.id}"]`)!).opacity < '0.5')
-    .map((s: any) => s.type === 'element' ? s.props.kind : s.type)
-    .sort()
-})
+const faded = (page: Page) =>
+  page.evaluate(() => {
+    const editor = (window as any).opificioEditor
+    return editor
+      .getCurrentPageShapes()
+      .filter((s: any) => getComputedStyle(document.querySelector(`.tl-shape[data-shape-id="${s.id}"]`)!).opacity < '0.5')
+      .map((s: any) => (s.type === 'element' ? s.props.kind : s.type))
+      .sort()
+  })
 
 describe('the process template and the views, in two real browsers', () => {
   const env = useTwoBrowsers()
@@ -34,7 +36,10 @@ describe('the process template and the views, in two real browsers', () => {
     await pageB.click('[data-kind="cittadino"]')
     await pageB.locator('.op-inspector .op-check', { hasText: 'Welfare culturale' }).click()
     await expect
-      .poll(() => pageA.evaluate(() => (window as any).opificioEditor.getCurrentPageShapes().find((s: any) => s.type === 'element')?.props.lines.length), { timeout: 5000 })
+      .poll(
+        () => pageA.evaluate(() => (window as any).opificioEditor.getCurrentPageShapes().find((s: any) => s.type === 'element')?.props.lines.length),
+        { timeout: 5000 }
+      )
       .toBe(1)
     expect(await pageB.locator('.op-notice').count()).toBe(0)
 

@@ -23,9 +23,7 @@ describe('two nodes on one Redis, through faults', () => {
   async function spread(count: number) {
     cluster = await startCluster(2)
     const boardId = await createBoard(cluster.urls[0])
-    clients = Array.from({ length: count }, (_, i) =>
-      clusterClient(i % 2 === 0 ? cluster!.urls : [...cluster!.urls].reverse(), boardId, `c${i}`)
-    )
+    clients = Array.from({ length: count }, (_, i) => clusterClient(i % 2 === 0 ? cluster!.urls : [...cluster!.urls].reverse(), boardId, `c${i}`))
     await until(() => clients.every((c) => c.state.connection === 'online'), 'clients online')
     return { cluster, boardId }
   }
@@ -47,7 +45,9 @@ describe('two nodes on one Redis, through faults', () => {
     await settle(clients)
     await expectDurableAndEqual(await cluster.openStorage(), boardId, clients)
     expect(cluster.nodes[1].hasExited()).toBe(false)
-    console.log(`node kill: ${acksBefore} acks before the kill, clients on the surviving node ${failoverMs} ms after it, ${totalAcks(clients)} acks in all`)
+    console.log(
+      `node kill: ${acksBefore} acks before the kill, clients on the surviving node ${failoverMs} ms after it, ${totalAcks(clients)} acks in all`
+    )
   })
 
   it('Redis stopped: nodes stay up, clients see saving paused and keep their edits; Redis back from its AOF, all resumes', async () => {

@@ -94,9 +94,7 @@ function createdIds(diff: DocDiff | undefined): string[] {
 const totalAcks = (clients: HeadlessClient[]) => clients.reduce((n, c) => n + c.acks.length, 0)
 
 const describeClients = (clients: HeadlessClient[]) =>
-  JSON.stringify(
-    clients.map((c) => ({ name: c.name, ...c.state, lastOffset: c.sync.lastOffset, connected: c.link.connected }))
-  )
+  JSON.stringify(clients.map((c) => ({ name: c.name, ...c.state, lastOffset: c.sync.lastOffset, connected: c.link.connected })))
 
 // ---------------------------------------------------------------------------------------------
 
@@ -146,7 +144,10 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
     for (const w of writers) w.stop()
     for (const c of clients) c.close()
   })
-  await until(() => clients.every((c) => c.state.connection === 'online'), () => `clients online: ${describeClients(clients)}`)
+  await until(
+    () => clients.every((c) => c.state.connection === 'online'),
+    () => `clients online: ${describeClients(clients)}`
+  )
   for (const c of clients) writers.push(startWriter(c, rnd))
 
   const crashes: Crash[] = []
@@ -172,7 +173,10 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
         `${Math.max(0, totalAcks(clients) - acksWhenCompacted)} of ${MIN_ACKS_BEFORE_KILL} acknowledgements; ${describeClients(clients)}`,
       120_000
     )
-    expect(clients.every((c) => c.state.connection === 'online'), 'every client online before the kill').toBe(true)
+    expect(
+      clients.every((c) => c.state.connection === 'online'),
+      'every client online before the kill'
+    ).toBe(true)
 
     // The crash: no chance to flush, close or say goodbye. The writers keep going throughout.
     const acks = clients.map((c) => c.acks.slice())
@@ -181,7 +185,10 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
     const { signal } = await server.exited
     expect(signal).toBe('SIGKILL')
     const compactedAt = compactedSince()
-    await until(() => clients.every((c) => c.state.connection !== 'online'), () => `clients to notice the crash: ${describeClients(clients)}`)
+    await until(
+      () => clients.every((c) => c.state.connection !== 'online'),
+      () => `clients to notice the crash: ${describeClients(clients)}`
+    )
 
     server = track(await spawnServer({ port, dataDir }))
     const listening = Date.now()
@@ -195,7 +202,9 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
     // acknowledged before the kill must be there, and the server must not have gone back in time.
     const lastAcked = Math.max(0, ...acks.flat().map((a) => a.offset))
     for (const c of clients) {
-      expect(c.sync.lastOffset ?? -1, `${c.name}: the restarted server's offset vs the last acknowledged ${lastAcked}`).toBeGreaterThanOrEqual(lastAcked)
+      expect(c.sync.lastOffset ?? -1, `${c.name}: the restarted server's offset vs the last acknowledged ${lastAcked}`).toBeGreaterThanOrEqual(
+        lastAcked
+      )
       const missing = acks.flatMap((own, i) =>
         own.flatMap((ack) =>
           createdIds(writers[i].sent.get(ack.seq))
@@ -236,7 +245,10 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
   // A fresh client loads the board from the restarted server.
   const fresh = headlessClient(server.url, boardId, 'fresh')
   cleanups.push(() => fresh.close())
-  await until(() => fresh.state.connection === 'online', () => `a fresh client online: ${JSON.stringify(fresh.state)}`)
+  await until(
+    () => fresh.state.connection === 'online',
+    () => `a fresh client online: ${JSON.stringify(fresh.state)}`
+  )
   expect(fresh.sync.lastOffset).toBe(settledOffset)
   const boardRes = await fetch(`${server.url}/api/boards/${boardId}`)
   expect(boardRes.status, 'GET /api/boards/:id at the end').toBe(200)

@@ -37,8 +37,13 @@ export async function joinBoard(ctx: BrowserContext, url: string, name: string):
   } catch (e) {
     // Say what the page showed instead, so a failure here can be told apart from a sync bug.
     await page.screenshot({ path: join(ARTIFACTS, `join-failed-${name}.png`) }).catch(() => undefined)
-    const text = await page.locator('body').innerText().catch(() => '?')
-    throw new Error(`${name} could not open ${url}: ${(e as Error).message}\npage text: ${text.slice(0, 300)}\n${[...errors, ...failedResponses].join('\n')}`)
+    const text = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '?')
+    throw new Error(
+      `${name} could not open ${url}: ${(e as Error).message}\npage text: ${text.slice(0, 300)}\n${[...errors, ...failedResponses].join('\n')}`
+    )
   }
   return { page, foreign, errors }
 }

@@ -69,7 +69,13 @@ export function runEditorOp(page: Page, op: EditorOp): Promise<OpResult> {
       },
       frame: () => {
         editor.createShapes([
-          { id: op.id, type: 'frame', x: 40 + rand() * 900, y: 40 + rand() * 600, props: { w: 280 + rand() * 250, h: 200 + rand() * 200, name: 'Tavolo' } },
+          {
+            id: op.id,
+            type: 'frame',
+            x: 40 + rand() * 900,
+            y: 40 + rand() * 600,
+            props: { w: 280 + rand() * 250, h: 200 + rand() * 200, name: 'Tavolo' },
+          },
         ])
         did = `frame ${op.id}`
         return true

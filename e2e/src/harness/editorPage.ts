@@ -5,7 +5,16 @@ import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
 import { io } from 'socket.io-client'
 import { defaultBindingUtils, defaultShapeUtils, defaultTools, Editor } from 'tldraw'
-import { PendingKeeper, MemoryPendingStore, SyncClient, type SyncSocket, type SyncState, claimWriter, type ClaimLock, memoryLocks } from '@opificio/client/testing'
+import {
+  PendingKeeper,
+  MemoryPendingStore,
+  SyncClient,
+  type SyncSocket,
+  type SyncState,
+  claimWriter,
+  type ClaimLock,
+  memoryLocks,
+} from '@opificio/client/testing'
 import { writerIdentity } from '@opificio/server/testing'
 import type { HeadlessClient } from './headlessClient.ts'
 import { until } from './server.ts'
@@ -16,13 +25,14 @@ export function createBoardOverHttp(url: string): Promise<string> {
     const req = request(`${url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       let body = ''
       res.on('data', (chunk) => (body += chunk))
-      res.on('end', () => (res.statusCode === 201 ? resolve((JSON.parse(body) as { id: string }).id) : reject(new Error(`create board: ${res.statusCode} ${body}`))))
+      res.on('end', () =>
+        res.statusCode === 201 ? resolve((JSON.parse(body) as { id: string }).id) : reject(new Error(`create board: ${res.statusCode} ${body}`))
+      )
     })
     req.on('error', reject)
     req.end(JSON.stringify({ title: 'Tavolo di prova' }))
   })
 }
-
 
 /**
  * One person's browser: what outlives a page of it (the IndexedDB of unsent edits, the locks),

@@ -59,7 +59,11 @@ export function act(c: HeadlessClient, rnd: Random, n: number, log?: FuzzLog) {
       arrowBinding(createBindingId(`${c.name}-e-${n}`).slice(8), arrowId, to.id, 'end') as Rec,
     ])
   } else if (roll < 0.65) {
-    const frame = { ...geoShape(`${c.name}-frame-${n}`, { x: rnd.int(800), y: rnd.int(600), rotation: rnd.chance(0.3) ? rnd.next() : 0 }), type: 'frame', props: { w: 400, h: 300, name: 'Tavolo', color: 'black' } }
+    const frame = {
+      ...geoShape(`${c.name}-frame-${n}`, { x: rnd.int(800), y: rnd.int(600), rotation: rnd.chance(0.3) ? rnd.next() : 0 }),
+      type: 'frame',
+      props: { w: 400, h: 300, name: 'Tavolo', color: 'black' },
+    }
     add([frame as Rec])
   } else if (roll < 0.72) {
     // Group two or more shapes that share a parent, as the editor's "group" does.
@@ -80,7 +84,7 @@ export function act(c: HeadlessClient, rnd: Random, n: number, log?: FuzzLog) {
     const doomed = new Set<string>([victim.id])
     for (let grew = true; grew; ) {
       grew = false
-      for (const s of all) if (s.parentId && doomed.has(s.parentId) && !doomed.has(s.id)) (doomed.add(s.id), (grew = true))
+      for (const s of all) if (s.parentId && doomed.has(s.parentId) && !doomed.has(s.id)) doomed.add(s.id), (grew = true)
     }
     const bindings = c.documentRecords().filter((r) => {
       const b = r as Rec
@@ -100,7 +104,9 @@ export function act(c: HeadlessClient, rnd: Random, n: number, log?: FuzzLog) {
  */
 export function expectNoEditLost(log: FuzzLog, clients: HeadlessClient[], final: UnknownRecord[]) {
   const present = new Set<string>(final.map((r) => r.id))
-  const accounted = new Set<string>(clients.flatMap((c) => c.adjustments.filter((a) => a.what === 'dropped' || a.what === 'removed').map((a) => a.id)))
+  const accounted = new Set<string>(
+    clients.flatMap((c) => c.adjustments.filter((a) => a.what === 'dropped' || a.what === 'removed').map((a) => a.id))
+  )
   const lost = [...log.added].filter(([id]) => !present.has(id) && !log.deleted.has(id) && !accounted.has(id))
   expect(lost, 'shapes gone without anyone deleting them or being told').toEqual([])
 }

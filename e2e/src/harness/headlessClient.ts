@@ -27,20 +27,24 @@ function delayedSocket(socket: Socket, delays: Delays | undefined): SyncSocket {
     emit(event, payload) {
       const ms = delays.next()
       const connection = socket.id
-      outTail = outTail.then(() => wait(ms)).then(() => {
-        // Sent on a connection that has since dropped: lost, as on a real network.
-        if (socket.id === connection && socket.connected) socket.emit(event, payload)
-      })
+      outTail = outTail
+        .then(() => wait(ms))
+        .then(() => {
+          // Sent on a connection that has since dropped: lost, as on a real network.
+          if (socket.id === connection && socket.connected) socket.emit(event, payload)
+        })
     },
     on(event, listener) {
       if (event === 'connect' || event === 'disconnect') return socket.on(event, listener as never)
       return socket.on(event, (payload: unknown) => {
         const ms = delays.next()
         const connection = socket.id
-        inTail = inTail.then(() => wait(ms)).then(() => {
-          // A message from a connection that has since dropped would never arrive on a real network.
-          if (socket.id === connection && socket.connected) (listener as (p: unknown) => void)(payload)
-        })
+        inTail = inTail
+          .then(() => wait(ms))
+          .then(() => {
+            // A message from a connection that has since dropped would never arrive on a real network.
+            if (socket.id === connection && socket.connected) (listener as (p: unknown) => void)(payload)
+          })
       })
     },
     off: (event) => socket.off(event),

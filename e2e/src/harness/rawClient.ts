@@ -1,4 +1,13 @@
-import { EV, PROTOCOL_VERSION, schemaFingerprint, type BatchMessage, type FatalMessage, type Refusal, type WelcomeMessage, type WireEntry } from '@opificio/shared'
+import {
+  EV,
+  PROTOCOL_VERSION,
+  schemaFingerprint,
+  type BatchMessage,
+  type FatalMessage,
+  type Refusal,
+  type WelcomeMessage,
+  type WireEntry,
+} from '@opificio/shared'
 
 /** This client's own push, acknowledged or refused (it also receives everyone else's entries). */
 export const isOwn = (e: WireEntry) => e.kind === 'ack' || e.kind === 'rejected'

@@ -51,7 +51,13 @@ export async function spawnServer(opts: { port?: number; dataDir?: string; env?:
   }
   for (;;) {
     if (done) throw new Error(`the server exited while starting:\n${output}`)
-    if (await fetch(`${server.url}/healthz`).then((r) => r.ok, () => false)) break
+    if (
+      await fetch(`${server.url}/healthz`).then(
+        (r) => r.ok,
+        () => false
+      )
+    )
+      break
     if (Date.now() - started > 60_000) {
       child.kill('SIGKILL')
       throw new Error(`/healthz never answered in 60 s:\n${output}`)

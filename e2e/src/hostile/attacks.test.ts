@@ -43,7 +43,10 @@ describe('attacks on a real server', () => {
       const acked = new Promise<void>((resolve) => (c.onAck = () => resolve()))
       const t = performance.now()
       c.store.put([geoShape(`${tag}-${i}`, { x: i * 5 }) as never])
-      await Promise.race([acked, new Promise((_, reject) => setTimeout(() => reject(new Error(`${c.name}'s edit ${i} not acknowledged in 30 s`)), 30_000))])
+      await Promise.race([
+        acked,
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`${c.name}'s edit ${i} not acknowledged in 30 s`)), 30_000)),
+      ])
       latencies.push(performance.now() - t)
       await new Promise((r) => setTimeout(r, everyMs))
     }
@@ -70,7 +73,10 @@ describe('attacks on a real server', () => {
     await evil.join()
     for (const depth of [4200, 6000, 100]) {
       // The relay replaces `meta`: the cursor is what would show that a deep one got through.
-      const record = JSON.stringify({ ...presenceRecord('evil', { x: depth, y: depth }), meta: { deep: 'DEEP' } }).replace('"DEEP"', deeplyNestedJson(depth))
+      const record = JSON.stringify({ ...presenceRecord('evil', { x: depth, y: depth }), meta: { deep: 'DEEP' } }).replace(
+        '"DEEP"',
+        deeplyNestedJson(depth)
+      )
       evil.emitJson(EV.presence, `{"record":${record}}`)
     }
     // A valid presence after them, on the same connection: a deep one relayed would have come before it.
@@ -148,7 +154,10 @@ describe('attacks on a real server', () => {
     // Four 2 MiB images inline, put again and again: 8 MiB of document, 32 MiB of entries,
     // each round from a fresh connection (a fresh byte budget), as a determined attacker would.
     const image = (n: number, fill: string) => ({
-      id: `asset:big${n}`, typeName: 'asset', type: 'image', meta: {},
+      id: `asset:big${n}`,
+      typeName: 'asset',
+      type: 'image',
+      meta: {},
       props: { name: 'x.png', src: `data:image/png;base64,${fill.repeat(2 * 1024 * 1024)}`, w: 10, h: 10, mimeType: 'image/png', isAnimated: false },
     })
     for (const fill of ['A', 'B', 'C', 'D']) {
@@ -188,14 +197,18 @@ describe('attacks on a real server', () => {
     const flood = (async () => {
       for (let i = 0; i < 12; i++) {
         evil.socket.emit(EV.presence, { record: { ...presenceRecord('evil'), userName: name } })
-        evil.socket.emit(EV.presence, { record: { ...presenceRecord('evil'), selectedShapeIds: Array.from({ length: 50_000 }, (_, k) => `shape:${k}`) } })
+        evil.socket.emit(EV.presence, {
+          record: { ...presenceRecord('evil'), selectedShapeIds: Array.from({ length: 50_000 }, (_, k) => `shape:${k}`) },
+        })
         await new Promise((r) => setTimeout(r, 250))
       }
     })()
     const latencies = await honestAcks(anna, 30, 100, 'during-presence-flood')
     await flood
     const largest = Math.max(0, ...watchers.flatMap((w) => w.presence.flatMap((p) => p.put.map((r) => JSON.stringify(r).length))))
-    console.log(`presence flood: largest presence relayed ${largest} bytes; honest ack p50 ${percentile(latencies, 50).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`)
+    console.log(
+      `presence flood: largest presence relayed ${largest} bytes; honest ack p50 ${percentile(latencies, 50).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`
+    )
     expect(largest).toBeLessThanOrEqual(32 * 1024)
     expect(percentile(latencies, 50)).toBeLessThan(1000)
     await expectAlive()
@@ -250,7 +263,9 @@ describe('attacks on a real server', () => {
       await new Promise((r) => setTimeout(r, 10))
     }
     await until(() => bulky.fatals.length > 0 || !bulky.socket.connected, 'the client sending 120 MiB cut off')
-    console.log(`cut off: refused-push sender after ${refused.entries.length} refusals (${refused.fatals[0].code}); byte flooder ${bulky.fatals[0]?.code ?? 'disconnected'}`)
+    console.log(
+      `cut off: refused-push sender after ${refused.entries.length} refusals (${refused.fatals[0].code}); byte flooder ${bulky.fatals[0]?.code ?? 'disconnected'}`
+    )
     anna.store.put([geoShape('after-cutoffs') as never])
     await until(() => anna.acks.length === 1, 'an honest edit after the cut-offs')
     await expectAlive()
@@ -273,7 +288,9 @@ describe('attacks on a real server', () => {
     const joining = Promise.all(storm.map((s) => s.join(null)))
     const latencies = await honestAcks(anna, 20, 30, 'during-storm')
     const welcomes = await joining
-    console.log(`reconnect storm: 150 welcomes of ${(welcomes[0].document!.byteLength / 1024).toFixed(0)} KiB; honest ack p50 ${percentile(latencies, 50).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`)
+    console.log(
+      `reconnect storm: 150 welcomes of ${(welcomes[0].document!.byteLength / 1024).toFixed(0)} KiB; honest ack p50 ${percentile(latencies, 50).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`
+    )
     expect(welcomes.every((w) => w.document !== undefined)).toBe(true)
     expect(percentile(latencies, 50)).toBeLessThan(1000)
     await expectAlive()

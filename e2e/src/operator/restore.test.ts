@@ -9,7 +9,11 @@ import { createBoard, until } from '../harness/server.ts'
 
 /** This client's own pushes acknowledged or refused so far (it also receives everyone else's). */
 const own = (w: RawClient) => w.entries.filter(isOwn).length
-const shapeIds = (records: UnknownRecord[]) => records.filter((r) => r.typeName === 'shape').map((r) => r.id).sort()
+const shapeIds = (records: UnknownRecord[]) =>
+  records
+    .filter((r) => r.typeName === 'shape')
+    .map((r) => r.id)
+    .sort()
 
 describe('an operator undoes vandalism', () => {
   let cluster: Cluster | null = null

@@ -5,15 +5,7 @@ import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import { io } from 'socket.io-client'
-import {
-  createShapeId,
-  defaultBindingUtils,
-  defaultShapeUtils,
-  Editor,
-  getArrowInfo,
-  type TLArrowShape,
-  type TLShapeId,
-} from 'tldraw'
+import { createShapeId, defaultBindingUtils, defaultShapeUtils, Editor, getArrowInfo, type TLArrowShape, type TLShapeId } from 'tldraw'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SyncClient, type SyncSocket, type SyncState } from '@opificio/client/testing'
 import { writerIdentity, EmbeddedStorage } from '@opificio/server/testing'
@@ -96,7 +88,10 @@ describe('conflicts between real tldraw editors', () => {
     const boardId = await createBoard(server.url)
     const a = await editorClient(server.url, boardId, 'A')
     const b = await editorClient(server.url, boardId, 'B')
-    cleanups.push(() => a.close(), () => b.close())
+    cleanups.push(
+      () => a.close(),
+      () => b.close()
+    )
     const room = (await server.app.rooms.get(boardId))!
     const converge = async () => {
       await settle([a, b], () => room.offset)
@@ -122,7 +117,12 @@ describe('conflicts between real tldraw editors', () => {
     const arrow = createShapeId('arrow')
     b.editor.createShape({ id: arrow, type: 'arrow', x: 50, y: 40, props: { start: { x: 0, y: 0 }, end: { x: 400, y: 200 } } })
     b.editor.createBindings([
-      { type: 'arrow', fromId: arrow, toId: s1, props: { terminal: 'start', normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false } },
+      {
+        type: 'arrow',
+        fromId: arrow,
+        toId: s1,
+        props: { terminal: 'start', normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false },
+      },
       { type: 'arrow', fromId: arrow, toId: s2, props: { terminal: 'end', normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false } },
     ])
     await until(() => b.state.unconfirmed === 0, 'B’s arrow confirmed')
@@ -133,7 +133,10 @@ describe('conflicts between real tldraw editors', () => {
     await converge()
 
     for (const c of [a, b]) {
-      expect(c.editor.getBindingsFromShape(arrow, 'arrow').map((x) => x.toId), c.name).toEqual([s1])
+      expect(
+        c.editor.getBindingsFromShape(arrow, 'arrow').map((x) => x.toId),
+        c.name
+      ).toEqual([s1])
       const end = endOnPage(c.editor, arrow, 'end')
       // s2's centre, where tldraw had the end's handle.
       expect(end.x, c.name).toBeCloseTo(450, 9)
@@ -165,9 +168,21 @@ describe('conflicts between real tldraw editors', () => {
 
     a.link.disconnect()
     const arrow = createShapeId('arrow')
-    b.editor.createShape({ id: arrow, type: 'arrow', parentId: frame, x: 40, y: 30, props: { start: { x: 0, y: 0 }, end: { x: 300, y: -100 }, bend: 20 } })
+    b.editor.createShape({
+      id: arrow,
+      type: 'arrow',
+      parentId: frame,
+      x: 40,
+      y: 30,
+      props: { start: { x: 0, y: 0 }, end: { x: 300, y: -100 }, bend: 20 },
+    })
     b.editor.createBindings([
-      { type: 'arrow', fromId: arrow, toId: target, props: { terminal: 'end', normalizedAnchor: { x: 0.2, y: 0.7 }, isExact: false, isPrecise: true } },
+      {
+        type: 'arrow',
+        fromId: arrow,
+        toId: target,
+        props: { terminal: 'end', normalizedAnchor: { x: 0.2, y: 0.7 }, isExact: false, isPrecise: true },
+      },
     ])
     await until(() => b.state.unconfirmed === 0, 'B’s arrow confirmed')
     const handle = b.editor.getShapePageTransform(arrow).applyToPoint(getArrowInfo(b.editor, arrow)!.end.handle)

@@ -95,7 +95,10 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
     if (roll < 0.04 && page.link.connected && !reconnects.has(d)) {
       // An offline spell: the page keeps editing, and its edits wait for the network.
       page.link.disconnect()
-      reconnects.set(d, setTimeout(() => reconnect(d), 100 + rnd.int(400)))
+      reconnects.set(
+        d,
+        setTimeout(() => reconnect(d), 100 + rnd.int(400))
+      )
       history.steps.push({ step, page: page.name, offline: true, op: 'network lost', network: true, changed: [] })
     } else if (roll < 0.07) {
       // A reload, often with edits not yet sent or not yet confirmed. The new page finds the
@@ -133,7 +136,10 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
   await reread.close()
   expect(devices.flatMap((d) => d.pages).filter((p) => p.acks.length > 0).length, 'pages with an acknowledged push').toBeGreaterThanOrEqual(DEVICES)
   expectNoEditLost(history, devices, durable)
-  expect(history.thrown.map((t) => t.split('\n')[0]), 'user edits on which the editor threw').toEqual([])
+  expect(
+    history.thrown.map((t) => t.split('\n')[0]),
+    'user edits on which the editor threw'
+  ).toEqual([])
 }
 
 /** What a run exercised, so that a green run shows it covered something. */
@@ -141,7 +147,10 @@ function summary(history: History, devices: Device[]) {
   const count = (what: (s: Step) => boolean) => history.steps.filter(what).length
   const kinds = new Map<string, number>()
   for (const s of history.steps) {
-    const kind = s.op.split(' ').slice(0, s.op.startsWith('create') ? 2 : 1).join(' ')
+    const kind = s.op
+      .split(' ')
+      .slice(0, s.op.startsWith('create') ? 2 : 1)
+      .join(' ')
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
   }
   return [
@@ -207,7 +216,9 @@ function plan(page: EditorPage, rnd: Random, n: number): { op: string; run(): vo
     const id = newId('box')
     const frame = rnd.chance(0.3) ? rnd.pick(frames) : undefined
     const [x, y, w, h] = [rnd.int(1000), rnd.int(800), 40 + rnd.int(160), 40 + rnd.int(120)]
-    return edit(`create geo ${id}${frame ? ` in ${frame.id}` : ''}`, () => e.createShape({ id, type: 'geo', parentId: frame?.id, x, y, props: { w, h } }))
+    return edit(`create geo ${id}${frame ? ` in ${frame.id}` : ''}`, () =>
+      e.createShape({ id, type: 'geo', parentId: frame?.id, x, y, props: { w, h } })
+    )
   }
   if (roll < 0.44) {
     const s = rnd.pick(all)!
@@ -246,7 +257,13 @@ function plan(page: EditorPage, rnd: Random, n: number): { op: string; run(): vo
 }
 
 /** An arrow drawn from one shape to another, its ends bound (one left free now and then), as one change. */
-function arrow(page: EditorPage, rnd: Random, id: TLShapeId, boxes: TLShape[], edit: (op: string, change: () => void) => { op: string; run(): void }) {
+function arrow(
+  page: EditorPage,
+  rnd: Random,
+  id: TLShapeId,
+  boxes: TLShape[],
+  edit: (op: string, change: () => void) => { op: string; run(): void }
+) {
   const e = page.editor
   const from = rnd.pick(boxes)!
   const to = rnd.pick(boxes.filter((b) => b.id !== from.id))!
@@ -275,11 +292,16 @@ async function expectRetiredAcksLogged(storage: EmbeddedStorage, boardId: string
   for (const page of devices.flatMap((d) => d.pages.slice(0, -1))) {
     for (const ack of page.acks) {
       if (ack.offset <= snapshot.offset) {
-        expect(snapshot.clientSeqs[page.writerId] ?? 0, `ack ${ack.seq}@${ack.offset} of ${page.name} in the snapshot`).toBeGreaterThanOrEqual(ack.seq)
+        expect(snapshot.clientSeqs[page.writerId] ?? 0, `ack ${ack.seq}@${ack.offset} of ${page.name} in the snapshot`).toBeGreaterThanOrEqual(
+          ack.seq
+        )
         continue
       }
       const entry = logged.get(ack.offset)
-      expect(entry && { clientId: entry.clientId, seq: entry.seq }, `ack ${ack.seq}@${ack.offset} of ${page.name}`).toEqual({ clientId: page.writerId, seq: ack.seq })
+      expect(entry && { clientId: entry.clientId, seq: entry.seq }, `ack ${ack.seq}@${ack.offset} of ${page.name}`).toEqual({
+        clientId: page.writerId,
+        seq: ack.seq,
+      })
     }
   }
 }
@@ -292,8 +314,9 @@ async function expectRetiredAcksLogged(storage: EmbeddedStorage, boardId: string
 function expectNoEditLost(history: History, devices: Device[], final: UnknownRecord[]) {
   const present = new Set<string>(final.map((r) => r.id))
   const told = new Set(devices.flatMap((d) => d.adjustments.filter((a) => a.what === 'dropped' || a.what === 'removed').map((a) => a.id)))
-  const lost = [...history.added]
-    .filter(([id, { device, at }]) => !present.has(id) && !history.deleted.has(id) && !told.has(id) && !device.rejections.some((r) => r.at >= at))
+  const lost = [...history.added].filter(
+    ([id, { device, at }]) => !present.has(id) && !history.deleted.has(id) && !told.has(id) && !device.rejections.some((r) => r.at >= at)
+  )
   if (lost.length) console.error(trace(history, new Set(lost.map(([id]) => id))))
   expect(
     lost.map(([id, { device, offline }]) => `${id}, made ${offline ? 'offline' : 'online'} on ${device.name}`),

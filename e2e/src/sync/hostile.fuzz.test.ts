@@ -19,16 +19,24 @@ const MESSAGES = Number(process.env.HOSTILE_MESSAGES ?? 400)
 function junk(rnd: Random, depth = 0): unknown {
   const pick = rnd.int(depth > 2 ? 6 : 9)
   switch (pick) {
-    case 0: return null
-    case 1: return rnd.int(2) === 0 ? -rnd.int(1e9) : rnd.next() * 1e12
-    case 2: return ['', 'shape:x', '__proto__', 'page:page', 'x'.repeat(rnd.int(3000)), 'document:document'][rnd.int(6)]
-    case 3: return rnd.chance(0.5)
-    case 4: return undefined
-    case 5: return NaN
-    case 6: return Array.from({ length: rnd.int(4) }, () => junk(rnd, depth + 1))
+    case 0:
+      return null
+    case 1:
+      return rnd.int(2) === 0 ? -rnd.int(1e9) : rnd.next() * 1e12
+    case 2:
+      return ['', 'shape:x', '__proto__', 'page:page', 'x'.repeat(rnd.int(3000)), 'document:document'][rnd.int(6)]
+    case 3:
+      return rnd.chance(0.5)
+    case 4:
+      return undefined
+    case 5:
+      return NaN
+    case 6:
+      return Array.from({ length: rnd.int(4) }, () => junk(rnd, depth + 1))
     default: {
       const o: Record<string, unknown> = {}
-      for (let i = rnd.int(4); i > 0; i--) o[['id', 'typeName', 'props', 'set', 'unset', 'nested', '__proto__', 'x', 'meta', 'parentId'][rnd.int(10)]] = junk(rnd, depth + 1)
+      for (let i = rnd.int(4); i > 0; i--)
+        o[['id', 'typeName', 'props', 'set', 'unset', 'nested', '__proto__', 'x', 'meta', 'parentId'][rnd.int(10)]] = junk(rnd, depth + 1)
       return o
     }
   }
@@ -36,7 +44,9 @@ function junk(rnd: Random, depth = 0): unknown {
 
 /** A valid record with one thing broken, or a valid one: what a buggy or malicious client would send. */
 function mutated(rnd: Random, n: number): UnknownRecord {
-  const base = [geoShape(`h${n}`), arrowShape(`h${n}`), arrowBinding(`h${n}`, 'shape:nothere', 'shape:nobody', 'end'), presenceRecord(`h${n}`)][rnd.int(4)]
+  const base = [geoShape(`h${n}`), arrowShape(`h${n}`), arrowBinding(`h${n}`, 'shape:nothere', 'shape:nobody', 'end'), presenceRecord(`h${n}`)][
+    rnd.int(4)
+  ]
   const copy = structuredClone(base) as Record<string, any>
   const keys = [...Object.keys(copy), ...Object.keys(copy.props ?? {}).map((k) => `props.${k}`)]
   const key = rnd.pick(keys)!
@@ -55,7 +65,10 @@ function poisonRichText(rnd: Random): unknown {
     { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'evilNode', text: 'x' }] }] },
     { type: 'paragraph', content: [] },
     { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text' }] }] },
-    { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] }] }] },
+    {
+      type: 'doc',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] }] }],
+    },
   ])
 }
 
@@ -75,15 +88,29 @@ function hostileAttack(rnd: Random, boardId: string, n: number): Attack {
   if (roll === 0) {
     const depth = rnd.pick([100, 4300, 6000])!
     const deep = deeplyNestedJson(depth)
-    if (rnd.chance(0.5)) return { kind: 'json', event: EV.presence, json: `{"record":${JSON.stringify({ ...presenceRecord(`d${n}`), meta: { v: 'DEEP' } }).replace('"DEEP"', deep)}}` }
-    return { kind: 'json', event: EV.push, json: `{"seq":${n + 1},"diff":{"shape:deep${n}":["put",${JSON.stringify(geoShape(`deep${n}`, { meta: { v: 'DEEP' } })).replace('"DEEP"', deep)}]}}` }
+    if (rnd.chance(0.5))
+      return {
+        kind: 'json',
+        event: EV.presence,
+        json: `{"record":${JSON.stringify({ ...presenceRecord(`d${n}`), meta: { v: 'DEEP' } }).replace('"DEEP"', deep)}}`,
+      }
+    return {
+      kind: 'json',
+      event: EV.push,
+      json: `{"seq":${n + 1},"diff":{"shape:deep${n}":["put",${JSON.stringify(geoShape(`deep${n}`, { meta: { v: 'DEEP' } })).replace('"DEEP"', deep)}]}}`,
+    }
   }
   if (roll === 1) {
     const huge = 'h'.repeat(rnd.pick([100_000, 1_100_000, 3_000_000])!)
     if (rnd.chance(0.5)) return { kind: 'emit', event: EV.presence, payload: { record: { ...presenceRecord(`h${n}`), userName: huge } } }
     return { kind: 'emit', event: EV.push, payload: { seq: n + 1, diff: { [`shape:huge${n}`]: ['put', geoShape(`huge${n}`, { meta: { huge } })] } } }
   }
-  if (roll === 2) return { kind: 'emit', event: EV.push, payload: { seq: n + 1, diff: { [`shape:poison${n}`]: ['put', geoShape(`poison${n}`, {}, { richText: poisonRichText(rnd) })] } } }
+  if (roll === 2)
+    return {
+      kind: 'emit',
+      event: EV.push,
+      payload: { seq: n + 1, diff: { [`shape:poison${n}`]: ['put', geoShape(`poison${n}`, {}, { richText: poisonRichText(rnd) })] } },
+    }
   if (roll === 3) return { kind: 'replay' }
   if (roll === 4) return { kind: 'amplify' }
   if (roll === 5) return { kind: 'storm', sockets: 1 + rnd.int(20) }
@@ -99,7 +126,13 @@ function hostileMessage(rnd: Random, boardId: string, n: number): [string, unkno
   if (roll === 2) return [EV.presence, rnd.chance(0.5) ? { record: mutated(rnd, n) } : junk(rnd)]
   if (roll === 3) return [EV.push, junk(rnd)]
   const record = mutated(rnd, n)
-  const ops: unknown[] = [['put', record], ['patch', junk(rnd)], ['patch', { set: junk(rnd), nested: { props: { set: junk(rnd) } } }], ['remove'], ['explode', 1]]
+  const ops: unknown[] = [
+    ['put', record],
+    ['patch', junk(rnd)],
+    ['patch', { set: junk(rnd), nested: { props: { set: junk(rnd) } } }],
+    ['remove'],
+    ['explode', 1],
+  ]
   // Junk may have no prototype (a "__proto__" key), so never String() it.
   const asKey = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'))
   const id = asKey(rnd.chance(0.8) ? ((record as { id?: unknown }).id ?? 'shape:x') : junk(rnd))
@@ -162,7 +195,8 @@ const ENGINES: Record<string, () => Promise<Target>> = {
 function watchRefusals(socket: Socket, uncoded: string[]) {
   socket.on(EV.fatal, (f: { code?: string; message?: string }) => void (!f.code && uncoded.push(`fatal ${f.message}`)))
   socket.on(EV.batch, (b: { entries?: WireEntry[] }) => {
-    for (const e of b.entries ?? []) if (e.kind === 'rejected' && !REFUSAL_CODES.includes(e.refusal?.code)) uncoded.push(`refusal ${JSON.stringify(e.refusal)}`)
+    for (const e of b.entries ?? [])
+      if (e.kind === 'rejected' && !REFUSAL_CODES.includes(e.refusal?.code)) uncoded.push(`refusal ${JSON.stringify(e.refusal)}`)
   })
 }
 
@@ -231,7 +265,9 @@ describe.each(Object.keys(ENGINES))('hostile clients, %s engine', (engine) => {
         const durable = sortedById(await target.durable(boardId))
         expectSoundBoard(durable)
         for (const c of clients) expect(sortedById(c.documentRecords()), c.name).toEqual(durable)
-        console.log(`hostile fuzz ${engine} seed ${seed}: ${JSON.stringify(counts)}; honest writer ${acked} acks, all present; ${sockets.length} attacker sockets`)
+        console.log(
+          `hostile fuzz ${engine} seed ${seed}: ${JSON.stringify(counts)}; honest writer ${acked} acks, all present; ${sockets.length} attacker sockets`
+        )
       } catch (e) {
         console.error(`hostile fuzz failed with seed ${seed} (${engine}): replay with HOSTILE_SEEDS=${seed} (first ${seed} seeds)`)
         throw e

@@ -37,7 +37,12 @@ describe('InboundLimits', () => {
   })
 
   it('limits presence per connection and per address, hellos per connection and per address', () => {
-    const limits = new InboundLimits({ presencePerConnection: rate(1, 2), presencePerAddress: rate(1, 3), hellosPerConnection: rate(1, 1), hellosPerAddress: rate(1, 2) })
+    const limits = new InboundLimits({
+      presencePerConnection: rate(1, 2),
+      presencePerAddress: rate(1, 3),
+      hellosPerConnection: rate(1, 1),
+      hellosPerAddress: rate(1, 2),
+    })
     const one = limits.connect('198.51.100.1')!
     const two = limits.connect('198.51.100.1')!
     expect([one.presence(), one.presence(), one.presence()]).toEqual([true, true, false])

@@ -193,7 +193,12 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       let seq = 0
       const push = (d: DocDiff) => first.append(meta.id, { clientId: 'clientAAA', seq: ++seq, diff: d })
       for (const shape of shapes) await push({ [shape.id]: ['put', shape] })
-      const drawn: BoardSnapshot = { ...initialSnapshot(), offset: 20, records: [...initialSnapshot().records, ...shapes], clientSeqs: { clientAAA: 20 } }
+      const drawn: BoardSnapshot = {
+        ...initialSnapshot(),
+        offset: 20,
+        records: [...initialSnapshot().records, ...shapes],
+        clientSeqs: { clientAAA: 20 },
+      }
       await first.compact(meta.id, drawn)
       await push(Object.fromEntries(shapes.map((s) => [s.id, ['remove']])))
       // Compacting five times as often as a room does (every 500 entries).

@@ -19,7 +19,7 @@ describe('snapshot history', () => {
     expect(keep).toEqual(new Set([...hourly, ...newest].map((s) => s.offset)))
   })
 
-  it('picks an hour\'s first snapshot by offset, so a clock that steps back does not change it', () => {
+  it("picks an hour's first snapshot by offset, so a clock that steps back does not change it", () => {
     const snaps = [
       { offset: 1, takenAt: now - HOUR + 50 },
       { offset: 2, takenAt: now - HOUR + 10 },

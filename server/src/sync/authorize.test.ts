@@ -36,7 +36,9 @@ describe('authorizing a push, record type by record type', () => {
       return change.op[0] !== 'remove'
     }
     const board = new Map<string, UnknownRecord>([[before.id, before]])
-    const refusal = authorizeDiff('participant', { 'shape:a': ['patch', { set: { x: 1 } }], 'shape:b': ['remove'] }, (id) => board.get(id), { shape: spy })
+    const refusal = authorizeDiff('participant', { 'shape:a': ['patch', { set: { x: 1 } }], 'shape:b': ['remove'] }, (id) => board.get(id), {
+      shape: spy,
+    })
     expect(seen).toEqual([
       ['participant', 'shape:a', 'patch', before],
       ['participant', 'shape:b', 'remove', undefined],

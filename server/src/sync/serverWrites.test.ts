@@ -75,7 +75,10 @@ describe.each(Object.keys(ENGINES))('entries the server writes in its own name, 
     const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
     const nodeA = await Room.load(meta, storageA, { tickMs: 1, logger: silentLogger, nodeId: 'nodeA' })
     const nodeB = await Room.load(meta, storageB, { tickMs: 1, logger: silentLogger, nodeId: 'nodeB' })
-    cleanups.push(() => nodeA.close(), () => nodeB.close())
+    cleanups.push(
+      () => nodeA.close(),
+      () => nodeB.close()
+    )
     return { meta, storage: storageA, nodeA, nodeB }
   }
 

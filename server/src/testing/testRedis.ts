@@ -42,8 +42,24 @@ export async function startTestRedis(): Promise<TestRedis> {
     async start() {
       child = spawn(
         process.env.REDIS_SERVER ?? 'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
-          '--save', '', '--protected-mode', 'no', '--logfile', join(dir, 'redis.log')],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'always',
+          '--save',
+          '',
+          '--protected-mode',
+          'no',
+          '--logfile',
+          join(dir, 'redis.log'),
+        ],
         { stdio: 'ignore' }
       )
       const started = Date.now()

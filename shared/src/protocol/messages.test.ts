@@ -33,7 +33,13 @@ describe('the wire protocol', () => {
     const base = { board, role: 'participant', offset: 2, settledSeq: 0, presence: [] }
     const withDocument = { ...base, document: encodeWelcomeDocument(createInitialRecords('Pagina 1')) }
     expect(serverMessageValidators.welcome.validate(withDocument)).toEqual(withDocument)
-    const withEntries = { ...base, entries: [{ kind: 'noop', offset: 1 }, { kind: 'ack', offset: 2, seq: 1 }] }
+    const withEntries = {
+      ...base,
+      entries: [
+        { kind: 'noop', offset: 1 },
+        { kind: 'ack', offset: 2, seq: 1 },
+      ],
+    }
     expect(serverMessageValidators.welcome.validate(withEntries)).toEqual(withEntries)
     expect(() => serverMessageValidators.welcome.validate({ ...base, role: 'admin' })).toThrow()
   })
@@ -47,7 +53,12 @@ describe('the wire protocol', () => {
   })
 
   it('parses a push whole, or refuses it by its seq, or not at all when no seq can be read', () => {
-    expect(parsePush({ seq: 1, diff: { 'shape:a': ['remove'] } })).toEqual({ ok: true, seq: 1, diff: { 'shape:a': ['remove'] }, bytes: expect.any(Number) })
+    expect(parsePush({ seq: 1, diff: { 'shape:a': ['remove'] } })).toEqual({
+      ok: true,
+      seq: 1,
+      diff: { 'shape:a': ['remove'] },
+      bytes: expect.any(Number),
+    })
     expect(parsePush({ seq: 2, diff: {} })).toEqual({ ok: false, seq: 2, refusal: { code: 'malformed', detail: 'empty diff' } })
     expect(() => parsePush({ seq: 0, diff: {} })).toThrow()
     expect(() => parsePush('nonsense')).toThrow()

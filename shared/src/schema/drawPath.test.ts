@@ -99,7 +99,7 @@ describe('draw segment paths', () => {
     for (const type of ['draw', 'highlight'] as const) {
       const result = put(shape(type, [segment('AAAA', 3)]))
       expect(!result.ok && result.refusal.detail).toMatch(
-        /segment 0 path of 4 characters does not hold whole points: a 3-D path is padded base64 of 12 bytes for its first point and 6 for each next one/,
+        /segment 0 path of 4 characters does not hold whole points: a 3-D path is padded base64 of 12 bytes for its first point and 6 for each next one/
       )
     }
   })
@@ -130,7 +130,7 @@ describe('draw segment paths', () => {
     const half = DRAW_PATH_LIMITS.pointsPerShape / 2
     expect(() => checkDrawSegments({ segments: [points3D(half), points3D(half)] })).not.toThrow()
     expect(() => checkDrawSegments({ segments: [points3D(half), points3D(half + 1)] })).toThrow(
-      `more than ${DRAW_PATH_LIMITS.pointsPerShape} points in one shape`,
+      `more than ${DRAW_PATH_LIMITS.pointsPerShape} points in one shape`
     )
   })
 
@@ -146,9 +146,7 @@ describe('draw segment paths', () => {
       // Half the lengths anywhere, half at or next to the length of some whole number of points.
       const near = [-4, -1, 0, 0, 0, 1, 4][Math.floor(sample() * 7)]
       const length =
-        sample() < 0.5
-          ? Math.floor(sample() * (encoded.length + 25))
-          : Math.max(0, wholeLength(Math.floor(sample() * (count + 4)), dim) + near)
+        sample() < 0.5 ? Math.floor(sample() * (encoded.length + 25)) : Math.max(0, wholeLength(Math.floor(sample() * (count + 4)), dim) + near)
       // Longer than the stroke: zero bits, as if more points stood still.
       let path = length <= encoded.length ? encoded.slice(0, length) : encoded + 'A'.repeat(length - encoded.length)
       if (path.length > 0 && sample() < 0.25) {

@@ -67,7 +67,7 @@ export function checkDrawSegments(props: { readonly segments: readonly TLDrawSha
       const { dim: d, first, delta } = layout(dim)
       throw new Error(
         `segment ${i} path of ${path.length} characters does not hold whole points: ` +
-          `a ${d}-D path is padded base64 of ${first} bytes for its first point and ${delta} for each next one`,
+          `a ${d}-D path is padded base64 of ${first} bytes for its first point and ${delta} for each next one`
       )
     }
     points += count

@@ -93,8 +93,7 @@ export const RICH_TEXT_SCHEMA = {
 const NODE_KEYS = new Set(['type', 'attrs', 'content', 'text', 'marks'])
 const MARK_KEYS = new Set(['type', 'attrs'])
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function checkAttrs(attrs: unknown, allowed: Readonly<Record<string, AttrCheck>>, where: string) {
   if (attrs === undefined) return

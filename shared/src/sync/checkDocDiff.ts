@@ -120,7 +120,8 @@ export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff; bytes: n
     if (!size.ok) rejectBounds(size, bounds, `the change is ${size.reason}`)
     const entries = Object.entries(diff as Record<string, unknown>)
     if (entries.length === 0) reject('malformed', {}, 'empty diff')
-    if (entries.length > LIMITS.recordsPerPush) reject('too-many-records', { limit: LIMITS.recordsPerPush }, `more than ${LIMITS.recordsPerPush} records in one change`)
+    if (entries.length > LIMITS.recordsPerPush)
+      reject('too-many-records', { limit: LIMITS.recordsPerPush }, `more than ${LIMITS.recordsPerPush} records in one change`)
     for (const [id, op] of entries) {
       if (!isValidId(id)) reject('malformed', {}, `bad record id "${id.slice(0, 50)}"`)
       const typeName = id.slice(0, id.indexOf(':'))
@@ -131,7 +132,8 @@ export function checkDocDiff(diff: unknown): { ok: true; diff: DocDiff; bytes: n
         if (op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) reject('malformed', {}, `bad put on ${id}`)
         validateRecord(arg, id)
       } else if (kind === 'patch') {
-        if ((op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) || !isRecordPatch(arg)) reject('malformed', {}, `bad patch on ${id}`)
+        if ((op.length !== 2 && !(op.length === 3 && isShapeContext(op[2], typeName))) || !isRecordPatch(arg))
+          reject('malformed', {}, `bad patch on ${id}`)
         const keys = [...Object.keys(arg.set ?? {}), ...(arg.unset ?? [])]
         if (keys.some((k) => FORBIDDEN_PATCH_KEYS.has(k))) reject('malformed', {}, `a patch may not change the id or type of ${id}`)
       } else if (kind === 'remove') {

@@ -29,7 +29,11 @@ describe('checking a push before it enters the log', () => {
   it.each([
     ['a shape with bad props', { 'shape:a': ['put', geoShape('a', {}, { geo: 'blob' })] }, /invalid shape/],
     ['an unknown record type', { 'widget:a': ['put', { id: 'widget:a', typeName: 'widget' }] }, /not part of a board/],
-    ['a name stamped for attribution', { 'user:u': ['put', { id: 'user:u', typeName: 'user', name: 'Maria', color: '', imageUrl: '', meta: {} }] }, /not part of a board/],
+    [
+      'a name stamped for attribution',
+      { 'user:u': ['put', { id: 'user:u', typeName: 'user', name: 'Maria', color: '', imageUrl: '', meta: {} }] },
+      /not part of a board/,
+    ],
     ['per-tab state', { 'camera:x': ['put', { id: 'camera:x', typeName: 'camera', x: 0, y: 0, z: 1, meta: {} }] }, /not part of a board/],
     ['a record filed under another id', { 'shape:b': ['put', geoShape('a')] }, /filed under/],
     ['an unknown operation', { 'shape:a': ['smash'] }, /unknown operation/],
@@ -49,9 +53,21 @@ describe('checking a push before it enters the log', () => {
     ['bad props', { 'shape:a': ['put', geoShape('a', {}, { geo: 'blob' })] }, { code: 'record-invalid', params: { type: 'shape' } }],
     ['per-tab state', { 'camera:x': ['put', { id: 'camera:x', typeName: 'camera' }] }, { code: 'record-type', params: { type: 'camera' } }],
     ['an unknown operation', { 'shape:a': ['smash'] }, { code: 'malformed' }],
-    ['a change nested past its bound', { 'shape:a': ['put', geoShape('a', { meta: deep(60) })] }, { code: 'too-deep', params: { limit: LIMITS.pushDepth } }],
-    ['a record nested past its bound', { 'shape:a': ['put', geoShape('a', { meta: deep(48) })] }, { code: 'too-deep', params: { limit: LIMITS.recordDepth } }],
-    ['a record past its size', { 'shape:a': ['put', geoShape('a', { meta: { v: 'x'.repeat(LIMITS.recordBytes) } })] }, { code: 'too-large', params: { limit: LIMITS.recordBytes } }],
+    [
+      'a change nested past its bound',
+      { 'shape:a': ['put', geoShape('a', { meta: deep(60) })] },
+      { code: 'too-deep', params: { limit: LIMITS.pushDepth } },
+    ],
+    [
+      'a record nested past its bound',
+      { 'shape:a': ['put', geoShape('a', { meta: deep(48) })] },
+      { code: 'too-deep', params: { limit: LIMITS.recordDepth } },
+    ],
+    [
+      'a record past its size',
+      { 'shape:a': ['put', geoShape('a', { meta: { v: 'x'.repeat(LIMITS.recordBytes) } })] },
+      { code: 'too-large', params: { limit: LIMITS.recordBytes } },
+    ],
     ['too many records', many(LIMITS.recordsPerPush + 1), { code: 'too-many-records', params: { limit: LIMITS.recordsPerPush } }],
   ])('refuses %s with a code and the params its text needs', (_name, diff, expected) => {
     const result = checkDocDiff(diff)

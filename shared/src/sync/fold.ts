@@ -22,9 +22,7 @@ export interface RecordSource {
   size(): number
 }
 
-export type FoldResult =
-  | { ok: true; changes: RecordsDiff<UnknownRecord>; adjusted: Adjustment[] }
-  | { ok: false; refusal: Refusal }
+export type FoldResult = { ok: true; changes: RecordsDiff<UnknownRecord>; adjusted: Adjustment[] } | { ok: false; refusal: Refusal }
 
 type Id = RecordId<UnknownRecord>
 type Rec = UnknownRecord & {
@@ -55,7 +53,6 @@ export function foldDocDiff(source: RecordSource, diff: DocDiff): FoldResult {
   }
 }
 
-
 function isContainer(r: Rec | undefined): r is Rec {
   return r?.typeName === 'page' || r?.typeName === 'shape'
 }
@@ -76,7 +73,8 @@ function chainProblem(shape: Rec, view: (id: string) => Rec | undefined): 'paren
     if (parent.typeName === 'page') return null
     if (parent.typeName !== 'shape') reject('no-parent', {}, `shape ${shape.id} has a ${parent.typeName} as parent`)
     if (seen.has(parent.id)) return 'cycle'
-    if (seen.size >= MAX_SHAPE_NESTING) reject('nesting', { limit: MAX_SHAPE_NESTING }, `shape ${shape.id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
+    if (seen.size >= MAX_SHAPE_NESTING)
+      reject('nesting', { limit: MAX_SHAPE_NESTING }, `shape ${shape.id} is nested more than ${MAX_SHAPE_NESTING} groups or frames deep`)
     seen.add(parent.id)
     parentId = parent.parentId
   }
@@ -389,7 +387,8 @@ class Fold {
       for (let p = this.view(shape.parentId!); p?.typeName === 'shape' && depth <= MAX_SHAPE_NESTING; p = this.view(p.parentId!)) depth++
       let level: string[] = [id]
       for (let below = 0; level.length > 0; below++) {
-        if (depth + below > MAX_SHAPE_NESTING) reject('nesting', { limit: MAX_SHAPE_NESTING }, `moving ${id} would nest shapes more than ${MAX_SHAPE_NESTING} groups or frames deep`)
+        if (depth + below > MAX_SHAPE_NESTING)
+          reject('nesting', { limit: MAX_SHAPE_NESTING }, `moving ${id} would nest shapes more than ${MAX_SHAPE_NESTING} groups or frames deep`)
         level = level.flatMap((c) => this.childrenOf(c))
       }
     }

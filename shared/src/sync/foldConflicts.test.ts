@@ -22,7 +22,11 @@ const shape = (map: Map<string, UnknownRecord>, id: string) => map.get(id) as Sh
 describe('arrow ends whose shape goes', () => {
   it('frees the end at the centre of the shape a later entry deletes (issue 8, scenario 1)', () => {
     // B drew s1 → s2; A, offline, deleted s2 without ever seeing the arrow.
-    const map = testBoard(geoShape('s1', { x: 0, y: 0 }), geoShape('s2', { x: 300, y: 100 }, { w: 100, h: 80 }), arrowShape('arrow', { x: 50, y: 40 }))
+    const map = testBoard(
+      geoShape('s1', { x: 0, y: 0 }),
+      geoShape('s2', { x: 300, y: 100 }, { w: 100, h: 80 }),
+      arrowShape('arrow', { x: 50, y: 40 })
+    )
     const start = arrowBinding('bs', 'shape:arrow', 'shape:s1', 'start')
     const end = arrowBinding('be', 'shape:arrow', 'shape:s2', 'end')
     expect(pushTo(map, { [start.id]: ['put', start], [end.id]: ['put', end] }).ok).toBe(true)
@@ -44,7 +48,10 @@ describe('arrow ends whose shape goes', () => {
       frame('f2', { x: -200, y: 10, rotation: -turn }),
       arrowShape('arrow', { parentId: 'shape:f2', x: 5, y: 7 })
     )
-    const binding = { ...arrowBinding('b', 'shape:arrow', 'shape:target', 'end'), props: { terminal: 'end', normalizedAnchor: { x: 0.25, y: 0.75 }, isExact: false, isPrecise: true, snap: 'none' } } as UnknownRecord
+    const binding = {
+      ...arrowBinding('b', 'shape:arrow', 'shape:target', 'end'),
+      props: { terminal: 'end', normalizedAnchor: { x: 0.25, y: 0.75 }, isExact: false, isPrecise: true, snap: 'none' },
+    } as UnknownRecord
     expect(pushTo(map, { [binding.id]: ['put', binding] }).ok).toBe(true)
     expect(pushTo(map, { 'shape:target': ['remove'] }).ok).toBe(true)
 
@@ -101,7 +108,11 @@ describe('shapes whose group or frame goes', () => {
     // A, offline, added M on the page and G inside F; its client says where it saw G.
     const push: DocDiff = {
       'shape:M': ['put', geoShape('M', { x: 5, y: 5 })],
-      'shape:G': ['put', geoShape('G', { parentId: 'shape:F', x: 10, y: 20 }), { ancestors: ['shape:F', FIRST_PAGE_ID], x: 210, y: 120, rotation: 0 }],
+      'shape:G': [
+        'put',
+        geoShape('G', { parentId: 'shape:F', x: 10, y: 20 }),
+        { ancestors: ['shape:F', FIRST_PAGE_ID], x: 210, y: 120, rotation: 0 },
+      ],
     }
     const result = pushTo(map, push)
     expect(result.ok && result.adjusted).toEqual([{ id: 'shape:G', what: 'reparented', reason: 'parent-removed' }])
@@ -121,7 +132,11 @@ describe('shapes whose group or frame goes', () => {
   })
 
   it('keeps a shape under the nearest ancestor left', () => {
-    const map = testBoard(frame('outer', { x: 100, y: 100 }), frame('inner', { parentId: 'shape:outer', x: 10, y: 10 }), geoShape('G', { parentId: 'shape:inner', x: 1, y: 2 }))
+    const map = testBoard(
+      frame('outer', { x: 100, y: 100 }),
+      frame('inner', { parentId: 'shape:outer', x: 10, y: 10 }),
+      geoShape('G', { parentId: 'shape:inner', x: 1, y: 2 })
+    )
     const result = pushTo(map, { 'shape:inner': ['remove'] })
     expect(result.ok).toBe(true)
     expect(shape(map, 'shape:G')).toMatchObject({ parentId: 'shape:outer', x: 11, y: 12 })
@@ -199,7 +214,7 @@ describe('shapes whose group or frame goes', () => {
 })
 
 describe('stacking order', () => {
-  it('moves a shape created concurrently at a sibling\'s index just above it, the same way every time', () => {
+  it("moves a shape created concurrently at a sibling's index just above it, the same way every time", () => {
     const board = testBoard(geoShape('first', { index: 'aD' }), geoShape('top', { index: 'aF' }))
     const second = geoShape('second', { index: 'aD' })
     const result = pushTo(board, { [second.id]: ['put', second] })

@@ -1,20 +1,45 @@
 import type { ElementKind, ProcessTemplate, RelationType } from './types.ts'
 
 const place = (id: string, it: string, en: string, icon: string): ElementKind => ({
-  id, group: 'place', label: { it, en }, sector: '', icon, color: '#6b4f2a',
+  id,
+  group: 'place',
+  label: { it, en },
+  sector: '',
+  icon,
+  color: '#6b4f2a',
 })
 const actor = (id: string, it: string, en: string, sector: string, icon: string): ElementKind => ({
-  id, group: 'actor', label: { it, en }, sector, icon, color: '#2f4858',
+  id,
+  group: 'actor',
+  label: { it, en },
+  sector,
+  icon,
+  color: '#2f4858',
 })
 const body = (id: string, it: string, en: string): ElementKind => ({
-  id, group: 'governance', label: { it, en }, sector: '', icon: 'governance', color: '#8a1c2b',
+  id,
+  group: 'governance',
+  label: { it, en },
+  sector: '',
+  icon: 'governance',
+  color: '#8a1c2b',
 })
 const resource = (id: string, it: string, en: string, icon: string): ElementKind => ({
-  id, group: 'resource', label: { it, en }, sector: '', icon, color: '#1d6b5f',
+  id,
+  group: 'resource',
+  label: { it, en },
+  sector: '',
+  icon,
+  color: '#1d6b5f',
 })
 const relation = (
-  id: string, it: string, en: string, color: RelationType['color'], dash: RelationType['dash'],
-  direction: RelationType['direction'], commitment = false
+  id: string,
+  it: string,
+  en: string,
+  color: RelationType['color'],
+  dash: RelationType['dash'],
+  direction: RelationType['direction'],
+  commitment = false
 ): RelationType => ({ id, label: { it, en }, color, dash, direction, commitment })
 
 /** The Opificio di Comunità process of the Comune di Santarcangelo di Romagna (see DOMAIN.md). */
@@ -74,22 +99,43 @@ export const OPIFICIO_TEMPLATE: ProcessTemplate = {
   ],
   phases: [
     {
-      id: 'attivazione', number: 1,
+      id: 'attivazione',
+      number: 1,
       label: { it: 'Attivazione e alleanza strategica', en: 'Activation and strategic alliance' },
-      objective: { it: 'Costituire il Tavolo di Negoziazione con rappresentanza equilibrata pubblico-privato-civile', en: 'Set up the negotiation table with balanced public, third-sector and civic representation' },
-      question: { it: 'Cosa serve al nostro territorio per produrre benessere insieme attraverso l’Opificio di Comunità?', en: 'What does our area need to produce well-being together through the Opificio di Comunità?' },
+      objective: {
+        it: 'Costituire il Tavolo di Negoziazione con rappresentanza equilibrata pubblico-privato-civile',
+        en: 'Set up the negotiation table with balanced public, third-sector and civic representation',
+      },
+      question: {
+        it: 'Cosa serve al nostro territorio per produrre benessere insieme attraverso l’Opificio di Comunità?',
+        en: 'What does our area need to produce well-being together through the Opificio di Comunità?',
+      },
     },
     {
-      id: 'mappatura', number: 2,
+      id: 'mappatura',
+      number: 2,
       label: { it: 'Mappatura e co-progettazione operativa', en: 'Mapping and operational co-design' },
-      objective: { it: 'Mappare le risorse, definire le priorità nelle linee produttive, co-progettare governance e investimento sociale diffuso', en: 'Map resources, set priorities across the production lines, co-design governance and diffuse social investment' },
-      question: { it: 'Come deve funzionare concretamente la nostra fabbrica sociale per integrare i servizi del chilometro quadrato?', en: 'How must our social factory work in practice to integrate the services of the square kilometre?' },
+      objective: {
+        it: 'Mappare le risorse, definire le priorità nelle linee produttive, co-progettare governance e investimento sociale diffuso',
+        en: 'Map resources, set priorities across the production lines, co-design governance and diffuse social investment',
+      },
+      question: {
+        it: 'Come deve funzionare concretamente la nostra fabbrica sociale per integrare i servizi del chilometro quadrato?',
+        en: 'How must our social factory work in practice to integrate the services of the square kilometre?',
+      },
     },
     {
-      id: 'finalizzazione', number: 3,
+      id: 'finalizzazione',
+      number: 3,
       label: { it: 'Finalizzazione e validazione comunitaria', en: 'Finalisation and community validation' },
-      objective: { it: 'Finalizzare il Patto di Collaborazione e il Documento di Proposta Partecipata', en: 'Finalise the collaboration pact and the participatory proposal document' },
-      question: { it: 'Chi fa cosa e come per realizzare concretamente l’Opificio che abbiamo progettato insieme?', en: 'Who does what, and how, to build the Opificio we designed together?' },
+      objective: {
+        it: 'Finalizzare il Patto di Collaborazione e il Documento di Proposta Partecipata',
+        en: 'Finalise the collaboration pact and the participatory proposal document',
+      },
+      question: {
+        it: 'Chi fa cosa e come per realizzare concretamente l’Opificio che abbiamo progettato insieme?',
+        en: 'Who does what, and how, to build the Opificio we designed together?',
+      },
     },
   ],
 }

@@ -68,7 +68,12 @@ function removedFromTemplate(previous: ProcessTemplate, next: ProcessTemplate): 
   for (const [list, what] of LISTS) {
     const kept = ids(next[list])
     const gone = previous[list].find((item) => !kept.has(item.id))
-    if (gone) return refusal('template-removal', { what, id: gone.id.slice(0, 80) }, `"${gone.id}" cannot be removed from the template (${list}); rename it instead`)
+    if (gone)
+      return refusal(
+        'template-removal',
+        { what, id: gone.id.slice(0, 80) },
+        `"${gone.id}" cannot be removed from the template (${list}); rename it instead`
+      )
   }
   return null
 }

@@ -10,8 +10,17 @@ import { TEMPLATE_RECORD_ID } from './templateRecord.ts'
 
 function element(id: string, props: Partial<Record<string, unknown>> = {}): UnknownRecord {
   return {
-    id: `shape:${id}`, typeName: 'shape', type: 'element', x: 0, y: 0, rotation: 0, index: 'a1', parentId: 'page:page',
-    isLocked: false, opacity: 1, meta: {},
+    id: `shape:${id}`,
+    typeName: 'shape',
+    type: 'element',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: 'a1',
+    parentId: 'page:page',
+    isLocked: false,
+    opacity: 1,
+    meta: {},
     props: { w: 200, h: 120, kind: 'comune', name: 'Comune di Santarcangelo', sector: 'pubblico', lines: ['welfare'], notes: '', ...props },
   } as unknown as UnknownRecord
 }
@@ -21,7 +30,13 @@ const reasonOf = (r: { ok: true } | { ok: false; refusal: Refusal }) => (r.ok ? 
 describe('the Opificio template', () => {
   it('has the seven places of the chilometro quadrato, three sectors, three lines, three phases', () => {
     expect(OPIFICIO_TEMPLATE.elementKinds.filter((k) => k.group === 'place').map((k) => k.label.it)).toEqual([
-      'Comune', 'Biblioteca', 'Ospedale', 'Casa della Comunità', 'Palazzo della Poesia', 'Parrocchia', 'Scuola elementare',
+      'Comune',
+      'Biblioteca',
+      'Ospedale',
+      'Casa della Comunità',
+      'Palazzo della Poesia',
+      'Parrocchia',
+      'Scuola elementare',
     ])
     expect(OPIFICIO_TEMPLATE.sectors.map((s) => s.id)).toEqual(['pubblico', 'privato-sociale', 'civico'])
     expect(OPIFICIO_TEMPLATE.lines).toHaveLength(3)
@@ -66,7 +81,11 @@ describe('elements and relations checked against the board’s template', () => 
     const map = testBoard()
     const current = map.get(TEMPLATE_RECORD_ID) as any
     const r = pushTo(map, { [TEMPLATE_RECORD_ID]: ['put', { ...current, sectors: current.sectors.slice(1) }] })
-    expect(!r.ok && r.refusal).toEqual({ code: 'template-removal', params: { what: 'sector', id: current.sectors[0].id }, detail: expect.any(String) })
+    expect(!r.ok && r.refusal).toEqual({
+      code: 'template-removal',
+      params: { what: 'sector', id: current.sectors[0].id },
+      detail: expect.any(String),
+    })
   })
 
   it('rejects a malformed element before it reaches the log', () => {
@@ -83,7 +102,10 @@ describe('elements and relations checked against the board’s template', () => 
   })
 
   it('checks a commitment’s fields', () => {
-    const arrow = { ...arrowShape('p'), meta: { relation: 'impegno', commitment: { what: 'apre la sala', by: 'marzo', resources: 2 } } } as UnknownRecord
+    const arrow = {
+      ...arrowShape('p'),
+      meta: { relation: 'impegno', commitment: { what: 'apre la sala', by: 'marzo', resources: 2 } },
+    } as UnknownRecord
     expect(reasonOf(pushTo(testBoard(), { 'shape:p': ['put', arrow] }))).toMatch(/commitment/)
   })
 
@@ -92,8 +114,10 @@ describe('elements and relations checked against the board’s template', () => 
     const current = map.get(TEMPLATE_RECORD_ID) as any
     const renamed = {
       ...current,
-      lines: [...current.lines.map((l: any) => (l.id === 'welfare' ? { ...l, label: { it: 'Welfare di comunità' } } : l)),
-        { id: 'cultura', label: { it: 'Welfare culturale' }, color: '#0f766e' }],
+      lines: [
+        ...current.lines.map((l: any) => (l.id === 'welfare' ? { ...l, label: { it: 'Welfare di comunità' } } : l)),
+        { id: 'cultura', label: { it: 'Welfare culturale' }, color: '#0f766e' },
+      ],
     }
     expect(reasonOf(pushTo(map, { [TEMPLATE_RECORD_ID]: ['put', renamed] }))).toBeNull()
     expect(reasonOf(pushTo(map, { 'shape:c': ['put', element('c', { lines: ['cultura'] })] }))).toBeNull()
@@ -105,7 +129,15 @@ describe('elements and relations checked against the board’s template', () => 
   it('applies a template change and an element using it in the same push', () => {
     const map = testBoard()
     const current = map.get(TEMPLATE_RECORD_ID) as any
-    const added = { ...current, elementKinds: [...current.elementKinds, { id: 'pro-loco', group: 'actor', label: { it: 'Pro loco' }, sector: 'civico', icon: 'representation', color: '#2f4858' }] }
-    expect(reasonOf(pushTo(map, { [TEMPLATE_RECORD_ID]: ['put', added], 'shape:p': ['put', element('p', { kind: 'pro-loco', sector: 'civico' })] }))).toBeNull()
+    const added = {
+      ...current,
+      elementKinds: [
+        ...current.elementKinds,
+        { id: 'pro-loco', group: 'actor', label: { it: 'Pro loco' }, sector: 'civico', icon: 'representation', color: '#2f4858' },
+      ],
+    }
+    expect(
+      reasonOf(pushTo(map, { [TEMPLATE_RECORD_ID]: ['put', added], 'shape:p': ['put', element('p', { kind: 'pro-loco', sector: 'civico' })] }))
+    ).toBeNull()
   })
 })

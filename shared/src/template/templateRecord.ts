@@ -15,7 +15,14 @@ const text = (max: number) =>
     if (s.trim().length === 0) throw new Error('must not be empty')
     if (s.length > max) throw new Error(`at most ${max} characters`)
   })
-const label = T.object({ it: text(120), en: T.string.check((s) => { if (s.length > 120) throw new Error('at most 120 characters') }).optional() })
+const label = T.object({
+  it: text(120),
+  en: T.string
+    .check((s) => {
+      if (s.length > 120) throw new Error('at most 120 characters')
+    })
+    .optional(),
+})
 const id = T.string.check((s) => {
   if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(s)) throw new Error(`"${s}" is not an id (lowercase letters, digits, -)`)
 })
@@ -44,7 +51,9 @@ export const templateRecordValidator: T.Validator<TemplateRecord> = T.object({
       group: T.literalEnum('place', 'actor', 'governance', 'resource', 'need'),
       label,
       sector: T.string,
-      icon: T.string.check((s) => { if (s.length > 40) throw new Error('icon name too long') }),
+      icon: T.string.check((s) => {
+        if (s.length > 40) throw new Error('icon name too long')
+      }),
       color,
     }),
     'element kinds'

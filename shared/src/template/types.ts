@@ -34,7 +34,18 @@ export type RelationDash = 'solid' | 'dashed' | 'dotted'
 
 /** tldraw's named colours: arrows can only be drawn in these, so relation styles use them. */
 export const RELATION_COLORS = [
-  'black', 'grey', 'light-violet', 'violet', 'blue', 'light-blue', 'yellow', 'orange', 'green', 'light-green', 'light-red', 'red',
+  'black',
+  'grey',
+  'light-violet',
+  'violet',
+  'blue',
+  'light-blue',
+  'yellow',
+  'orange',
+  'green',
+  'light-green',
+  'light-red',
+  'red',
 ] as const
 export type RelationColor = (typeof RELATION_COLORS)[number]
 

@@ -8,25 +8,21 @@ import { boardTemplate, isArrow, isElement, labelText, relationOf } from '../mod
 export function Legend({ editor }: { editor: Editor }) {
   const t = useT()
   const locale = useUserStore((s) => s.locale)
-  const used = useValue(
-    'legend',
-    () => {
-      const template = boardTemplate(editor)
-      const relations = new Set<string>()
-      const sectors = new Set<string>()
-      for (const shape of editor.getCurrentPageShapes()) {
-        if (isArrow(shape)) {
-          const relation = relationOf(shape).relation
-          if (relation) relations.add(relation)
-        } else if (isElement(shape) && shape.props.sector) sectors.add(shape.props.sector)
-      }
-      return {
-        relations: template.relationTypes.filter((r) => relations.has(r.id)),
-        sectors: template.sectors.filter((s) => sectors.has(s.id)),
-      }
-    },
-    [editor]
-  )
+  const used = useValue('legend', () => {
+    const template = boardTemplate(editor)
+    const relations = new Set<string>()
+    const sectors = new Set<string>()
+    for (const shape of editor.getCurrentPageShapes()) {
+      if (isArrow(shape)) {
+        const relation = relationOf(shape).relation
+        if (relation) relations.add(relation)
+      } else if (isElement(shape) && shape.props.sector) sectors.add(shape.props.sector)
+    }
+    return {
+      relations: template.relationTypes.filter((r) => relations.has(r.id)),
+      sectors: template.sectors.filter((s) => sectors.has(s.id)),
+    }
+  }, [editor])
   if (used.relations.length === 0 && used.sectors.length === 0) return null
   return (
     <details className="op-legend" open aria-label={t('legend.title')}>

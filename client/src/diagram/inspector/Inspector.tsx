@@ -5,23 +5,24 @@ import { useT } from '../../i18n/translate.ts'
 import { useUserStore } from '../../user/userStore.ts'
 import { RelationSwatch } from '../shapes/RelationSwatch.tsx'
 import { useEffect, useRef } from 'react'
-import {
-  arrowEnds,
-  boardTemplate,
-  isArrow,
-  isElement,
-  labelText,
-  relationOf,
-  reverseRelation,
-  setRelationType,
-} from '../model/model.ts'
+import { arrowEnds, boardTemplate, isArrow, isElement, labelText, relationOf, reverseRelation, setRelationType } from '../model/model.ts'
 import { onNameEditRequest } from '../model/nameEdit.ts'
 
 function toggle(list: string[], id: string) {
   return list.includes(id) ? list.filter((x) => x !== id) : [...list, id]
 }
 
-function LinesField({ template, value, onChange, locale }: { template: ProcessTemplate; value: string[]; onChange(v: string[]): void; locale: Locale }) {
+function LinesField({
+  template,
+  value,
+  onChange,
+  locale,
+}: {
+  template: ProcessTemplate
+  value: string[]
+  onChange(v: string[]): void
+  locale: Locale
+}) {
   const t = useT()
   return (
     <fieldset className="op-field">
@@ -58,7 +59,13 @@ function ElementInspector({ editor, shape, template }: { editor: Editor; shape: 
       <h2>{t('inspector.element')}</h2>
       <label className="op-field">
         {t('inspector.name')}
-        <input ref={nameInput} value={shape.props.name} maxLength={200} onFocus={() => editor.markHistoryStoppingPoint('rename')} onChange={(e) => update({ name: e.target.value })} />
+        <input
+          ref={nameInput}
+          value={shape.props.name}
+          maxLength={200}
+          onFocus={() => editor.markHistoryStoppingPoint('rename')}
+          onChange={(e) => update({ name: e.target.value })}
+        />
       </label>
       <label className="op-field">
         {t('inspector.kind')}
@@ -84,7 +91,13 @@ function ElementInspector({ editor, shape, template }: { editor: Editor; shape: 
       <LinesField template={template} value={shape.props.lines} onChange={(lines) => update({ lines })} locale={locale} />
       <label className="op-field">
         {t('inspector.notes')}
-        <textarea rows={3} maxLength={4000} value={shape.props.notes} onFocus={() => editor.markHistoryStoppingPoint('notes')} onChange={(e) => update({ notes: e.target.value })} />
+        <textarea
+          rows={3}
+          maxLength={4000}
+          value={shape.props.notes}
+          onFocus={() => editor.markHistoryStoppingPoint('notes')}
+          onChange={(e) => update({ notes: e.target.value })}
+        />
       </label>
     </section>
   )

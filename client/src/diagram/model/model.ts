@@ -1,4 +1,12 @@
-import { ELEMENT_SHAPE, templateOf, type ElementShape, type Label, type ProcessTemplate, type RelationMeta, type RelationType } from '@opificio/shared'
+import {
+  ELEMENT_SHAPE,
+  templateOf,
+  type ElementShape,
+  type Label,
+  type ProcessTemplate,
+  type RelationMeta,
+  type RelationType,
+} from '@opificio/shared'
 import type { Editor, TLArrowShape, TLShape } from 'tldraw'
 import type { Locale } from '../../i18n/strings.ts'
 

@@ -11,7 +11,10 @@ export const KIND_MIME = 'application/x-opificio-kind'
 const GROUPS: ElementGroup[] = ['place', 'actor', 'governance', 'resource', 'need']
 
 function normalise(s: string) {
-  return s.toLocaleLowerCase('it').normalize('NFD').replace(/\p{Diacritic}/gu, '')
+  return s
+    .toLocaleLowerCase('it')
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
 }
 
 /** The kinds of the board's template, grouped, filtered by a search box; click or drag to place. */

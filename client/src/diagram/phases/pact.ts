@@ -11,7 +11,11 @@ export interface PactRow {
 
 /** The "chi fa cosa" rows: every commitment relation on the page, actor first. */
 export function pactRows(editor: Editor): PactRow[] {
-  const commitments = new Set(boardTemplate(editor).relationTypes.filter((r) => r.commitment).map((r) => r.id))
+  const commitments = new Set(
+    boardTemplate(editor)
+      .relationTypes.filter((r) => r.commitment)
+      .map((r) => r.id)
+  )
   const rows: PactRow[] = []
   for (const shape of editor.getCurrentPageShapes()) {
     if (!isArrow(shape)) continue

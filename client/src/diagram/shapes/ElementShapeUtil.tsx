@@ -50,7 +50,14 @@ function wrap(text: string, max: number, lines: number): string[] {
     } else current = (current + ' ' + word).trim()
   }
   if (current) out.push(current)
-  if (out.length > lines) return [...out.slice(0, lines - 1), out.slice(lines - 1).join(' ').slice(0, max - 1) + '…']
+  if (out.length > lines)
+    return [
+      ...out.slice(0, lines - 1),
+      out
+        .slice(lines - 1)
+        .join(' ')
+        .slice(0, max - 1) + '…',
+    ]
   return out
 }
 

@@ -66,11 +66,15 @@ export class BalanceShapeUtil extends BaseBoxShapeUtil<BalanceShape> {
     return (
       <g fontFamily={FONT}>
         <rect width={shape.props.w} height={shape.props.h} rx={8} fill="#fff" stroke={b.balanced ? '#2a9d8f' : '#d6d0c4'} strokeWidth={2} />
-        <text x={12} y={24} fontSize={15} fontWeight={700} fill="#1b1f24">{translate(localeOf(this), 'balance.title')}</text>
+        <text x={12} y={24} fontSize={15} fontWeight={700} fill="#1b1f24">
+          {translate(localeOf(this), 'balance.title')}
+        </text>
         {b.counts.map((c, i) => (
           <text key={c.id} x={12} y={50 + i * 22} fontSize={14} fill={c.color}>{`${c.label}: ${c.count}`}</text>
         ))}
-        <text x={12} y={50 + b.counts.length * 22 + 6} fontSize={13} fontWeight={600} fill="#1b1f24">{b.verdict}</text>
+        <text x={12} y={50 + b.counts.length * 22 + 6} fontSize={13} fontWeight={600} fill="#1b1f24">
+          {b.verdict}
+        </text>
       </g>
     )
   }
@@ -137,11 +141,15 @@ export class PactShapeUtil extends BaseBoxShapeUtil<PactShape> {
       <g fontFamily={FONT} fontSize={14} fill="#1b1f24">
         <rect width={shape.props.w} height={shape.props.h} rx={8} fill="#fff" stroke="#d6d0c4" strokeWidth={2} />
         {PACT_COLUMNS.map((c) => t(`pact.${c}`)).map((h, i) => (
-          <text key={h} x={cols[i]} y={28} fontWeight={700}>{h}</text>
+          <text key={h} x={cols[i]} y={28} fontWeight={700}>
+            {h}
+          </text>
         ))}
         {rows.map((r, row) =>
           [r.who, r.what, r.by, r.resources].map((v, i) => (
-            <text key={`${r.id}-${PACT_COLUMNS[i]}`} x={cols[i]} y={56 + row * 24}>{cell(v, i === 1 ? 40 : 24)}</text>
+            <text key={`${r.id}-${PACT_COLUMNS[i]}`} x={cols[i]} y={56 + row * 24}>
+              {cell(v, i === 1 ? 40 : 24)}
+            </text>
           ))
         )}
       </g>

@@ -10,7 +10,8 @@ const PATHS: Record<string, string> = {
   public: 'M3 21h18M4 9h16L12 3zM6 9v10M10 9v10M14 9v10M18 9v10',
   organisation: 'M7 5a3 3 0 1 1 0 6 3 3 0 0 1 0-6zM17 5a3 3 0 1 1 0 6 3 3 0 0 1 0-6zM2 20c0-4 2.5-6 5-6s5 2 5 6M12 20c0-4 2.5-6 5-6s5 2 5 6',
   representation: 'M5 21V4M5 4h12l-2 4 2 4H5',
-  group: 'M12 3a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5zM5 8a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5zM19 8a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5zM8 20c0-3.5 1.8-6 4-6s4 2.5 4 6M1.5 20c0-3 1.5-5 3.5-5M22.5 20c0-3-1.5-5-3.5-5',
+  group:
+    'M12 3a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5zM5 8a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5zM19 8a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5zM8 20c0-3.5 1.8-6 4-6s4 2.5 4 6M1.5 20c0-3 1.5-5 3.5-5M22.5 20c0-3-1.5-5-3.5-5',
   person: 'M12 4a4 4 0 1 1 0 8 4 4 0 0 1 0-8zM4 21c0-4.5 3.6-7 8-7s8 2.5 8 7',
   people: 'M9 4a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7zM2 20c0-4 3-6 7-6s7 2 7 6M16 4.5a3 3 0 0 1 0 6M18 14c2.5.5 4 2.5 4 6',
   governance: 'M12 2.5l2.6 5.6 6 .6-4.5 4 1.3 6L12 15.7 6.6 18.7l1.3-6-4.5-4 6-.6z',
@@ -30,7 +31,17 @@ export function iconPath(name: string): string {
 
 export function Icon({ name, size = 20, color = 'currentColor' }: { name: string; size?: number; color?: string }) {
   return (
-    <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke={color} strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke={color}
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       <path d={iconPath(name)} />
     </svg>
   )

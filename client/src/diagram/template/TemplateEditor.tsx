@@ -69,11 +69,20 @@ export function TemplateEditor({ editor, onClose }: { editor: Editor; onClose():
         <h3>{t('template.lines')}</h3>
         {template.lines.map((line) => (
           <div key={line.id} className="op-template-row">
-            <input type="color" value={line.color} aria-label={labelText(line.label, locale)} onChange={(e) => save({ lines: template.lines.map((l) => (l.id === line.id ? { ...l, color: e.target.value } : l)) })} />
+            <input
+              type="color"
+              value={line.color}
+              aria-label={labelText(line.label, locale)}
+              onChange={(e) => save({ lines: template.lines.map((l) => (l.id === line.id ? { ...l, color: e.target.value } : l)) })}
+            />
             <LabelInput value={labelText(line.label, locale)} label={t('template.lines')} onSave={(v) => relabel('lines', line.id, v)} />
           </div>
         ))}
-        <button type="button" className="op-button" onClick={() => save({ lines: [...template.lines, { id: newId('linea'), label: { it: t('template.newLine') }, color: '#0f766e' }] })}>
+        <button
+          type="button"
+          className="op-button"
+          onClick={() => save({ lines: [...template.lines, { id: newId('linea'), label: { it: t('template.newLine') }, color: '#0f766e' }] })}
+        >
           {t('template.addLine')}
         </button>
       </section>
@@ -82,18 +91,28 @@ export function TemplateEditor({ editor, onClose }: { editor: Editor; onClose():
         {GROUPS.map((group) => (
           <div key={group} className="op-template-group">
             <h4>{t(`group.${group}`)}</h4>
-            {template.elementKinds.filter((k) => k.group === group).map((kind) => (
-              <div key={kind.id} className="op-template-row">
-                <LabelInput value={labelText(kind.label, locale)} label={t(`group.${group}`)} onSave={(v) => relabel('elementKinds', kind.id, v)} />
-                {group === 'actor' && (
-                  <select aria-label={t('inspector.sector')} value={kind.sector} onChange={(e) => save({ elementKinds: template.elementKinds.map((k) => (k.id === kind.id ? { ...k, sector: e.target.value } : k)) })}>
-                    {template.sectors.map((s) => (
-                      <option key={s.id} value={s.id}>{labelText(s.label, locale)}</option>
-                    ))}
-                  </select>
-                )}
-              </div>
-            ))}
+            {template.elementKinds
+              .filter((k) => k.group === group)
+              .map((kind) => (
+                <div key={kind.id} className="op-template-row">
+                  <LabelInput value={labelText(kind.label, locale)} label={t(`group.${group}`)} onSave={(v) => relabel('elementKinds', kind.id, v)} />
+                  {group === 'actor' && (
+                    <select
+                      aria-label={t('inspector.sector')}
+                      value={kind.sector}
+                      onChange={(e) =>
+                        save({ elementKinds: template.elementKinds.map((k) => (k.id === kind.id ? { ...k, sector: e.target.value } : k)) })
+                      }
+                    >
+                      {template.sectors.map((s) => (
+                        <option key={s.id} value={s.id}>
+                          {labelText(s.label, locale)}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </div>
+              ))}
             <button
               type="button"
               className="op-button op-button--quiet"
@@ -101,7 +120,14 @@ export function TemplateEditor({ editor, onClose }: { editor: Editor; onClose():
                 save({
                   elementKinds: [
                     ...template.elementKinds,
-                    { id: newId(group), group, label: { it: t('template.newKind') }, sector: group === 'actor' ? (template.sectors[0]?.id ?? '') : '', icon: GROUP_ICONS[group], color: GROUP_COLORS[group] },
+                    {
+                      id: newId(group),
+                      group,
+                      label: { it: t('template.newKind') },
+                      sector: group === 'actor' ? (template.sectors[0]?.id ?? '') : '',
+                      icon: GROUP_ICONS[group],
+                      color: GROUP_COLORS[group],
+                    },
                   ],
                 })
               }
@@ -112,7 +138,9 @@ export function TemplateEditor({ editor, onClose }: { editor: Editor; onClose():
         ))}
       </section>
       <form method="dialog">
-        <button type="submit" className="op-button op-button--primary">{t('template.close')}</button>
+        <button type="submit" className="op-button op-button--primary">
+          {t('template.close')}
+        </button>
       </form>
     </dialog>
   )

@@ -55,7 +55,9 @@ describe('embedded storage never drops damaged data silently', () => {
     const engine = new EmbeddedStorage(dataDir, { logger: linesLogger(logged) })
     const refusal = engine.load(id)
     await expect(refusal).rejects.toBeInstanceOf(BoardDamagedError)
-    await expect(refusal).rejects.toThrow(`board ${boardTag(id)} is damaged: log-1.log at byte ${lineStart} of ${text.length} (checksum mismatch), with more lines after it`)
+    await expect(refusal).rejects.toThrow(
+      `board ${boardTag(id)} is damaged: log-1.log at byte ${lineStart} of ${text.length} (checksum mismatch), with more lines after it`
+    )
     expect(logged.join('\n')).toContain(`log-1.log at byte ${lineStart}`)
     expect(logged.join('\n')).not.toContain(id)
     await expect(engine.append(id, { clientId: 'clientAAA', seq: 11, diff: diff(11) })).rejects.toBeInstanceOf(BoardDamagedError)
@@ -68,7 +70,9 @@ describe('embedded storage never drops damaged data silently', () => {
     const { dataDir, file, names } = await boardWithEntries(10, [5])
     expect((await names()).filter((n) => n.startsWith('log-')).sort()).toEqual(['log-1.log', 'log-6.log'])
     await flipByte(file('log-1.log'), -5)
-    await expect(offsetsAfterReopen(dataDir)).rejects.toThrow(/log-1\.log at byte \d+ of \d+ \(checksum mismatch\), in a segment that later ones follow/)
+    await expect(offsetsAfterReopen(dataDir)).rejects.toThrow(
+      /log-1\.log at byte \d+ of \d+ \(checksum mismatch\), in a segment that later ones follow/
+    )
   })
 
   it('takes a flipped byte in the very last line for a torn write and drops that line only', async () => {
@@ -83,7 +87,9 @@ describe('embedded storage never drops damaged data silently', () => {
     // The log is kept back to the previous snapshot (4); damage that one too and nothing covers 8.
     await flipByte(file('snapshot-8.json'), -10)
     await flipByte(file('snapshot-4.json'), -10)
-    await expect(offsetsAfterReopen(dataDir)).rejects.toThrow(/snapshot-8\.json \(checksum mismatch\), and no older snapshot plus the log can stand in for it/)
+    await expect(offsetsAfterReopen(dataDir)).rejects.toThrow(
+      /snapshot-8\.json \(checksum mismatch\), and no older snapshot plus the log can stand in for it/
+    )
     expect(await readdir(dir)).toContain('snapshot-8.json')
   })
 
@@ -121,17 +127,23 @@ describe('embedded storage never drops damaged data silently', () => {
   })
 
   it.each([
-    ['a cycle', () => {
-      const d: Record<string, unknown> = {}
-      d.self = d
-      return { 'shape:x': ['put', d] }
-    }],
-    ['nesting 100,000 deep', () => {
-      const root: Record<string, unknown> = {}
-      let at = root
-      for (let i = 0; i < 100_000; i++) at = (at.a = {}) as Record<string, unknown>
-      return { 'shape:x': ['put', root] }
-    }],
+    [
+      'a cycle',
+      () => {
+        const d: Record<string, unknown> = {}
+        d.self = d
+        return { 'shape:x': ['put', d] }
+      },
+    ],
+    [
+      'nesting 100,000 deep',
+      () => {
+        const root: Record<string, unknown> = {}
+        let at = root
+        for (let i = 0; i < 100_000; i++) at = (at.a = {}) as Record<string, unknown>
+        return { 'shape:x': ['put', root] }
+      },
+    ],
   ])('refuses an entry that cannot be encoded (%s), and only that one', async (_, poison) => {
     const { dataDir } = await boardWithEntries(3)
     const engine = new EmbeddedStorage(dataDir, quiet)

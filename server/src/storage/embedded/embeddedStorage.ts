@@ -190,7 +190,9 @@ export class EmbeddedStorage implements StorageEngine {
     }
     for (const name of disk.damagedSnapshots) {
       await rename(join(dir, name), join(dir, `${name}.damaged`))
-      this.opts.logger.error(`board ${tag}: ${name} is damaged; set aside as ${name}.damaged and loaded an older snapshot plus the log, which cover it`)
+      this.opts.logger.error(
+        `board ${tag}: ${name} is damaged; set aside as ${name}.damaged and loaded an older snapshot plus the log, which cover it`
+      )
     }
     const segments = disk.segments
     if (segments.length === 0) segments.push(disk.offset + 1)

@@ -46,7 +46,8 @@ async function fill(path: string) {
 }
 
 const id = 'fulldiskboard1'
-const bigDiff = (n: number): DocDiff => ({ [`shape:s${n}`]: ['put', { id: `shape:s${n}`, typeName: 'shape', text: 'x'.repeat(3000) }] }) as unknown as DocDiff
+const bigDiff = (n: number): DocDiff =>
+  ({ [`shape:s${n}`]: ['put', { id: `shape:s${n}`, typeName: 'shape', text: 'x'.repeat(3000) }] }) as unknown as DocDiff
 
 describe('embedded storage on a full disk', () => {
   it('refuses writes while the disk is full, loses nothing acknowledged, and writes again once space returns', async () => {
@@ -84,7 +85,16 @@ describe('embedded storage on a full disk', () => {
     for (let i = 0; i < 10; i++) await push(++seq)
     await Promise.all(Array.from({ length: 10 }, () => push(++seq)))
     expect(refused.size).toBeGreaterThan(0)
-    await expect(engine.compact(id, { ...initial, offset: Math.max(...acked.values()), records: [...initial.records, ...Array.from({ length: 200 }, (_, i) => ({ id: `shape:${i}`, typeName: 'shape', t: 'y'.repeat(100) }) as unknown as UnknownRecord)] })).rejects.toThrow(/ENOSPC/)
+    await expect(
+      engine.compact(id, {
+        ...initial,
+        offset: Math.max(...acked.values()),
+        records: [
+          ...initial.records,
+          ...Array.from({ length: 200 }, (_, i) => ({ id: `shape:${i}`, typeName: 'shape', t: 'y'.repeat(100) }) as unknown as UnknownRecord),
+        ],
+      })
+    ).rejects.toThrow(/ENOSPC/)
     const boardDir = join(dataDir, 'boards', id)
     expect((await readdir(boardDir)).filter((n) => n.endsWith('.tmp'))).toEqual([])
     // What a refused write had put down was cut off again: the log ends on a whole line.

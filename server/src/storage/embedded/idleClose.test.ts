@@ -23,7 +23,10 @@ async function fiftyBoards(opts: EmbeddedStorageOptions) {
   const engine = new EmbeddedStorage(await mkdtemp(join(tmpdir(), 'opificio-idle-')), { logger: silentLogger, ...opts })
   const ids = Array.from({ length: 50 }, (_, i) => `idleboard${i}`)
   for (const id of ids) {
-    await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })
+    await engine.createBoard(
+      { id, title: 't', createdAt: new Date().toISOString() },
+      { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }
+    )
   }
   return { engine, ids }
 }

@@ -20,7 +20,6 @@ export interface BoardOnDisk {
   damagedSnapshots: string[]
 }
 
-
 /**
  * Reads and checks a board's directory. Only a damaged final line is taken for a torn write;
  * any other damage (a bad line with lines after it, a bad line in an earlier segment, a hole in

@@ -13,7 +13,10 @@ const id = 'recoverboard1'
 async function damagedBoard() {
   const dataDir = await mkdtemp(join(tmpdir(), 'opificio-recover-'))
   const engine = new EmbeddedStorage(dataDir, { logger: silentLogger })
-  await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })
+  await engine.createBoard(
+    { id, title: 't', createdAt: new Date().toISOString() },
+    { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }
+  )
   for (let s = 1; s <= 10; s++) await engine.append(id, { clientId: 'clientAAA', seq: s, diff: { [`shape:s${s}`]: ['remove'] } })
   await engine.close()
   const log = join(dataDir, 'boards', id, 'log-1.log')

@@ -39,7 +39,9 @@ export async function recover(dataDir: string, board: string, toLastGood: boolea
   const segments = await readSegments(dir)
   for (const s of segments) {
     const range = s.entries.length ? `offsets ${s.entries[0].offset}..${s.entries.at(-1)!.offset}` : 'no entries'
-    const damage = s.damage ? `, DAMAGED at byte ${s.damage.at} (${s.damage.reason}), ${await linesAfter(join(dir, s.name), s.damage.at)} more lines after it` : ''
+    const damage = s.damage
+      ? `, DAMAGED at byte ${s.damage.at} (${s.damage.reason}), ${await linesAfter(join(dir, s.name), s.damage.at)} more lines after it`
+      : ''
     print(`  ${s.name}: ${s.size} bytes, ${range}${damage}`)
   }
   try {
@@ -62,7 +64,13 @@ export async function recover(dataDir: string, board: string, toLastGood: boolea
 
   const setAside = async (name: string) => {
     const target = join(dir, `${name}.damaged`)
-    if (await access(target).then(() => true, () => false)) throw new Error(`${target} exists already; move it away first`)
+    if (
+      await access(target).then(
+        () => true,
+        () => false
+      )
+    )
+      throw new Error(`${target} exists already; move it away first`)
     await rename(join(dir, name), target)
     print(`  set aside ${name} as ${name}.damaged`)
   }
@@ -84,7 +92,9 @@ export async function recover(dataDir: string, board: string, toLastGood: boolea
     }
   }
   await fsyncDir(dir)
-  print(`the board now holds snapshot ${newestGood} and the log through offset ${keepLog ? last : newestGood}; what came after is only in the *.damaged files`)
+  print(
+    `the board now holds snapshot ${newestGood} and the log through offset ${keepLog ? last : newestGood}; what came after is only in the *.damaged files`
+  )
   await readBoard(dir, id)
   return 0
 }
@@ -93,7 +103,13 @@ export async function recover(dataDir: string, board: string, toLastGood: boolea
 async function linesAfter(path: string, at: number) {
   const bytes = await readFile(path)
   const end = bytes.indexOf(0x0a, at)
-  return end === -1 ? 0 : bytes.subarray(end + 1).toString('latin1').split('\n').filter(Boolean).length
+  return end === -1
+    ? 0
+    : bytes
+        .subarray(end + 1)
+        .toString('latin1')
+        .split('\n')
+        .filter(Boolean).length
 }
 
 /** The log from its start up to its first damaged line or hole: where to cut each segment. */

@@ -46,8 +46,12 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
     return { ok: false, reason: 'the JSON does not parse' }
   }
   if (
-    typeof snapshot !== 'object' || snapshot === null || !Number.isSafeInteger(snapshot.offset) ||
-    !Array.isArray(snapshot.records) || typeof snapshot.clientSeqs !== 'object' || snapshot.clientSeqs === null
+    typeof snapshot !== 'object' ||
+    snapshot === null ||
+    !Number.isSafeInteger(snapshot.offset) ||
+    !Array.isArray(snapshot.records) ||
+    typeof snapshot.clientSeqs !== 'object' ||
+    snapshot.clientSeqs === null
   ) {
     return { ok: false, reason: 'not a snapshot' }
   }
@@ -58,7 +62,10 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot {
 function parseHeader(bytes: Buffer): { crc: number; length: number; takenAt: number; bodyStart: number } | null | string {
   if (bytes[0] === 0x7b) return null
   const end = bytes.indexOf(0x0a)
-  const parts = bytes.subarray(0, end === -1 ? Math.min(bytes.length, 100) : end).toString('latin1').split(' ')
+  const parts = bytes
+    .subarray(0, end === -1 ? Math.min(bytes.length, 100) : end)
+    .toString('latin1')
+    .split(' ')
   if (end === -1 || parts.length !== 4 || parts[0] !== MAGIC || !/^[0-9a-f]{8}$/.test(parts[1])) return 'damaged header'
   const [length, takenAt] = [Number(parts[2]), Number(parts[3])]
   if (!Number.isSafeInteger(length) || !Number.isSafeInteger(takenAt)) return 'damaged header'

@@ -18,7 +18,9 @@ export async function connectRedis(url: string, logger: Logger, prefix?: string)
   await storage.ready(60_000)
   const { durable, detail } = await storage.durability()
   if (!durable) {
-    logger.warn(`Redis does not fsync before answering (${detail}): acknowledged edits could be lost in a crash. Use appendonly yes, appendfsync always.`)
+    logger.warn(
+      `Redis does not fsync before answering (${detail}): acknowledged edits could be lost in a crash. Use appendonly yes, appendfsync always.`
+    )
   }
   const pub = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false })
   const sub = new Redis(url, { maxRetriesPerRequest: null })

@@ -22,7 +22,10 @@ async function open(p = shared) {
 describeStorageContract('redis', { open: () => open() })
 
 async function boardWith(storage: RedisStorage, id: string) {
-  await storage.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })
+  await storage.createBoard(
+    { id, title: 't', createdAt: new Date().toISOString() },
+    { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }
+  )
 }
 
 describe('redis storage through faults', () => {
@@ -49,7 +52,10 @@ describe('redis storage through faults', () => {
 
     const { entries } = await storage.load('killedredis1')
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
-    expect(await storage.append('killedredis1', { clientId: 'clientAAA', seq: 51, diff: { 'shape:x': ['remove'] } })).toEqual({ offset: 51, duplicate: false })
+    expect(await storage.append('killedredis1', { clientId: 'clientAAA', seq: 51, diff: { 'shape:x': ['remove'] } })).toEqual({
+      offset: 51,
+      duplicate: false,
+    })
     const deadline = Date.now() + 10_000
     while (seen.length < 51 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     expect(seen.map((e) => e.offset)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1))

@@ -3,7 +3,15 @@ import type { BoardMeta } from '@opificio/shared'
 import Redis, { type RedisOptions } from 'ioredis'
 import { boardTag } from '../boardTag.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
-import { BoardNotFoundError, type AppendResult, type BoardSnapshot, type LogEntry, type Push, type StorageEngine, type Unsubscribe } from '../types.ts'
+import {
+  BoardNotFoundError,
+  type AppendResult,
+  type BoardSnapshot,
+  type LogEntry,
+  type Push,
+  type StorageEngine,
+  type Unsubscribe,
+} from '../types.ts'
 import { boardKeys } from './keys.ts'
 import { defineScripts, type BoardScripts } from './scripts.ts'
 import { parseEntry, TailReader } from './tailReader.ts'
@@ -79,8 +87,15 @@ export class RedisStorage implements StorageEngine {
   async createBoard(meta: BoardMeta, initial: BoardSnapshot): Promise<void> {
     const k = this.keys(meta.id)
     const created = await this.redis.opCreate(
-      k.meta, k.snapshot, k.snapshotOffset, k.offset, k.snapshotTimes,
-      JSON.stringify(meta), JSON.stringify(initial), initial.offset, Date.now()
+      k.meta,
+      k.snapshot,
+      k.snapshotOffset,
+      k.offset,
+      k.snapshotTimes,
+      JSON.stringify(meta),
+      JSON.stringify(initial),
+      initial.offset,
+      Date.now()
     )
     if (created !== 1) throw new Error(`board ${boardTag(meta.id)} already exists`)
   }
@@ -116,8 +131,15 @@ export class RedisStorage implements StorageEngine {
     if (leased !== 'OK') return
     try {
       const stored = await this.redis.opCompact(
-        k.snapshot, k.snapshotOffset, k.log, k.history, k.snapshotTimes,
-        snapshot.offset, JSON.stringify(snapshot), this.opts.keepBehindSnapshot, Date.now()
+        k.snapshot,
+        k.snapshotOffset,
+        k.log,
+        k.history,
+        k.snapshotTimes,
+        snapshot.offset,
+        JSON.stringify(snapshot),
+        this.opts.keepBehindSnapshot,
+        Date.now()
       )
       if (stored === 1) await this.pruneHistory(boardId)
     } finally {

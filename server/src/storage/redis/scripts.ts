@@ -86,12 +86,26 @@ export interface BoardScripts {
   opAppend(meta: string, seqs: string, offset: string, log: string, clientId: string, seq: number, diff: string): Promise<number>
   opLoad(snapshot: string, snapshotOffset: string, log: string): Promise<[string | null, [string, string[]][]]>
   opCompact(
-    snapshot: string, snapshotOffset: string, log: string, history: string, times: string,
-    offset: number, json: string, keep: number, takenAt: number
+    snapshot: string,
+    snapshotOffset: string,
+    log: string,
+    history: string,
+    times: string,
+    offset: number,
+    json: string,
+    keep: number,
+    takenAt: number
   ): Promise<number>
   opCreate(
-    meta: string, snapshot: string, snapshotOffset: string, offset: string, times: string,
-    metaJson: string, json: string, initialOffset: number, takenAt: number
+    meta: string,
+    snapshot: string,
+    snapshotOffset: string,
+    offset: string,
+    times: string,
+    metaJson: string,
+    json: string,
+    initialOffset: number,
+    takenAt: number
   ): Promise<number>
   opPrune(history: string, times: string, snapshotOffset: string, ...offsets: string[]): Promise<number>
   opListSnapshots(meta: string, snapshotOffset: string, times: string): Promise<[string, string[]] | null>

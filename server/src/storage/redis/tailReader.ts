@@ -80,9 +80,7 @@ export class TailReader {
         const keys = [...this.streams.keys()]
         const ids = keys.map((k) => streamId(this.streams.get(k)!.after))
         this.reading = true
-        const result = (await this.blocking.xread('COUNT', 2000, 'BLOCK', 5000, 'STREAMS', ...keys, ...ids)) as
-          | [string, RawEntry[]][]
-          | null
+        const result = (await this.blocking.xread('COUNT', 2000, 'BLOCK', 5000, 'STREAMS', ...keys, ...ids)) as [string, RawEntry[]][] | null
         this.reading = false
         backoff = 50
         for (const [key, raw] of result ?? []) this.deliver(key, raw.map(parseEntry))

@@ -94,7 +94,10 @@ export class Room {
   private async repair() {
     const repair = repairDiff(this.state.records)
     if (!repair) return
-    this.log.warn(`board ${boardTag(this.board.id)}: removing ${repair.reasons.length} record(s) that would break browsers`, repair.reasons.slice(0, 5))
+    this.log.warn(
+      `board ${boardTag(this.board.id)}: removing ${repair.reasons.length} record(s) that would break browsers`,
+      repair.reasons.slice(0, 5)
+    )
     try {
       await appendAsServer(this.storage, this.board.id, REPAIR_WRITER, repair.diff)
     } catch (e) {

@@ -16,10 +16,17 @@ export class RoomManager {
     const bus = opts.bus
     if (!bus) return
     this.stopBus = bus.subscribe((news) => {
-      void this.rooms.get(news.boardId)?.then((room) => room.onRemotePresence(news), () => undefined)
+      void this.rooms.get(news.boardId)?.then(
+        (room) => room.onRemotePresence(news),
+        () => undefined
+      )
     })
     this.heartbeat = setInterval(() => {
-      for (const room of this.rooms.values()) void room.then((r) => r.heartbeat(), () => undefined)
+      for (const room of this.rooms.values())
+        void room.then(
+          (r) => r.heartbeat(),
+          () => undefined
+        )
     }, opts.heartbeatMs ?? 5000)
     this.heartbeat.unref()
   }

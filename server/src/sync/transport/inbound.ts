@@ -70,7 +70,11 @@ export const INBOUND: { [E in keyof ClientMessages]: InboundRoute<Parsed[E]> } =
   presence: {
     joined: true,
     // Presence is ephemeral and the next update supersedes this one: dropping it is harmless.
-    admit: ({ room, session }) => (session.limits?.presence() ?? true) || (room.strike(session), false),
+    admit: ({ room, session }) => {
+      if (session.limits?.presence() ?? true) return true
+      room.strike(session)
+      return false
+    },
     parse: (raw, { session }) => {
       const { record } = presenceEnvelopeValidator.validate(raw)
       if (record === null) return null
