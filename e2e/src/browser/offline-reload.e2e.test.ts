@@ -31,19 +31,24 @@ function acceptDialogs(page: Page): string[] {
   return seen
 }
 
-/** The unconfirmed-edit records this page's origin keeps in IndexedDB. */
-const keptRecords = (page: Page) =>
+/**
+ * The unconfirmed-edit records this page's origin keeps in IndexedDB for one board. The browser
+ * is shared by the tests of this file: another board's record, still being cleared by a page of an
+ * earlier test, is not this test's business.
+ */
+const keptRecords = (page: Page, boardId: string) =>
   page.evaluate(
-    () =>
+    (boardId) =>
       new Promise<{ clientId: string; pending: unknown[]; unsent: unknown }[]>((resolve, reject) => {
         const open = indexedDB.open('opificio')
         open.onerror = () => reject(open.error)
         open.onsuccess = () => {
           const get = open.result.transaction('unconfirmed-edits').objectStore('unconfirmed-edits').getAll()
-          get.onsuccess = () => resolve(get.result)
+          get.onsuccess = () => resolve(get.result.filter((r: { boardId: string }) => r.boardId === boardId))
           get.onerror = () => reject(get.error)
         }
-      })
+      }),
+    boardId
   )
 
 /** How many entries of the board's log put a rectangle: read from storage, with the server stopped. */
@@ -73,14 +78,14 @@ describe('edits not yet sent, in a real browser', () => {
     await cutOff(pageA, env)
     await drawRectangle(pageA, 400, 300)
     await expect.poll(() => pageA.locator('[data-connection="offline"]').textContent()).toMatch(/1 modifica in attesa/)
-    await expect.poll(() => keptRecords(pageA)).toHaveLength(1)
-    const [before] = await keptRecords(pageA)
+    await expect.poll(() => keptRecords(pageA, boardId)).toHaveLength(1)
+    const [before] = await keptRecords(pageA, boardId)
 
     await pageA.reload()
     expect(dialogs).toEqual(['beforeunload'])
     // The reloaded page cannot reach the server yet: what it holds came from IndexedDB.
     await pageA.waitForSelector('.op-board__loading')
-    const kept = await keptRecords(pageA)
+    const kept = await keptRecords(pageA, boardId)
     // Still the one record the page before kept, under its key.
     expect(kept.map((r) => r.clientId)).toEqual([before.clientId])
     expect(kept[0].pending.length + (kept[0].unsent ? 1 : 0)).toBe(1)
@@ -92,7 +97,7 @@ describe('edits not yet sent, in a real browser', () => {
     await pageA.waitForSelector('.op-notice >> text=Ripristinata 1 modifica non ancora inviata')
     await pageA.screenshot({ path: join(ARTIFACTS, 'offline-reload.png') })
     // Confirmed, so nothing is kept any more.
-    await expect.poll(() => keptRecords(pageA), { timeout: 5000 }).toEqual([])
+    await expect.poll(() => keptRecords(pageA, boardId), { timeout: 5000 }).toEqual([])
 
     expect(await rectanglesInLog(env, boardId)).toBe(1)
     await waitForRectangles(pageB, 1, 15_000)
@@ -108,7 +113,7 @@ describe('edits not yet sent, in a real browser', () => {
 
     await cutOff(pageA, env)
     await drawRectangle(pageA, 500, 350)
-    await expect.poll(() => keptRecords(pageA)).toHaveLength(1)
+    await expect.poll(() => keptRecords(pageA, boardId)).toHaveLength(1)
     const closed = new Promise((resolve) => pageA.once('close', resolve))
     await pageA.close({ runBeforeUnload: true })
     await closed
@@ -118,7 +123,7 @@ describe('edits not yet sent, in a real browser', () => {
     await waitForRectangles(reopened, 1, 5000)
     await waitForRectangles(pageB, 1, 15_000)
     await reopened.waitForSelector('.op-notice >> text=Ripristinata 1 modifica non ancora inviata')
-    await expect.poll(() => keptRecords(reopened), { timeout: 5000 }).toEqual([])
+    await expect.poll(() => keptRecords(reopened, boardId), { timeout: 5000 }).toEqual([])
     expect(await rectanglesInLog(env, boardId)).toBe(1)
   })
 
@@ -129,7 +134,7 @@ describe('edits not yet sent, in a real browser', () => {
     const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     await cutOff(pageA, env)
     await drawRectangle(pageA, 450, 300)
-    await expect.poll(() => keptRecords(pageA)).toHaveLength(1)
+    await expect.poll(() => keptRecords(pageA, boardId)).toHaveLength(1)
 
     // A second tab of the same browser opens the board and reaches the server.
     const second = await env.a.newPage()
@@ -144,6 +149,8 @@ describe('edits not yet sent, in a real browser', () => {
     await waitForRectangles(pageB, 1, 15_000)
     await waitForRectangles(second, 1, 5000)
     await second.close()
+    // Sent and acknowledged: nothing of it is kept any longer, by either tab.
+    await expect.poll(() => keptRecords(pageA, boardId), { timeout: 5000 }).toEqual([])
     expect(await rectanglesInLog(env, boardId)).toBe(1)
   })
 
@@ -159,13 +166,13 @@ describe('edits not yet sent, in a real browser', () => {
 
     await cutOff(pageA, env)
     await drawRectangle(pageA, 420, 320)
-    await expect.poll(() => keptRecords(pageA)).toHaveLength(1)
+    await expect.poll(() => keptRecords(pageA, boardId)).toHaveLength(1)
     await pageA.reload()
     expect(dialogs).toEqual(['beforeunload'])
     await pageA.unroute(SOCKET)
     await waitForRectangles(pageB, 1, 15_000)
     await pageA.waitForSelector('.op-notice >> text=Ripristinata 1 modifica non ancora inviata')
-    await expect.poll(() => keptRecords(pageA), { timeout: 5000 }).toEqual([])
+    await expect.poll(() => keptRecords(pageA, boardId), { timeout: 5000 }).toEqual([])
     expect(await rectanglesInLog(env, boardId)).toBe(1)
   })
 })
