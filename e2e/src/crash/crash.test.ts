@@ -11,7 +11,7 @@ import { headlessClient, sortedById, type HeadlessClient } from '../harness/head
 
 type SocketClient = ReturnType<typeof headlessClient>
 import { seededRandom, type Random } from '../harness/random.ts'
-import { createBoard, until } from '../harness/server.ts'
+import { createBoard, httpJson, until } from '../harness/server.ts'
 import { freePort, spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
 
 const CLIENTS = 3
@@ -214,9 +214,9 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
       )
       expect(missing.slice(0, 5), `${c.name} after restart ${round + 1}: acknowledged shapes missing (${missing.length} in all)`).toEqual([])
     }
-    const res = await fetch(`${server.url}/api/boards/${boardId}`)
+    const res = await httpJson('GET', `${server.url}/api/boards/${boardId}`)
     expect(res.status, 'GET /api/boards/:id after the restart').toBe(200)
-    expect(((await res.json()) as { id: string }).id).toBe(boardId)
+    expect((res.json as { id: string }).id).toBe(boardId)
     crashes.push({
       acks,
       newAcks: acks.reduce((n, a) => n + a.length, 0) - acksAtStart,
@@ -250,7 +250,7 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
     () => `a fresh client online: ${JSON.stringify(fresh.state)}`
   )
   expect(fresh.sync.lastOffset).toBe(settledOffset)
-  const boardRes = await fetch(`${server.url}/api/boards/${boardId}`)
+  const boardRes = await httpJson('GET', `${server.url}/api/boards/${boardId}`)
   expect(boardRes.status, 'GET /api/boards/:id at the end').toBe(200)
 
   // Read what is durable independently of the server process: stop it, open the directory.

@@ -2,7 +2,6 @@ import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment, type Refusal } from 
 import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
-import { request } from 'node:http'
 import { io } from 'socket.io-client'
 import { defaultBindingUtils, defaultShapeUtils, defaultTools, Editor } from 'tldraw'
 import {
@@ -17,21 +16,13 @@ import {
 } from '@opificio/client/testing'
 import { writerIdentity } from '@opificio/server/testing'
 import type { HeadlessClient } from './headlessClient.ts'
-import { until } from './server.ts'
+import { httpJson, until } from './server.ts'
 
 /** As the harness's createBoard, through node:http: under happy-dom, fetch is the page's, bound by CORS. */
-export function createBoardOverHttp(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      let body = ''
-      res.on('data', (chunk) => (body += chunk))
-      res.on('end', () =>
-        res.statusCode === 201 ? resolve((JSON.parse(body) as { id: string }).id) : reject(new Error(`create board: ${res.statusCode} ${body}`))
-      )
-    })
-    req.on('error', reject)
-    req.end(JSON.stringify({ title: 'Tavolo di prova' }))
-  })
+export async function createBoardOverHttp(url: string): Promise<string> {
+  const res = await httpJson('POST', `${url}/api/boards`, { title: 'Tavolo di prova' })
+  if (res.status !== 201) throw new Error(`create board: ${res.status} ${JSON.stringify(res.json)}`)
+  return (res.json as { id: string }).id
 }
 
 /**

@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -38,6 +39,26 @@ export async function createBoard(url: string, title = 'Tavolo di prova'): Promi
   })
   if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { id: string }).id
+}
+
+/**
+ * One request on a connection of its own, through node:http. fetch pools connections per origin:
+ * after a server process is killed and another listens on the same port, a pooled socket of the
+ * dead one may not have been seen closing yet, and a request on it fails with "other side closed".
+ * Under happy-dom, fetch is also the page's, bound by CORS.
+ */
+export function httpJson(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' }
+    const req = request(url, { method, headers, agent: false }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (text += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }))
+    })
+    req.on('error', reject)
+    req.end(body === undefined ? undefined : JSON.stringify(body))
+  })
 }
 
 export async function until(check: () => boolean, what: string | (() => string), ms = 15_000) {
