@@ -7,9 +7,9 @@ import { clientAppRouter } from './http/clientApp.ts'
 import { originOf, socketOriginCheck } from './http/origins.ts'
 import { securityHeaders } from './http/securityHeaders.ts'
 import { adapterPresenceBus } from './sync/rooms/presenceBus.ts'
+import { adapterRevocationBus } from './sync/rooms/revocationBus.ts'
 import { InboundLimits, type InboundLimitOptions } from './limits/inboundLimits.ts'
-import { RoomManager } from './sync/rooms/roomManager.ts'
-import type { RoomOptions } from './sync/rooms/room.ts'
+import { RoomManager, type RoomManagerOptions } from './sync/rooms/roomManager.ts'
 import type { StorageEngine } from './storage/types.ts'
 import { attachTransport } from './sync/transport/transport.ts'
 import { consoleLogger, type Logger } from './observability/logger.ts'
@@ -27,7 +27,7 @@ export interface AppOptions {
   publicUrl?: string | null
   /** Boards one client address may create: `burst` at once, then `perSecond`. */
   boardCreationLimit?: RateLimit
-  room?: RoomOptions & { idleUnloadMs?: number; heartbeatMs?: number }
+  room?: Omit<RoomManagerOptions, 'bus' | 'revocations' | 'logger'>
   /** Rate limits on what clients send; the defaults are sized so that no honest client meets them. */
   limits?: Partial<InboundLimitOptions>
   /** Where everything the server says goes; the console by default. */
@@ -55,21 +55,6 @@ export function createApp(opts: AppOptions): App {
   const app = express()
   app.disable('x-powered-by')
   app.use(securityHeaders(siblingOrigins))
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true })
-  })
-  app.use(
-    '/api',
-    apiRouter({
-      storage: opts.storage,
-      tldrawLicenseKey: opts.tldrawLicenseKey ?? null,
-      serverUrls,
-      boardCreationLimit: opts.boardCreationLimit ?? BOARD_CREATION_LIMIT,
-      logger,
-    })
-  )
-  app.use(clientAppRouter(opts.clientDist))
-
   const http = createServer(app)
   const io = new Server(http, {
     serveClient: false,
@@ -80,8 +65,25 @@ export function createApp(opts: AppOptions): App {
     allowRequest: socketOriginCheck([...publicOrigins, ...siblingOrigins]),
   })
   const bus = opts.adapter ? adapterPresenceBus(io) : undefined
-  const rooms = new RoomManager(opts.storage, { logger, bus, ...opts.room })
+  const revocations = opts.adapter ? adapterRevocationBus(io) : undefined
+  const rooms = new RoomManager(opts.storage, { logger, bus, revocations, ...opts.room })
   attachTransport(io, rooms, new InboundLimits(opts.limits), logger)
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true })
+  })
+  app.use(
+    '/api',
+    apiRouter({
+      storage: opts.storage,
+      rooms,
+      publicOrigin: publicOrigins[0] ?? null,
+      tldrawLicenseKey: opts.tldrawLicenseKey ?? null,
+      serverUrls,
+      boardCreationLimit: opts.boardCreationLimit ?? BOARD_CREATION_LIMIT,
+      logger,
+    })
+  )
+  app.use(clientAppRouter(opts.clientDist))
 
   return {
     http,

@@ -1,6 +1,6 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
-import { useEffect, useState } from 'react'
-import { Tldraw, type Editor } from 'tldraw'
+import { useEffect, useMemo, useState } from 'react'
+import { Tldraw, type Editor, type TLUiOverrides } from 'tldraw'
 import { LanguageSwitch } from '../app/LanguageSwitch.tsx'
 import { loadRuntimeConfig, type RuntimeConfig } from '../app/runtimeConfig.ts'
 import { ConnectionBanner } from '../connection/ConnectionBanner.tsx'
@@ -9,6 +9,7 @@ import { useConnectionStore } from '../connection/connectionStore.ts'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { NotFound } from './NotFound.tsx'
+import { roleUi, type RoleUi } from './roleUi.ts'
 import { ShareLink } from './ShareLink.tsx'
 import { BrokenShape, containedShapeUtils } from './shapeContainment.tsx'
 import { useBoardSync } from './useBoardSync.ts'
@@ -24,6 +25,7 @@ import { BalanceShapeUtil, PactShapeUtil } from '../diagram/shapes/PhaseShapeUti
 const assetUrls = getAssetUrlsByImport()
 const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
 const components = { StylePanel: InspectorPanel, ShapeErrorFallback: BrokenShape }
+const viewerComponents = { StylePanel: null, ShapeErrorFallback: BrokenShape }
 const narrow = () => window.matchMedia('(max-width: 700px)').matches
 
 function applyUserToEditor(editor: Editor) {
@@ -31,7 +33,19 @@ function applyUserToEditor(editor: Editor) {
   editor.user.updateUserPreferences({ name, color, locale })
 }
 
-export function BoardCanvas({ boardId }: { boardId: string }) {
+/** tldraw's own menus and shortcuts, less what the role may not do. */
+function overridesFor(ui: RoleUi): TLUiOverrides {
+  return {
+    actions(_editor, actions) {
+      if (ui.lock) return actions
+      // Locking is the facilitator's: no menu item, no Shift+L.
+      const { 'toggle-lock': _lock, ...rest } = actions
+      return rest
+    },
+  }
+}
+
+export function BoardCanvas({ boardId, token }: { boardId: string; token: string }) {
   const t = useT()
   const [config, setConfig] = useState<RuntimeConfig | null>(null)
   useEffect(() => {
@@ -44,13 +58,17 @@ export function BoardCanvas({ boardId }: { boardId: string }) {
       </p>
     )
   }
-  return <BoardSession boardId={boardId} config={config} />
+  return <BoardSession boardId={boardId} token={token} config={config} />
 }
 
-function BoardSession({ boardId, config }: { boardId: string; config: RuntimeConfig }) {
+function BoardSession({ boardId, token, config }: { boardId: string; token: string; config: RuntimeConfig }) {
   const t = useT()
-  const sync = useBoardSync(boardId, config.serverUrls)
+  const sync = useBoardSync(boardId, token, config.serverUrls)
   const connection = useConnectionStore((s) => s.sync.connection)
+  const replaced = useConnectionStore((s) => s.sync.fatalCode === 'link-replaced')
+  const role = useConnectionStore((s) => s.role)
+  const ui = roleUi(role)
+  const overrides = useMemo(() => overridesFor(ui), [ui])
   const [editor, setEditor] = useState<Editor | null>(null)
   const [paletteOpen, setPaletteOpen] = useState(() => !narrow())
   const locale = useUserStore((s) => s.locale)
@@ -62,6 +80,12 @@ function BoardSession({ boardId, config }: { boardId: string; config: RuntimeCon
     return useUserStore.subscribe(() => applyUserToEditor(editor))
   }, [editor])
 
+  // The role mirrored: a projector changes nothing, nor does a page whose link was replaced.
+  const readonly = ui.readonly || replaced
+  useEffect(() => {
+    editor?.updateInstanceState({ isReadonly: readonly })
+  }, [editor, readonly])
+
   useEffect(() => {
     if (sync.status === 'ready') document.title = `${sync.board.title} · Opificio`
   }, [sync])
@@ -69,26 +93,31 @@ function BoardSession({ boardId, config }: { boardId: string; config: RuntimeCon
   if (connection === 'not-found') return <NotFound />
 
   return (
-    <div className="op-board">
+    <div className="op-board" data-role={role ?? undefined}>
       <header className="op-board__bar">
-        <span className="op-logo">{t('app.name')}</span>
+        {ui.tools && <span className="op-logo">{t('app.name')}</span>}
         <h1 className="op-board__title">{sync.status === 'ready' ? sync.board.title : ''}</h1>
-        {editor && <BoardTools editor={editor} paletteOpen={paletteOpen} onTogglePalette={() => setPaletteOpen((o) => !o)} />}
-        <ShareLink />
-        <LanguageSwitch />
+        {editor && ui.tools && <BoardTools editor={editor} ui={ui} paletteOpen={paletteOpen} onTogglePalette={() => setPaletteOpen((o) => !o)} />}
+        <ShareLink boardId={boardId} token={token} role={role} />
+        {ui.tools && <LanguageSwitch />}
       </header>
       <ConnectionBanner />
       <div className="op-board__main">
-        {editor && paletteOpen && <Palette editor={editor} onPlaced={() => narrow() && setPaletteOpen(false)} />}
-        <div className="op-board__canvas" {...paletteDropHandlers(editor, locale)}>
+        {editor && ui.editDiagram && paletteOpen && <Palette editor={editor} onPlaced={() => narrow() && setPaletteOpen(false)} />}
+        <div className="op-board__canvas" {...paletteDropHandlers(ui.editDiagram ? editor : null, locale)}>
           {sync.status === 'ready' ? (
             <Tldraw
               store={sync.store}
               shapeUtils={shapeUtils}
-              components={components}
+              components={ui.editDiagram ? components : viewerComponents}
+              overrides={overrides}
               assetUrls={assetUrls}
               licenseKey={config.tldrawLicenseKey ?? undefined}
-              onMount={setEditor}
+              onMount={(mounted) => {
+                // Before the first frame: a projector never gets to change anything.
+                mounted.updateInstanceState({ isReadonly: readonly })
+                setEditor(mounted)
+              }}
             />
           ) : (
             <p className="op-board__loading" role="status">

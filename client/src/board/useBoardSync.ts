@@ -62,6 +62,7 @@ async function openWriter(boardId: string): Promise<{ writer: Writer; pendingSto
  */
 function connectBoard(
   boardId: string,
+  token: string,
   serverUrls: string[] | null,
   { clientId, restored, release }: Writer,
   pendingStore: PendingStore | null,
@@ -83,7 +84,7 @@ function connectBoard(
     collaboration: { status: $connection },
   })
   const presence = createPresenceStateDerivation($user)(store)
-  const { setSync: setConnection, addNotice, addRefusal } = useConnectionStore.getState()
+  const { setSync: setConnection, setRole, addNotice, addRefusal } = useConnectionStore.getState()
   let keeper: PendingKeeper | null = null
   let restoring = restored !== null
 
@@ -91,6 +92,7 @@ function connectBoard(
     store: store as never,
     socket: serverUrls ? failoverSocket(nodeOrder(serverUrls)) : io({ autoConnect: true }),
     boardId,
+    token,
     clientId,
     presence: presence as never,
     restored: restored ?? undefined,
@@ -99,6 +101,7 @@ function connectBoard(
       const count = client.syncState.unconfirmed
       if (restoring && count) addNotice(count === 1 ? 'notice.restored.one' : 'notice.restored', { count }, 'info')
       restoring = false
+      setRole(welcome.role)
       onReady(store, welcome.board)
     },
     onState: (state) => {
@@ -152,18 +155,20 @@ function connectBoard(
     const kept = keeper?.flush() ?? Promise.resolve()
     keeper?.dispose()
     client.dispose()
+    setRole(null)
     stopUser()
     void kept.finally(release)
   }
 }
 
 /**
- * Connects a fresh tldraw store to a board; it is ready once the server has sent the document.
+ * Connects a fresh tldraw store to a board with the token of the link the page was opened by;
+ * it is ready once the server has sent the document, and the role is in the connection store.
  * With `serverUrls` (several nodes, no load balancer) it moves between nodes by itself.
  * Unconfirmed edits are kept on this device until the server has them, and the page asks before
  * closing while there are any.
  */
-export function useBoardSync(boardId: string, serverUrls: string[] | null): BoardSync {
+export function useBoardSync(boardId: string, token: string, serverUrls: string[] | null): BoardSync {
   const [sync, setSync] = useState<BoardSync>({ status: 'loading' })
 
   useEffect(() => {
@@ -172,7 +177,7 @@ export function useBoardSync(boardId: string, serverUrls: string[] | null): Boar
     void openWriter(boardId).then(({ writer, pendingStore }) => {
       if (cancelled) writer.release()
       else {
-        disconnect = connectBoard(boardId, serverUrls, writer, pendingStore, (store, board) =>
+        disconnect = connectBoard(boardId, token, serverUrls, writer, pendingStore, (store, board) =>
           setSync((s) => (s.status === 'ready' ? s : { status: 'ready', store, board }))
         )
       }
@@ -182,7 +187,7 @@ export function useBoardSync(boardId: string, serverUrls: string[] | null): Boar
       disconnect?.()
       setSync({ status: 'loading' })
     }
-  }, [boardId, serverUrls])
+  }, [boardId, token, serverUrls])
 
   return sync
 }

@@ -35,7 +35,8 @@ export function ConnectionBanner() {
       {text && (
         <div className={`op-banner op-banner--${tone}`} data-connection={connection}>
           {text}
-          {(connection === 'reload' || connection === 'error') && (
+          {/* A replaced link opens nothing any more: reloading it would not help. */}
+          {(connection === 'reload' || connection === 'error') && fatalCode !== 'link-replaced' && (
             <button type="button" className="op-button" onClick={() => window.location.reload()}>
               {t('status.reload.button')}
             </button>

@@ -1,4 +1,4 @@
-import type { Refusal } from '@opificio/shared'
+import type { Refusal, Role } from '@opificio/shared'
 import { create } from 'zustand'
 import type { StringKey } from '../i18n/strings.ts'
 import type { SyncState } from '../sync/SyncClient.ts'
@@ -16,8 +16,14 @@ export interface Notice {
 
 interface ConnectionStore {
   sync: SyncState
+  /**
+   * What this page's link lets it do, as the server said in its welcome; null before. The server
+   * decides it on every message: this only decides what the page offers.
+   */
+  role: Role | null
   notices: Notice[]
   setSync(sync: SyncState): void
+  setRole(role: Role | null): void
   addNotice(text: StringKey, vars?: Record<string, string | number>, tone?: Notice['tone']): void
   /** A change the server refused, and that was rolled back here. */
   addRefusal(refusal: Refusal): void
@@ -28,8 +34,10 @@ let nextNotice = 1
 
 export const useConnectionStore = create<ConnectionStore>()((set) => ({
   sync: { connection: 'connecting', unconfirmed: 0, savingPaused: false },
+  role: null,
   notices: [],
   setSync: (sync) => set({ sync }),
+  setRole: (role) => set({ role }),
   addNotice: (text, vars = {}, tone = 'error') => set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, text, vars, tone }] })),
   addRefusal: (refusal) =>
     set((s) => ({ notices: [...s.notices.slice(-2), { id: nextNotice++, text: 'notice.rejected', vars: {}, tone: 'error', refusal }] })),

@@ -1,4 +1,4 @@
-import { TITLE_MAX } from '@opificio/shared'
+import { TITLE_MAX, type CreatedBoard } from '@opificio/shared'
 import { useState, type FormEvent } from 'react'
 import { PageHeader } from '../app/PageHeader.tsx'
 import { useT } from '../i18n/translate.ts'
@@ -21,8 +21,9 @@ export function HomePage() {
         body: JSON.stringify({ title }),
       })
       // The server's error text is English for developers: the page says the status in the user's words.
-      const body = res.ok ? ((await res.json().catch(() => ({}))) as { links?: { participant: string } }) : {}
-      if (res.ok && body.links) return window.location.assign(body.links.participant)
+      const body = res.ok ? ((await res.json().catch(() => ({}))) as Partial<CreatedBoard>) : {}
+      // Whoever creates the board facilitates it: its link (absolute, token in the fragment) opens it.
+      if (res.ok && body.links?.facilitator) return window.location.assign(body.links.facilitator)
       setFailure(res.status)
     } catch {
       setFailure(0)

@@ -30,9 +30,15 @@ describe('refusal texts', () => {
   })
 
   test('translate common record types and fall back to the raw name', () => {
-    expect(refusalText(refusal('forbidden', { type: 'page' }), 'it')).toBe('Il tuo ruolo non permette di modificare questo contenuto (pagina)')
-    expect(refusalText(refusal('forbidden', { type: 'page' }), 'en')).toBe('Your role does not allow changing this content (page)')
+    const forbidden = refusal('forbidden', { type: 'page', role: 'participant' })
+    expect(refusalText(forbidden, 'it')).toBe('Il tuo ruolo non permette di modificare questo contenuto (pagina)')
+    expect(refusalText(forbidden, 'en')).toBe('Your role does not allow changing this content (page)')
     expect(refusalText(refusal('record-type', { type: 'widget' }), 'it')).toBe('Questo tipo di contenuto non può stare su una lavagna (widget)')
+  })
+
+  test('say why a locked shape did not move', () => {
+    expect(refusalText(refusal('locked', {}), 'it')).toBe('Questo elemento è bloccato da chi facilita: non si può spostare, modificare né eliminare')
+    expect(refusalText(refusal('locked', {}), 'en')).toBe('This element is locked by the facilitator: it cannot be moved, changed or deleted')
   })
 
   test('say codes without params, and never the detail', () => {
@@ -74,6 +80,7 @@ describe('refusal texts', () => {
       'template-removal',
       'unstorable',
       'forbidden',
+      'locked',
     ])
     // Each language has a line for every code, and none for a code that does not exist.
     const codeKeys = (table: Record<string, string | undefined>) =>

@@ -56,6 +56,8 @@ export interface SyncClientOptions {
   store: Store<UnknownRecord>
   socket: SyncSocket
   boardId: string
+  /** The secret of the link this page was opened by: it decides the role, on the server. */
+  token?: string
   clientId: string
   /** This user's presence record, sent (throttled) whenever it changes. */
   presence?: Signal<UnknownRecord | null>
@@ -175,6 +177,7 @@ export class SyncClient {
       protocol: PROTOCOL_VERSION,
       schema: SCHEMA,
       boardId: this.opts.boardId,
+      token: this.opts.token,
       clientId: this.opts.clientId,
       lastOffset: this.lastOffset,
     })

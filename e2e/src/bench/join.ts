@@ -14,8 +14,8 @@ const JOINS = Number(process.env.JOINS ?? 20)
 
 const server = await spawnServer()
 try {
-  const boardId = await createBoard(server.url, 'Grande')
-  const writer = headlessClient(server.url, boardId, 'writer')
+  const board = await createBoard(server.url, 'Grande')
+  const writer = headlessClient(server.url, board.participant, 'writer')
   await until(() => writer.state.connection === 'online', 'writer online')
   for (let i = 0; i < SHAPES; i += 200) {
     const acked = writer.acks.length
@@ -29,7 +29,7 @@ try {
   const times: number[] = []
   for (let j = 0; j < JOINS; j++) {
     const t0 = performance.now()
-    const c = headlessClient(server.url, boardId, `joiner${j}`)
+    const c = headlessClient(server.url, board.participant, `joiner${j}`)
     await until(() => c.state.connection === 'online', 'joined', 10_000)
     times.push(performance.now() - t0)
     const got = c.documentRecords().filter((r) => r.typeName === 'shape').length

@@ -39,10 +39,10 @@ if (STORAGE === 'redis') {
   shutdown = () => stopServer(server)
 }
 try {
-  const boardId = await createBoard(urls[0], 'Benchmark')
+  const board = await createBoard(urls[0], 'Benchmark')
   // The writer is on the first node, everyone watching on the last: with two nodes, every change crosses.
-  const writer = headlessClient(urls[0], boardId, 'writer')
-  const watchers: HeadlessClient[] = Array.from({ length: WATCHERS }, (_, i) => headlessClient(urls.at(-1)!, boardId, `w${i}`))
+  const writer = headlessClient(urls[0], board.participant, 'writer')
+  const watchers: HeadlessClient[] = Array.from({ length: WATCHERS }, (_, i) => headlessClient(urls.at(-1)!, board.participant, `w${i}`))
   const all = [writer, ...watchers]
   await until(() => all.every((c) => c.state.connection === 'online'), 'clients online')
 

@@ -9,8 +9,8 @@ describe('a board in two real browsers', () => {
   const env = useTwoBrowsers()
 
   it('shows a rectangle drawn in one in the other within a second, keeps it across reload and restart, never leaves the server', async () => {
-    const boardId = await createBoard(env.server.url, 'Fase 1 — Tavolo di Negoziazione')
-    const link = `${env.server.url}/b/${boardId}`
+    const board = await createBoard(env.server.url, 'Fase 1 — Tavolo di Negoziazione')
+    const link = board.links.participant
     const { page: pageA, foreign: foreignA } = await joinBoard(env.a, link, 'Giulia')
     const { page: pageB, foreign: foreignB } = await joinBoard(env.b, link, 'Marco')
 
@@ -52,8 +52,8 @@ describe('a board in two real browsers', () => {
   })
 
   it('keeps an arrow bound across browsers, and undo takes back only your own change', async () => {
-    const boardId = await createBoard(env.server.url, 'Governance')
-    const link = `${env.server.url}/b/${boardId}`
+    const board = await createBoard(env.server.url, 'Governance')
+    const link = board.links.participant
     const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
     const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     await drawRectangle(pageA, 200, 250)

@@ -94,8 +94,9 @@ describe('three real browsers editing at random, offline spells and reloads incl
     const server = await startServer()
     const contexts = await Promise.all([launchContext(), launchContext()])
     try {
-      const boardId = await createBoard(server.url, 'Cornice eliminata')
-      const link = `${server.url}/b/${boardId}`
+      const board = await createBoard(server.url, 'Cornice eliminata')
+      const boardId = board.id
+      const link = board.links.participant
       const [a, b] = [await openUser(contexts[0], link, 'A', seededRandom(0)), await openUser(contexts[1], link, 'B', seededRandom(0))]
       const room = (await server.app.rooms.get(boardId))!
       await a.page.evaluate(() =>
@@ -127,8 +128,9 @@ async function runSeed(seed: number) {
   const users: User[] = []
   const t0 = Date.now()
   try {
-    const boardId = await createBoard(server.url, `Fuzz ${seed}`)
-    const link = `${server.url}/b/${boardId}`
+    const board = await createBoard(server.url, `Fuzz ${seed}`)
+    const boardId = board.id
+    const link = board.links.participant
     for (const [i, name] of ['A', 'B', 'C'].entries()) {
       const ctx = await launchContext()
       contexts.push(ctx)

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestRedis, type TestRedis } from '@opificio/server/testing'
 import { ARTIFACTS, drawRectangle, joinBoard, rectangles, waitForRectangles } from '../harness/boardPage.ts'
 import { launchContext } from '../harness/browser.ts'
-import { createBoard } from '../harness/server.ts'
+import { createBoard, linkOn } from '../harness/server.ts'
 import { spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
 
 /** Waits until `watcher` shows the other person's cursor, labelled with their name. */
@@ -38,9 +38,10 @@ describe('one board on two server nodes sharing a Redis', () => {
   })
 
   it('a rectangle drawn on one node shows on the other within a second, both ways, with the other person’s cursor', async () => {
-    const boardId = await createBoard(nodeA.url, 'Due nodi')
-    const { page: pageA } = await joinBoard(a, `${nodeA.url}/b/${boardId}`, 'Giulia')
-    const { page: pageB } = await joinBoard(b, `${nodeB.url}/b/${boardId}`, 'Marco')
+    const board = await createBoard(nodeA.url, 'Due nodi')
+    // The participants' link, opened on each node: the board and its token are the cluster's, not a node's.
+    const { page: pageA } = await joinBoard(a, linkOn(nodeA.url, board.links.participant), 'Giulia')
+    const { page: pageB } = await joinBoard(b, linkOn(nodeB.url, board.links.participant), 'Marco')
     // Each page is on its own node: nothing but Redis links them.
     expect(new URL(pageA.url()).port).toBe(String(nodeA.port))
     expect(new URL(pageB.url()).port).toBe(String(nodeB.port))

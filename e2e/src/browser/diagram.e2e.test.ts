@@ -120,10 +120,10 @@ describe('the governance diagram in two real browsers', () => {
   it('places elements from the palette, relates them with a typed arrow, and keeps the phase-1 table balance live in both', async () => {
     const t0 = Date.now()
     const lap = (what: string) => console.log(`[diagram] ${what}: ${Date.now() - t0} ms`)
-    const boardId = await createBoard(env.server.url, 'Governance dell’Opificio')
-    const link = `${env.server.url}/b/${boardId}`
-    const { page: pageA, errors: errorsA } = await joinBoard(env.a, link, 'Giulia')
-    const { page: pageB, errors: errorsB } = await joinBoard(env.b, link, 'Marco')
+    const board = await createBoard(env.server.url, 'Governance dell’Opificio')
+    // Giulia facilitates (she inserts the phase-1 table, which only a facilitator may); Marco takes part.
+    const { page: pageA, errors: errorsA } = await joinBoard(env.a, board.links.facilitator, 'Giulia')
+    const { page: pageB, errors: errorsB } = await joinBoard(env.b, board.links.participant, 'Marco')
     lap('both joined')
 
     // 1. Giulia places the town hall by clicking the palette, the steering committee by dragging it.
@@ -249,7 +249,7 @@ describe('the governance diagram in two real browsers', () => {
   })
 
   it('reverses a relation drawn the wrong way round, for everyone', async () => {
-    const link = `${env.server.url}/b/${await createBoard(env.server.url, 'Direzione')}`
+    const link = (await createBoard(env.server.url, 'Direzione')).links.participant
     const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
     const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     await pageA.click('[data-kind="giunta"]')

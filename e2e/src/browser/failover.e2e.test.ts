@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ARTIFACTS, joinBoard } from '../harness/boardPage.ts'
 import { launchContext } from '../harness/browser.ts'
 import { startCluster, type Cluster } from '../harness/cluster.ts'
-import { createBoard } from '../harness/server.ts'
+import { createBoard, linkOn } from '../harness/server.ts'
 
 const geoCount = (page: Page) =>
   page.evaluate(() => (window as any).opificioEditor.getCurrentPageShapes().filter((s: any) => s.type === 'geo').length)
@@ -25,9 +25,9 @@ describe('a browser outlives the node it is on (SERVER_URLS, no load balancer)',
   })
 
   it('moves to the other node when its node is killed, and its drawing still reaches the others', async () => {
-    const boardId = await createBoard(cluster.urls[0], 'Failover')
-    const { page: pageA } = await joinBoard(a, `${cluster.urls[0]}/b/${boardId}`, 'Giulia')
-    const { page: pageB } = await joinBoard(b, `${cluster.urls[1]}/b/${boardId}`, 'Marco')
+    const board = await createBoard(cluster.urls[0], 'Failover')
+    const { page: pageA } = await joinBoard(a, linkOn(cluster.urls[0], board.links.participant), 'Giulia')
+    const { page: pageB } = await joinBoard(b, linkOn(cluster.urls[1], board.links.participant), 'Marco')
     await pageA.evaluate(() => void (window as any).opificioEditor.createShape({ type: 'geo', x: 100, y: 100, props: { w: 120, h: 80 } }))
     await expect.poll(() => geoCount(pageB), { timeout: 5000 }).toBe(1)
 

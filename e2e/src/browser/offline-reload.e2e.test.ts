@@ -69,8 +69,9 @@ describe('edits not yet sent, in a real browser', () => {
   const env = useTwoBrowsers()
 
   it('asks before a reload, keeps the edit through it, and sends it exactly once when the server is reachable', async () => {
-    const boardId = await createBoard(env.server.url, 'Tavolo offline')
-    const link = `${env.server.url}/b/${boardId}`
+    const board = await createBoard(env.server.url, 'Tavolo offline')
+    const boardId = board.id
+    const link = board.links.participant
     const { page: pageA, errors } = await joinBoard(env.a, link, 'Giulia')
     const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     const dialogs = acceptDialogs(pageA)
@@ -105,8 +106,9 @@ describe('edits not yet sent, in a real browser', () => {
   })
 
   it('restores an edit of a closed tab when the board opens again in that browser, and sends it', async () => {
-    const boardId = await createBoard(env.server.url, 'Tavolo chiuso')
-    const link = `${env.server.url}/b/${boardId}`
+    const board = await createBoard(env.server.url, 'Tavolo chiuso')
+    const boardId = board.id
+    const link = board.links.participant
     const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
     const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     const dialogs = acceptDialogs(pageA)
@@ -128,8 +130,9 @@ describe('edits not yet sent, in a real browser', () => {
   })
 
   it('never lets a second open tab take over the edits another tab has not sent', async () => {
-    const boardId = await createBoard(env.server.url, 'Due schede')
-    const link = `${env.server.url}/b/${boardId}`
+    const board = await createBoard(env.server.url, 'Due schede')
+    const boardId = board.id
+    const link = board.links.participant
     const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
     const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     await cutOff(pageA, env)
@@ -157,8 +160,9 @@ describe('edits not yet sent, in a real browser', () => {
   // Last: it takes Web Locks away from this browser for the rest of the file.
   it('keeps an edit through a reload where Web Locks are missing (plain HTTP on a local network)', async () => {
     await env.a.addInitScript(() => delete (Navigator.prototype as { locks?: unknown }).locks)
-    const boardId = await createBoard(env.server.url, 'Tavolo in HTTP')
-    const link = `${env.server.url}/b/${boardId}`
+    const board = await createBoard(env.server.url, 'Tavolo in HTTP')
+    const boardId = board.id
+    const link = board.links.participant
     const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
     const { page: pageB } = await joinBoard(env.b, link, 'Marco')
     expect(await pageA.evaluate(() => 'locks' in navigator)).toBe(false)

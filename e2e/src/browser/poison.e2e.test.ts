@@ -6,12 +6,12 @@ import { io, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { geoShape } from '@opificio/shared/testing'
 import { ARTIFACTS, drawRectangle, joinBoard, rectangles, useTwoBrowsers, waitForRectangles } from '../harness/boardPage.ts'
-import { createBoard, until } from '../harness/server.ts'
+import { createBoard, until, type BoardKey } from '../harness/server.ts'
 
 const CRASH_SCREEN = 'Something went wrong'
 
-/** A client that speaks the protocol by hand, so it can push what no honest client would. */
-async function rawClient(url: string, boardId: string) {
+/** A client that speaks the protocol by hand, so it can push what no honest client would: it holds the participants' link. */
+async function rawClient(url: string, board: BoardKey) {
   const socket = io(url, { transports: ['websocket'], forceNew: true })
   const rejections = new Map<number, Refusal>()
   socket.on(EV.batch, (batch: BatchMessage) => {
@@ -19,7 +19,14 @@ async function rawClient(url: string, boardId: string) {
   })
   await new Promise<void>((resolve) => {
     socket.once(EV.welcome, () => resolve())
-    socket.emit(EV.hello, { protocol: PROTOCOL_VERSION, schema: schemaFingerprint(), boardId, clientId: 'poisoner-0001', lastOffset: null })
+    socket.emit(EV.hello, {
+      protocol: PROTOCOL_VERSION,
+      schema: schemaFingerprint(),
+      boardId: board.id,
+      token: board.token,
+      clientId: 'poisoner-0001',
+      lastOffset: null,
+    })
   })
   return { socket, rejections }
 }
@@ -92,11 +99,11 @@ describe('poison shapes', () => {
   })
 
   it('are refused by the server with a reason, and the open boards keep working', async () => {
-    const boardId = await createBoard(env.server.url, 'Veleno')
-    const link = `${env.server.url}/b/${boardId}`
+    const board = await createBoard(env.server.url, 'Veleno')
+    const link = board.links.participant
     const a = await joinBoard(env.a, link, 'Giulia')
     const b = await joinBoard(env.b, link, 'Marco')
-    const poisoner = await rawClient(env.server.url, boardId)
+    const poisoner = await rawClient(env.server.url, board.participant)
     sockets.push(poisoner.socket)
 
     POISONS.forEach(([, diff], i) => poisoner.socket.emit(EV.push, { seq: i + 1, diff }))
@@ -115,8 +122,8 @@ describe('poison shapes', () => {
   })
 
   it('a shape that throws while drawing shows as broken, and the board stays usable', async () => {
-    const boardId = await createBoard(env.server.url, 'Veleno nel browser')
-    const link = `${env.server.url}/b/${boardId}`
+    const board = await createBoard(env.server.url, 'Veleno nel browser')
+    const link = board.links.participant
     const a = await joinBoard(env.a, link, 'Giulia')
     const b = await joinBoard(env.b, link, 'Marco')
     await drawRectangle(a.page, 700, 300)

@@ -23,13 +23,16 @@ describe('the board under its Content-Security-Policy', () => {
   })
 
   it('draws, types and highlights with nothing blocked, under the headers a board must carry', async () => {
-    const boardId = await createBoard(server.url, 'Sicurezza')
-    const link = `${server.url}/b/${boardId}`
+    const board = await createBoard(server.url, 'Sicurezza')
+    const boardId = board.id
+    const link = board.links.participant
     // The page joinBoard will use, so that listening starts before it loads.
     const page = ctx.pages()[0] ?? (await ctx.newPage())
     const consoleViolations: string[] = []
     page.on('console', (m) => void (/Content Security Policy|Refused to/i.test(m.text()) && consoleViolations.push(m.text())))
-    const navigation = page.waitForResponse(link)
+    // The link's token is in its fragment, which never reaches the server: the page is fetched without it.
+    const { origin, pathname } = new URL(link)
+    const navigation = page.waitForResponse(`${origin}${pathname}`)
 
     const { errors } = await joinBoard(ctx, link, 'Giulia')
     const headers = await (await navigation).allHeaders()
@@ -71,10 +74,10 @@ describe('the board under its Content-Security-Policy', () => {
   })
 
   it('cannot be framed by another site', async () => {
-    const boardId = await createBoard(server.url, 'Cornice')
+    const board = await createBoard(server.url, 'Cornice')
     const page = await ctx.newPage()
     const refused = page.waitForEvent('console', (m) => /frame-ancestors/.test(m.text()))
-    await page.setContent(`<iframe src="${server.url}/b/${boardId}" width="800" height="600"></iframe>`)
+    await page.setContent(`<iframe src="${board.links.participant}" width="800" height="600"></iframe>`)
     await refused
     const frame = page.frames().find((f) => f !== page.mainFrame())!
     expect(await frame.evaluate(() => Boolean((window as any).opificioEditor)).catch(() => false)).toBe(false)

@@ -19,9 +19,10 @@ describe('the process template and the views, in two real browsers', () => {
   const env = useTwoBrowsers()
 
   it('a type renamed and a line added by one person reach everyone at once; highlighting fades only here; English on request', async () => {
-    const link = `${env.server.url}/b/${await createBoard(env.server.url, 'Modello')}`
-    const { page: pageA } = await joinBoard(env.a, link, 'Facilitatrice')
-    const { page: pageB } = await joinBoard(env.b, link, 'Marco')
+    const board = await createBoard(env.server.url, 'Modello')
+    // The template is the facilitator's to edit: A comes in by the facilitator's link, B as a participant.
+    const { page: pageA } = await joinBoard(env.a, board.links.facilitator, 'Facilitatrice')
+    const { page: pageB } = await joinBoard(env.b, board.links.participant, 'Marco')
     expect(await paletteLabel(pageB, 'cittadino')).toBe('Cittadino/a attivo/a')
 
     await pageA.click('button[aria-label="Modifica i tipi di elemento e le linee di produzione di questa lavagna"]')

@@ -21,11 +21,12 @@ describe('convergence across two server nodes on one Redis', () => {
   for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
     it(`seed ${seed}: clients on both nodes end equal to what Redis holds, every acknowledged change in the log`, async () => {
       const rnd = seededRandom(seed)
-      const boardId = await createBoard(cluster.urls[seed % 2])
+      const board = await createBoard(cluster.urls[seed % 2])
+      const boardId = board.id
       // Half the clients start on each node; when dropped, a client moves on to the other node.
       const clients = Array.from({ length: CLIENTS }, (_, i) => {
         const urls = i % 2 === 0 ? cluster.urls : [...cluster.urls].reverse()
-        return clusterClient(urls, boardId, `c${i}`)
+        return clusterClient(urls, board.participant, `c${i}`)
       })
       try {
         await fuzzSteps(clients, rnd, STEPS)

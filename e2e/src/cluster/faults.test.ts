@@ -22,8 +22,11 @@ describe('two nodes on one Redis, through faults', () => {
   /** Half the clients on each node; each may move to the other node when its own goes away. */
   async function spread(count: number) {
     cluster = await startCluster(2)
-    const boardId = await createBoard(cluster.urls[0])
-    clients = Array.from({ length: count }, (_, i) => clusterClient(i % 2 === 0 ? cluster!.urls : [...cluster!.urls].reverse(), boardId, `c${i}`))
+    const board = await createBoard(cluster.urls[0])
+    const boardId = board.id
+    clients = Array.from({ length: count }, (_, i) =>
+      clusterClient(i % 2 === 0 ? cluster!.urls : [...cluster!.urls].reverse(), board.participant, `c${i}`)
+    )
     await until(() => clients.every((c) => c.state.connection === 'online'), 'clients online')
     return { cluster, boardId }
   }
@@ -75,11 +78,12 @@ describe('two nodes on one Redis, through faults', () => {
 
   it('a stalled node does not hold up the other one', async () => {
     cluster = await startCluster(2)
-    const boardId = await createBoard(cluster.urls[0])
+    const board = await createBoard(cluster.urls[0])
+    const boardId = board.id
     const [a, b1, b2] = [
-      clusterClient([cluster.urls[0]], boardId, 'a'),
-      clusterClient([cluster.urls[1]], boardId, 'b1'),
-      clusterClient([cluster.urls[1]], boardId, 'b2'),
+      clusterClient([cluster.urls[0]], board.participant, 'a'),
+      clusterClient([cluster.urls[1]], board.participant, 'b1'),
+      clusterClient([cluster.urls[1]], board.participant, 'b2'),
     ]
     clients = [a, b1, b2]
     await until(() => clients.every((c) => c.state.connection === 'online'), 'clients online')
@@ -110,9 +114,9 @@ describe('two nodes on one Redis, through faults', () => {
 
   it('presence crosses nodes, and comes back by itself after Redis restarts', async () => {
     cluster = await startCluster(2)
-    const boardId = await createBoard(cluster.urls[0])
-    const x = clusterClient([cluster.urls[0]], boardId, 'x')
-    const y = clusterClient([cluster.urls[1]], boardId, 'y')
+    const board = await createBoard(cluster.urls[0])
+    const x = clusterClient([cluster.urls[0]], board.participant, 'x')
+    const y = clusterClient([cluster.urls[1]], board.participant, 'y')
     clients = [x, y]
     await until(() => clients.every((c) => c.state.connection === 'online'), 'clients online')
     const cursorOf = (c: HeadlessClient) => (c.presences()[0] as unknown as { cursor?: { x: number } } | undefined)?.cursor?.x
@@ -127,7 +131,7 @@ describe('two nodes on one Redis, through faults', () => {
     await until(() => cursorOf(y) === 2, 'y seeing x’s latest cursor after Redis is back', 20_000)
     console.log(`presence after a Redis restart: back ${Date.now() - upAt} ms after Redis`)
 
-    const z = clusterClient([cluster.urls[1]], boardId, 'z')
+    const z = clusterClient([cluster.urls[1]], board.participant, 'z')
     clients.push(z)
     await until(() => cursorOf(z) === 2, 'a newcomer on the other node seeing x', 5000)
     x.close()

@@ -136,9 +136,10 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
 
   const track = (s: ServerProcess) => (servers.push(s), s)
   let server = track(await spawnServer({ port, dataDir }))
-  const boardId = await createBoard(server.url, 'Tavolo che cade')
+  const board = await createBoard(server.url, 'Tavolo che cade')
+  const boardId = board.id
 
-  const clients = Array.from({ length: CLIENTS }, (_, i) => headlessClient(server.url, boardId, `c${i}`))
+  const clients = Array.from({ length: CLIENTS }, (_, i) => headlessClient(server.url, board.participant, `c${i}`))
   const writers: Writer[] = []
   cleanups.push(() => {
     for (const w of writers) w.stop()
@@ -214,7 +215,7 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
       )
       expect(missing.slice(0, 5), `${c.name} after restart ${round + 1}: acknowledged shapes missing (${missing.length} in all)`).toEqual([])
     }
-    const res = await httpJson('GET', `${server.url}/api/boards/${boardId}`)
+    const res = await httpJson('GET', `${server.url}/api/boards/${boardId}`, undefined, { token: board.participant.token })
     expect(res.status, 'GET /api/boards/:id after the restart').toBe(200)
     expect((res.json as { id: string }).id).toBe(boardId)
     crashes.push({
@@ -243,14 +244,14 @@ async function crashScenario(label: string, rounds: Round[], cleanups: (() => Pr
   const settledOffset = clients[0].sync.lastOffset!
 
   // A fresh client loads the board from the restarted server.
-  const fresh = headlessClient(server.url, boardId, 'fresh')
+  const fresh = headlessClient(server.url, board.participant, 'fresh')
   cleanups.push(() => fresh.close())
   await until(
     () => fresh.state.connection === 'online',
     () => `a fresh client online: ${JSON.stringify(fresh.state)}`
   )
   expect(fresh.sync.lastOffset).toBe(settledOffset)
-  const boardRes = await httpJson('GET', `${server.url}/api/boards/${boardId}`)
+  const boardRes = await httpJson('GET', `${server.url}/api/boards/${boardId}`, undefined, { token: board.participant.token })
   expect(boardRes.status, 'GET /api/boards/:id at the end').toBe(200)
 
   // Read what is durable independently of the server process: stop it, open the directory.

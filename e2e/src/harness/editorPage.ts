@@ -1,4 +1,4 @@
-import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment, type Refusal } from '@opificio/shared'
+import { boardSchema, DOCUMENT_TYPE_NAMES, type Adjustment, type CreatedBoard, type Refusal } from '@opificio/shared'
 import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
@@ -16,13 +16,13 @@ import {
 } from '@opificio/client/testing'
 import { writerIdentity } from '@opificio/server/testing'
 import type { HeadlessClient } from './headlessClient.ts'
-import { httpJson, until } from './server.ts'
+import { httpJson, testBoard, until, type BoardKey, type TestBoard } from './server.ts'
 
 /** As the harness's createBoard, through node:http: under happy-dom, fetch is the page's, bound by CORS. */
-export async function createBoardOverHttp(url: string): Promise<string> {
+export async function createBoardOverHttp(url: string): Promise<TestBoard> {
   const res = await httpJson('POST', `${url}/api/boards`, { title: 'Tavolo di prova' })
   if (res.status !== 201) throw new Error(`create board: ${res.status} ${JSON.stringify(res.json)}`)
-  return (res.json as { id: string }).id
+  return testBoard(res.json as CreatedBoard)
 }
 
 /**
@@ -54,10 +54,12 @@ export interface EditorPage extends HeadlessClient {
  * Opens the board in a new page of `device`, wired as useBoardSync wires the browser's: the page
  * claims a writer key (adopting the unsent edits a page before it left on this device), the
  * SyncClient re-sends them, a PendingKeeper keeps what is unconfirmed in the device's store, and
- * the tldraw editor comes once the server has sent the board. `close` is the page going away:
+ * the tldraw editor comes once the server has sent the board. `board` is the key of the link the
+ * page was opened by (a participant's, as a rule). `close` is the page going away:
  * what is unconfirmed is written as on `pagehide`, and the key is let go once it is.
  */
-export async function openEditorPage(url: string, boardId: string, device: Device): Promise<EditorPage> {
+export async function openEditorPage(url: string, board: BoardKey, device: Device): Promise<EditorPage> {
+  const boardId = board.id
   const writer = await claimWriter(boardId, device.pendingStore, device.locks, () => randomBytes(12).toString('base64url'))
   const store = new Store<UnknownRecord>({
     schema: boardSchema as never,
@@ -84,6 +86,7 @@ export async function openEditorPage(url: string, boardId: string, device: Devic
     store,
     socket: page.link,
     boardId,
+    token: board.token,
     clientId: writer.clientId,
     restored: writer.restored ?? undefined,
     onState: (s) => {

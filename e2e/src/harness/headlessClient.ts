@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
 import { failoverSocket, SyncClient, type SyncSocket, type SyncState } from '@opificio/client/testing'
 import { writerIdentity } from '@opificio/server/testing'
+import type { BoardKey } from './server.ts'
 
 export interface Delays {
   /** Extra milliseconds before each message in either direction is delivered (order is kept). */
@@ -78,7 +79,7 @@ export interface HeadlessClient {
   close(): void
 }
 
-function syncedStore(name: string, boardId: string, link: SyncSocket): HeadlessClient {
+function syncedStore(name: string, board: BoardKey, link: SyncSocket): HeadlessClient {
   const store = new Store<UnknownRecord>({ schema: boardSchema as never, props: {} })
   const clientId = randomBytes(12).toString('base64url')
   const $presence = atom<UnknownRecord | null>('presence', null)
@@ -87,7 +88,7 @@ function syncedStore(name: string, boardId: string, link: SyncSocket): HeadlessC
     store,
     link,
     clientId,
-    writerId: writerIdentity(boardId, clientId),
+    writerId: writerIdentity(board.id, clientId),
     state: { connection: 'connecting', unconfirmed: 0, savingPaused: false },
     acks: [],
     rejections: [],
@@ -101,7 +102,8 @@ function syncedStore(name: string, boardId: string, link: SyncSocket): HeadlessC
   client.sync = new SyncClient({
     store,
     socket: link,
-    boardId,
+    boardId: board.id,
+    token: board.token,
     clientId,
     presence: $presence,
     onState: (s) => (client.state = s),
@@ -115,15 +117,18 @@ function syncedStore(name: string, boardId: string, link: SyncSocket): HeadlessC
   return client
 }
 
-/** A tldraw store kept in sync by the real SyncClient over a real Socket.IO connection to one server. */
-export function headlessClient(url: string, boardId: string, name: string, delays?: Delays): HeadlessClient & { socket: Socket } {
+/**
+ * A tldraw store kept in sync by the real SyncClient over a real Socket.IO connection to one
+ * server, opening the board with `board`'s token (a participant's, unless a test needs another role).
+ */
+export function headlessClient(url: string, board: BoardKey, name: string, delays?: Delays): HeadlessClient & { socket: Socket } {
   const socket = io(url, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true })
-  return Object.assign(syncedStore(name, boardId, delayedSocket(socket, delays)), { socket })
+  return Object.assign(syncedStore(name, board, delayedSocket(socket, delays)), { socket })
 }
 
 /** The same over several nodes: when its node goes away it moves to another, as the browser does. */
-export function clusterClient(urls: string[], boardId: string, name: string): HeadlessClient {
-  return syncedStore(name, boardId, failoverSocket(urls, { transports: ['websocket'] }))
+export function clusterClient(urls: string[], board: BoardKey, name: string): HeadlessClient {
+  return syncedStore(name, board, failoverSocket(urls, { transports: ['websocket'] }))
 }
 
 export function sortedById(records: UnknownRecord[]) {

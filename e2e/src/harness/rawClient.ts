@@ -19,7 +19,7 @@ const seqOf = (e: WireEntry) => (e.kind === 'ack' || e.kind === 'rejected' ? e.s
 export { seqOf }
 import { randomBytes } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
-import { until } from './server.ts'
+import { until, type BoardKey } from './server.ts'
 
 /** A bare Socket.IO client that says exactly what a test (or an attacker) tells it to. */
 export interface RawClient {
@@ -30,7 +30,8 @@ export interface RawClient {
   entries: WireEntry[]
   presence: NonNullable<BatchMessage['presence']>[]
   saving: { paused: boolean; reason?: string }[]
-  hello(lastOffset?: number | null, clientId?: string): void
+  /** Hello with this client's link token (or `token`, to probe with another, or none: null). */
+  hello(lastOffset?: number | null, clientId?: string, token?: string | null): void
   /** Hello, then wait for the welcome. */
   join(lastOffset?: number | null): Promise<WelcomeMessage>
   push(seq: number, diff: unknown): void
@@ -42,7 +43,8 @@ export interface RawClient {
   close(): void
 }
 
-export function rawClient(url: string, boardId: string, opts: { clientId?: string; reconnection?: boolean } = {}): RawClient {
+/** Says hello on `board.id` with `board.token`, the token of the link it came in by. */
+export function rawClient(url: string, board: BoardKey, opts: { clientId?: string; reconnection?: boolean } = {}): RawClient {
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: opts.reconnection ?? false })
   const c: RawClient = {
     socket,
@@ -52,8 +54,9 @@ export function rawClient(url: string, boardId: string, opts: { clientId?: strin
     entries: [],
     presence: [],
     saving: [],
-    hello(lastOffset = null, clientId = c.clientId) {
-      socket.emit(EV.hello, { protocol: PROTOCOL_VERSION, schema: schemaFingerprint(), boardId, clientId, lastOffset })
+    hello(lastOffset = null, clientId = c.clientId, token = board.token) {
+      const hello = { protocol: PROTOCOL_VERSION, schema: schemaFingerprint(), boardId: board.id, clientId, lastOffset }
+      socket.emit(EV.hello, token === null ? hello : { ...hello, token })
     },
     async join(lastOffset = null) {
       const before = c.welcomes.length

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { linkToken, type BoardLinks, type CreatedBoard, type Role } from '@opificio/shared'
 import { createApp, silentLogger, type AppOptions, EmbeddedStorage } from '@opificio/server/testing'
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..')
@@ -31,25 +32,78 @@ export async function startServer(opts: { dataDir?: string; port?: number; room?
   }
 }
 
-export async function createBoard(url: string, title = 'Tavolo di prova'): Promise<string> {
+/** What a client needs to open a board in one role: the board's id and the token of that role's link. */
+export interface BoardKey {
+  id: string
+  token: string
+  role: Role
+}
+
+/** A board as a test made it: its role links, and for each role the key a harness client opens it with. */
+export interface TestBoard {
+  id: string
+  title: string
+  createdAt: string
+  /** Absolute URLs `<origin>/b/<id>#<token>`, on the origin the board was created through. */
+  links: BoardLinks
+  facilitator: BoardKey
+  participant: BoardKey
+  projector: BoardKey
+}
+
+/** The token of a role link: what follows `#`. */
+export function tokenOf(link: string): string {
+  const token = linkToken(new URL(link).hash)
+  if (!token) throw new Error(`no token in the link ${link}`)
+  return token
+}
+
+/** The same role link on another origin (another node of a cluster): the id and token are the board's, not a node's. */
+export function linkOn(origin: string, link: string): string {
+  const { pathname, hash } = new URL(link)
+  return `${origin}${pathname}${hash}`
+}
+
+/** A board as the API answered its creation, with a key per role. */
+export function testBoard(created: CreatedBoard): TestBoard {
+  const key = (role: Role): BoardKey => ({ id: created.id, token: tokenOf(created.links[role]), role })
+  return {
+    id: created.id,
+    title: created.title,
+    createdAt: created.createdAt,
+    links: created.links,
+    facilitator: key('facilitator'),
+    participant: key('participant'),
+    projector: key('projector'),
+  }
+}
+
+export async function createBoard(url: string, title = 'Tavolo di prova'): Promise<TestBoard> {
   const res = await fetch(`${url}/api/boards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title }),
   })
   if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
-  return ((await res.json()) as { id: string }).id
+  return testBoard((await res.json()) as CreatedBoard)
 }
 
 /**
  * One request on a connection of its own, through node:http. fetch pools connections per origin:
  * after a server process is killed and another listens on the same port, a pooled socket of the
  * dead one may not have been seen closing yet, and a request on it fails with "other side closed".
- * Under happy-dom, fetch is also the page's, bound by CORS.
+ * Under happy-dom, fetch is also the page's, bound by CORS. `token` goes as `Authorization: Bearer`,
+ * as reading a board needs its link's token.
  */
-export function httpJson(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+export function httpJson(
+  method: 'GET' | 'POST',
+  url: string,
+  body?: unknown,
+  opts: { token?: string } = {}
+): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'content-type': 'application/json' }
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' }
+    if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`
     const req = request(url, { method, headers, agent: false }, (res) => {
       let text = ''
       res.setEncoding('utf8')

@@ -5,7 +5,7 @@ import { BoardState, EmbeddedStorage } from '@opificio/server/testing'
 import { geoShape, presenceRecord } from '@opificio/shared/testing'
 import { headlessClient, type HeadlessClient } from '../harness/headlessClient.ts'
 import { deeplyNestedJson, isOwn, percentile, rawClient, refusalOf, rssMiB, seqOf } from '../harness/rawClient.ts'
-import { createBoard, until } from '../harness/server.ts'
+import { createBoard, until, type TestBoard } from '../harness/server.ts'
 import { spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
 
 /**
@@ -15,21 +15,22 @@ import { spawnServer, stopServer, type ServerProcess } from '../harness/serverPr
  */
 describe('attacks on a real server', () => {
   let server: ServerProcess
-  let boardId: string
+  /** Honest people and attackers alike come in by the participants' link, which anyone in the room may have. */
+  let board: TestBoard
   const closers: (() => void)[] = []
   const honest = (name: string) => {
-    const c = headlessClient(server.url, boardId, name)
+    const c = headlessClient(server.url, board.participant, name)
     closers.push(() => c.close())
     return c
   }
   const attacker = (opts: Parameters<typeof rawClient>[2] = {}) => {
-    const c = rawClient(server.url, boardId, opts)
+    const c = rawClient(server.url, board.participant, opts)
     closers.push(() => c.close())
     return c
   }
   async function start(env: Record<string, string> = {}) {
     server = await spawnServer({ env })
-    boardId = await createBoard(server.url, 'Sotto attacco')
+    board = await createBoard(server.url, 'Sotto attacco')
   }
   afterEach(async () => {
     closers.splice(0).forEach((close) => close())
@@ -112,7 +113,7 @@ describe('attacks on a real server', () => {
 
     await stopServer(server, 'SIGTERM')
     const storage = new EmbeddedStorage(server.dataDir)
-    const { snapshot, entries } = await storage.load(boardId)
+    const { snapshot, entries } = await storage.load(board.id)
     const ids = [...new BoardState(snapshot, entries).records.keys()]
     await storage.close()
     expect(ids).toContain('shape:honest-after')

@@ -27,10 +27,11 @@ describe('an operator undoes vandalism', () => {
   it('a wiped board, 500 edits later, is restored from a kept snapshot while the node runs and people watch', async () => {
     cluster = await startCluster(1)
     const url = cluster.urls[0]
-    const boardId = await createBoard(url, 'Tavolo vandalizzato')
+    const board = await createBoard(url, 'Tavolo vandalizzato')
+    const boardId = board.id
     const writers: RawClient[] = []
     for (let i = 0; i < 4; i++) {
-      const w = rawClient(url, boardId)
+      const w = rawClient(url, board.participant)
       closers.push(() => w.close())
       await w.join()
       writers.push(w)
@@ -51,7 +52,7 @@ describe('an operator undoes vandalism', () => {
     expect(beforeWipe.length).toBeGreaterThan(0)
 
     // The vandal: everything removed, then 500 scribbles so the wipe is compacted away too.
-    const watcher = headlessClient(url, boardId, 'watcher')
+    const watcher = headlessClient(url, board.participant, 'watcher')
     closers.push(() => watcher.close())
     await until(() => watcher.state.connection === 'online', 'a watcher online')
     d.push(1, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`shape:keep${i}`, ['remove']])))

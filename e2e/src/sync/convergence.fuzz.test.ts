@@ -34,9 +34,10 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
   // A small catch-up window and frequent compaction make reconnects take both paths: entries and snapshot.
   const server = await startServer({ room: { catchUpWindow: 20, compactEvery: 40, tickMs: 4 } })
   cleanups.push(() => server.close())
-  const boardId = await createBoard(server.url)
+  const board = await createBoard(server.url)
+  const boardId = board.id
   const delays = { next: () => (rnd.chance(0.3) ? rnd.int(25) : 0) }
-  const clients = Array.from({ length: CLIENTS }, (_, i) => headlessClient(server.url, boardId, `c${i}`, delays))
+  const clients = Array.from({ length: CLIENTS }, (_, i) => headlessClient(server.url, board.participant, `c${i}`, delays))
   cleanups.push(() => clients.forEach((c) => c.close()))
   const log = fuzzLog()
   await fuzzSteps(clients, rnd, STEPS, log)

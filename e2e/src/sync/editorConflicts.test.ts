@@ -12,14 +12,18 @@ import { writerIdentity, EmbeddedStorage } from '@opificio/server/testing'
 import { createBoardOverHttp as createBoard } from '../harness/editorPage.ts'
 import { expectDurableAndEqual, settle } from '../harness/fuzz.ts'
 import { sortedById, type HeadlessClient } from '../harness/headlessClient.ts'
-import { startServer, until } from '../harness/server.ts'
+import { startServer, until, type BoardKey } from '../harness/server.ts'
 
 interface EditorClient extends HeadlessClient {
   editor: Editor
 }
 
-/** A tldraw editor on a store the SyncClient keeps, as the board page has it; the editor comes once the board is in. */
-async function editorClient(url: string, boardId: string, name: string): Promise<EditorClient> {
+/**
+ * A tldraw editor on a store the SyncClient keeps, as the board page has it; the editor comes once
+ * the board is in. It opens the board with `board`'s token, as the page does with its link's.
+ */
+async function editorClient(url: string, board: BoardKey, name: string): Promise<EditorClient> {
+  const boardId = board.id
   const store = new Store<UnknownRecord>({
     schema: boardSchema as never,
     props: { defaultName: '', assets: {}, onMount: () => undefined, users: { currentUser: atom('no attribution', null) } } as never,
@@ -44,6 +48,7 @@ async function editorClient(url: string, boardId: string, name: string): Promise
     store,
     socket: client.link,
     boardId,
+    token: board.token,
     clientId,
     pushIntervalMs: 10,
     onState: (s) => (client.state = s),
@@ -85,9 +90,10 @@ describe('conflicts between real tldraw editors', () => {
   async function twoEditors() {
     const server = await startServer({ room: { tickMs: 4 } })
     cleanups.push(() => server.close())
-    const boardId = await createBoard(server.url)
-    const a = await editorClient(server.url, boardId, 'A')
-    const b = await editorClient(server.url, boardId, 'B')
+    const board = await createBoard(server.url)
+    const boardId = board.id
+    const a = await editorClient(server.url, board.participant, 'A')
+    const b = await editorClient(server.url, board.participant, 'B')
     cleanups.push(
       () => a.close(),
       () => b.close()

@@ -73,9 +73,10 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
   // A small catch-up window and frequent compaction make reconnects take both paths: entries and snapshot.
   const server = await startServer({ room: { catchUpWindow: 20, compactEvery: 40, tickMs: 4 } })
   cleanups.push(() => server.close())
-  const boardId = await createBoardOverHttp(server.url)
+  const board = await createBoardOverHttp(server.url)
+  const boardId = board.id
   const devices = Array.from({ length: DEVICES }, (_, i) => device(`d${i}`))
-  for (const d of devices) await openEditorPage(server.url, boardId, d)
+  for (const d of devices) await openEditorPage(server.url, board.participant, d)
   const current = () => devices.map((d) => d.pages.at(-1)!)
   cleanups.push(() => current().forEach((p) => p.close()))
 
@@ -107,7 +108,7 @@ async function runSeed(seed: number, cleanups: (() => Promise<void> | void)[]) {
       reconnects.delete(d)
       const unconfirmed = page.state.unconfirmed
       page.close()
-      const next = await openEditorPage(server.url, boardId, d)
+      const next = await openEditorPage(server.url, board.participant, d)
       history.steps.push({ step, page: next.name, offline: false, op: `reload (${unconfirmed} unconfirmed)`, network: true, changed: [] })
     } else {
       history.steps.push(userStep(page, rnd, step, history))

@@ -9,7 +9,7 @@ import { act, describeClients, settle } from '../harness/fuzz.ts'
 import { headlessClient, sortedById, type HeadlessClient } from '../harness/headlessClient.ts'
 import { seededRandom, type Random } from '../harness/random.ts'
 import { deeplyNestedJson } from '../harness/rawClient.ts'
-import { createBoard, until } from '../harness/server.ts'
+import { createBoard, until, type BoardKey } from '../harness/server.ts'
 import { spawnServer, stopServer, type ServerProcess } from '../harness/serverProcess.ts'
 
 const SEEDS = Number(process.env.HOSTILE_SEEDS ?? 3)
@@ -83,7 +83,7 @@ type Attack =
   | { kind: 'amplify' }
   | { kind: 'storm'; sockets: number }
 
-function hostileAttack(rnd: Random, boardId: string, n: number): Attack {
+function hostileAttack(rnd: Random, board: BoardKey, n: number): Attack {
   const roll = rnd.int(20)
   if (roll === 0) {
     const depth = rnd.pick([100, 4300, 6000])!
@@ -114,13 +114,21 @@ function hostileAttack(rnd: Random, boardId: string, n: number): Attack {
   if (roll === 3) return { kind: 'replay' }
   if (roll === 4) return { kind: 'amplify' }
   if (roll === 5) return { kind: 'storm', sockets: 1 + rnd.int(20) }
-  const [event, payload] = hostileMessage(rnd, boardId, n)
+  const [event, payload] = hostileMessage(rnd, board, n)
   return { kind: 'emit', event, payload }
 }
 
-function hostileMessage(rnd: Random, boardId: string, n: number): [string, unknown] {
+/** Attackers hold the participants' link, as anyone in the room may: their hellos carry its token (or junk in its place). */
+function hostileMessage(rnd: Random, board: BoardKey, n: number): [string, unknown] {
   const roll = rnd.int(10)
-  const hello = { protocol: PROTOCOL_VERSION, schema: schemaFingerprint(), boardId, clientId: `hostile${n % 7}xxx`, lastOffset: null }
+  const hello = {
+    protocol: PROTOCOL_VERSION,
+    schema: schemaFingerprint(),
+    boardId: board.id,
+    token: board.token,
+    clientId: `hostile${n % 7}xxx`,
+    lastOffset: null,
+  }
   if (roll === 0) return [EV.hello, rnd.chance(0.5) ? hello : { ...hello, [rnd.pick(Object.keys(hello))!]: junk(rnd) }]
   if (roll === 1) return [rnd.pick([EV.welcome, EV.batch, EV.saving, 'foo', EV.fatal])!, junk(rnd)]
   if (roll === 2) return [EV.presence, rnd.chance(0.5) ? { record: mutated(rnd, n) } : junk(rnd)]
@@ -217,8 +225,9 @@ describe.each(Object.keys(ENGINES))('hostile clients, %s engine', (engine) => {
       try {
         target = await ENGINES[engine]()
         const url = target.url
-        const boardId = await createBoard(url, 'Sotto attacco')
-        clients.push(headlessClient(url, boardId, 'honest1'), headlessClient(url, boardId, 'honest2'))
+        const board = await createBoard(url, 'Sotto attacco')
+        const boardId = board.id
+        clients.push(headlessClient(url, board.participant, 'honest1'), headlessClient(url, board.participant, 'honest2'))
         await until(() => clients.every((c) => c.state.connection === 'online'), 'honest clients online')
         clients[0].setPresence(presenceRecord('honest1'))
         const uncoded: string[] = []
@@ -229,11 +238,18 @@ describe.each(Object.keys(ENGINES))('hostile clients, %s engine', (engine) => {
           return socket
         }
         const hello = (socket: Socket, clientId: string, lastOffset: number | null) =>
-          socket.emit(EV.hello, { protocol: PROTOCOL_VERSION, schema: schemaFingerprint(), boardId, clientId, lastOffset })
+          socket.emit(EV.hello, {
+            protocol: PROTOCOL_VERSION,
+            schema: schemaFingerprint(),
+            boardId,
+            token: board.participant.token,
+            clientId,
+            lastOffset,
+          })
         const attackers = Array.from({ length: 3 }, open)
         const counts: Record<string, number> = {}
         for (let n = 0; n < MESSAGES; n++) {
-          const attack = hostileAttack(rnd, boardId, n)
+          const attack = hostileAttack(rnd, board.participant, n)
           counts[attack.kind] = (counts[attack.kind] ?? 0) + 1
           const socket = rnd.pick(attackers)!
           if (!socket.connected) socket.connect()

@@ -1,22 +1,42 @@
-import { boardSchema, createInitialRecords, normalizeBoardTitle, participantPath, type BoardMeta, type CreatedBoard } from '@opificio/shared'
+import {
+  boardLink,
+  boardSchema,
+  createInitialRecords,
+  normalizeBoardTitle,
+  ROLES,
+  type BoardLinks,
+  type BoardMeta,
+  type CreatedBoard,
+  type Role,
+} from '@opificio/shared'
 import { randomBytes } from 'node:crypto'
-import type { StorageEngine } from '../storage/types.ts'
+import type { BoardAccess, StorageEngine } from '../storage/types.ts'
 
-/** 128 random bits: a board's id is also its participant link, so it must not be guessable. */
+/** 128 random bits: not guessable, though it no longer grants anything by itself (the link tokens do). */
 export function newBoardId() {
   return randomBytes(16).toString('base64url')
+}
+
+/** A link's secret: 128 random bits, 22 characters. */
+export function newLinkToken() {
+  return randomBytes(16).toString('base64url')
+}
+
+export function newBoardAccess(): BoardAccess {
+  return { facilitator: newLinkToken(), participant: newLinkToken(), projector: newLinkToken() }
 }
 
 /** Where a board id sits inside free text (a file path, a Redis key): 22 characters, the last carrying 2 bits. */
 export const BOARD_ID_IN_TEXT = /(?<![\w-])[\w-]{21}[AQgw](?![\w-])/g
 
-export async function createBoard(storage: StorageEngine, title: string): Promise<CreatedBoard> {
+/** The links of `roles`, as absolute URLs on `origin`. */
+export function linksOf(origin: string, boardId: string, access: BoardAccess, roles: readonly Role[] = ROLES): Partial<BoardLinks> {
+  return Object.fromEntries(roles.map((role) => [role, boardLink(origin, boardId, access[role])]))
+}
+
+export async function createBoard(storage: StorageEngine, title: string, origin: string): Promise<CreatedBoard> {
   const meta: BoardMeta = { id: newBoardId(), title: normalizeBoardTitle(title), createdAt: new Date().toISOString() }
-  await storage.createBoard(meta, {
-    offset: 0,
-    records: createInitialRecords(meta.title),
-    clientSeqs: {},
-    schema: boardSchema.serialize(),
-  })
-  return { ...meta, links: { participant: participantPath(meta.id) } }
+  const access = newBoardAccess()
+  await storage.createBoard(meta, { offset: 0, records: createInitialRecords(meta.title), clientSeqs: {}, schema: boardSchema.serialize() }, access)
+  return { ...meta, links: linksOf(origin, meta.id, access) as BoardLinks }
 }

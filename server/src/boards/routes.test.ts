@@ -1,4 +1,4 @@
-import type { BoardMeta } from '@opificio/shared'
+import { linkToken, ROLES, type BoardMeta, type CreatedBoard, type Role } from '@opificio/shared'
 import { memoryLogger, silentLogger } from '../observability/logger.ts'
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -34,16 +34,34 @@ describe('HTTP API', () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true })
   })
 
-  it('creates a board: 201 with its id, title and participant link, then reads it back', async () => {
+  it('creates a board: 201 with its id, title and three role links carrying distinct secret tokens', async () => {
     const res = await post(JSON.stringify({ title: '  Fase 1 — Tavolo di Negoziazione ' }))
     expect(res.status).toBe(201)
-    const board = (await res.json()) as { id: string; title: string; links: { participant: string } }
+    const board = (await res.json()) as CreatedBoard
     expect(board.title).toBe('Fase 1 — Tavolo di Negoziazione')
     expect(board.id).toMatch(/^[A-Za-z0-9_-]{22}$/)
-    expect(board.links.participant).toBe(`/b/${board.id}`)
-    const again = await fetch(`${base}/api/boards/${board.id}`)
-    expect(again.status).toBe(200)
-    expect(await again.json()).toMatchObject({ id: board.id, title: board.title, links: board.links })
+    expect(Object.keys(board.links).sort()).toEqual(['facilitator', 'participant', 'projector'])
+    const tokens = ROLES.map((role) => {
+      const link = new URL(board.links[role])
+      expect(`${link.origin}${link.pathname}`).toBe(`${base}/b/${board.id}`)
+      return linkToken(link.hash)!
+    })
+    // 128 random bits each, in base64url: 22 characters.
+    for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(new Set(tokens).size).toBe(3)
+  })
+
+  it('builds links on PUBLIC_URL, not on the host a request names', async () => {
+    const at = await otherApp({ publicUrl: 'https://opificio.comune.example' })
+    const res = await post(JSON.stringify({ title: 'Tavolo' }), 'application/json', at, { 'x-forwarded-host': 'evil.example' })
+    const board = (await res.json()) as CreatedBoard
+    for (const role of ROLES) expect(board.links[role]).toMatch(new RegExp(`^https://opificio\\.comune\\.example/b/${board.id}#[A-Za-z0-9_-]{22}$`))
+  })
+
+  it('answers 404 for an unknown board, and for ids that are not ids, whatever the token', async () => {
+    const bearer = { authorization: 'Bearer AAAAAAAAAAAAAAAAAAAAAA' }
+    expect((await fetch(`${base}/api/boards/unknownboard12345`, { headers: bearer })).status).toBe(404)
+    expect((await fetch(`${base}/api/boards/..%2F..%2Fetc`, { headers: bearer })).status).toBe(404)
   })
 
   it.each([
@@ -58,11 +76,6 @@ describe('HTTP API', () => {
     const { error } = (await res.json()) as { error: string }
     expect(error).toMatch(reason)
     expect(error).not.toMatch(/Error:/)
-  })
-
-  it('answers 404 for an unknown board, and for ids that are not ids', async () => {
-    expect((await fetch(`${base}/api/boards/unknownboard12345`)).status).toBe(404)
-    expect((await fetch(`${base}/api/boards/..%2F..%2Fetc`)).status).toBe(404)
   })
 
   it('hands the tldraw license key to the browser at run time', async () => {
@@ -182,5 +195,63 @@ describe('board creation limit', () => {
     })
     // Behind a proxy on this host, each person is counted under the address the proxy saw.
     expect((await post(title, 'application/json', at, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(201)
+  })
+})
+
+describe('role links over HTTP', () => {
+  async function board() {
+    const created = (await (await post(JSON.stringify({ title: 'Tavolo dei ruoli' }))).json()) as CreatedBoard
+    const token = (role: Role) => linkToken(new URL(created.links[role]).hash)!
+    return { created, token }
+  }
+  const get = (id: string, token?: string) => fetch(`${base}/api/boards/${id}`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const rotate = (id: string, role: string, token?: string) =>
+    fetch(`${base}/api/boards/${id}/links/${role}/rotate`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} })
+
+  it('gives each role the board and the links it may pass on, and nothing without a token of this board', async () => {
+    const { created, token } = await board()
+    const other = await board()
+    const meta = { id: created.id, title: created.title, createdAt: created.createdAt }
+    expect(await (await get(created.id, token('facilitator'))).json()).toEqual({ ...meta, role: 'facilitator', links: created.links })
+    expect(await (await get(created.id, token('participant'))).json()).toEqual({
+      ...meta,
+      role: 'participant',
+      links: { participant: created.links.participant },
+    })
+    // The projector shows the participants' link as a QR code.
+    expect(await (await get(created.id, token('projector'))).json()).toEqual({
+      ...meta,
+      role: 'projector',
+      links: { participant: created.links.participant, projector: created.links.projector },
+    })
+    const none = await get(created.id)
+    expect(none.status).toBe(401)
+    expect(none.headers.get('www-authenticate')).toBe('Bearer')
+    expect((await get(created.id, other.token('facilitator'))).status).toBe(404)
+    expect((await get(created.id, 'notthetokenofanything')).status).toBe(404)
+    expect((await fetch(`${base}/api/boards/${created.id}`, { headers: { authorization: `Basic ${token('facilitator')}` } })).status).toBe(401)
+  })
+
+  it('lets only the facilitator replace a link; the old token opens nothing at once, the new one does', async () => {
+    const { created, token } = await board()
+    expect((await rotate(created.id, 'participant', token('participant'))).status).toBe(403)
+    expect((await rotate(created.id, 'participant', token('projector'))).status).toBe(403)
+    expect((await rotate(created.id, 'participant')).status).toBe(401)
+    expect((await rotate(created.id, 'participant', 'notthetokenofanything')).status).toBe(404)
+    expect((await rotate(created.id, 'admin', token('facilitator'))).status).toBe(400)
+    // Refused attempts changed nothing.
+    expect((await get(created.id, token('participant'))).status).toBe(200)
+
+    const res = await rotate(created.id, 'participant', token('facilitator'))
+    expect(res.status).toBe(200)
+    const { role, link } = (await res.json()) as { role: Role; link: string }
+    expect(role).toBe('participant')
+    const fresh = linkToken(new URL(link).hash)!
+    expect(fresh).not.toBe(token('participant'))
+    expect((await get(created.id, token('participant'))).status).toBe(404)
+    expect(await (await get(created.id, fresh)).json()).toMatchObject({ role: 'participant' })
+    // The other links are untouched.
+    expect((await get(created.id, token('projector'))).status).toBe(200)
+    expect((await rotate(created.id, 'participant', token('participant'))).status).toBe(404)
   })
 })

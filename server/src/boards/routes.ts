@@ -1,6 +1,8 @@
-import { createBoardBodyValidator, participantPath, validationMessage } from '@opificio/shared'
-import express, { type ErrorRequestHandler, type Router } from 'express'
-import { createBoard } from './boardService.ts'
+import { createBoardBodyValidator, ROLES, validationMessage, type BoardView, type Role } from '@opificio/shared'
+import express, { type ErrorRequestHandler, type Request, type Router } from 'express'
+import type { RoomManager } from '../sync/rooms/roomManager.ts'
+import { createBoard, linksOf, newLinkToken } from './boardService.ts'
+import { accessOf, roleOf } from './linkAccess.ts'
 import { clientAddress } from '../limits/clientAddress.ts'
 import { RateLimiter } from '../limits/rateLimiter.ts'
 import type { StorageEngine } from '../storage/types.ts'
@@ -17,13 +19,30 @@ export const BOARD_CREATION_LIMIT: RateLimit = { perSecond: 1 / 10, burst: 20 }
 
 export interface ApiOptions {
   storage: StorageEngine
+  /** To end the sessions of a replaced link. */
+  rooms: RoomManager
+  /** The origin people open (PUBLIC_URL): links are built on it, never on a request's Host. */
+  publicOrigin: string | null
   tldrawLicenseKey: string | null
   serverUrls: string[] | null
   boardCreationLimit: RateLimit
   logger: Logger
 }
 
-export function apiRouter({ storage, tldrawLicenseKey, serverUrls, boardCreationLimit, logger }: ApiOptions): Router {
+/** The links each role may see and pass on: a projector shows the participants' link as a QR code. */
+const VISIBLE_LINKS: Record<Role, readonly Role[]> = {
+  facilitator: ROLES,
+  participant: ['participant'],
+  projector: ['participant', 'projector'],
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+function bearer(req: Request): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9_-]{1,128})$/.exec(req.headers.authorization ?? '')
+  return match?.[1]
+}
+
+export function apiRouter({ storage, rooms, publicOrigin, tldrawLicenseKey, serverUrls, boardCreationLimit, logger }: ApiOptions): Router {
   const router = express.Router()
   const creations = new RateLimiter(boardCreationLimit.perSecond, boardCreationLimit.burst)
   router.use(express.json({ limit: '64kb' }))
@@ -48,16 +67,56 @@ export function apiRouter({ storage, tldrawLicenseKey, serverUrls, boardCreation
       res.status(429).json({ error: `slow down: too many boards created from this address; retry in ${seconds} s` })
       return
     }
-    res.status(201).json(await createBoard(storage, body.title))
+    res.status(201).json(await createBoard(storage, body.title, originOf(req)))
   })
 
-  router.get('/boards/:id', async (req, res) => {
-    const meta = await storage.getBoard(req.params.id)
-    if (!meta) {
+  // Without PUBLIC_URL, links point where this request came in: right on a laptop or a LAN.
+  const originOf = (req: Request) => publicOrigin ?? `${req.protocol}://${req.get('host')}`
+
+  /**
+   * The board and the role the request's bearer token gives there, or an answer already sent:
+   * 401 without a token, 404 when it opens nothing (no such board, or not its token: not told apart).
+   */
+  async function authorized(req: Request<{ id: string }>, res: express.Response) {
+    const token = bearer(req)
+    if (!token) {
+      res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ error: 'a board link token is needed: Authorization: Bearer <token>' })
+      return null
+    }
+    const access = await accessOf(storage, req.params.id)
+    const role = access && roleOf(access, token)
+    const meta = role && (await storage.getBoard(req.params.id))
+    if (!access || !role || !meta) {
       res.status(404).json({ error: 'board not found' })
+      return null
+    }
+    return { meta, access, role }
+  }
+
+  router.get('/boards/:id', async (req, res) => {
+    const found = await authorized(req, res)
+    if (!found) return
+    const { meta, access, role } = found
+    const view: BoardView = { ...meta, role, links: linksOf(originOf(req), meta.id, access, VISIBLE_LINKS[role]) }
+    res.json(view)
+  })
+
+  router.post('/boards/:id/links/:role/rotate', async (req, res) => {
+    const found = await authorized(req, res)
+    if (!found) return
+    if (found.role !== 'facilitator') {
+      res.status(403).json({ error: 'only a facilitator can replace a link' })
       return
     }
-    res.json({ ...meta, links: { participant: participantPath(meta.id) } })
+    const role = req.params.role as Role
+    if (!ROLES.includes(role)) {
+      res.status(400).json({ error: `no such link: ${ROLES.join(', ')}` })
+      return
+    }
+    const access = { ...found.access, [role]: newLinkToken() }
+    await storage.setAccess(found.meta.id, access)
+    rooms.revoke(found.meta.id, role)
+    res.json({ role, link: linksOf(originOf(req), found.meta.id, access, [role])[role] })
   })
 
   router.use((_req, res) => {

@@ -19,7 +19,7 @@ describe('restoring a kept snapshot (embedded engine, server stopped)', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }))
     const storage = new EmbeddedStorage(dir)
     cleanups.push(() => storage.close())
-    const { id } = await createBoard(storage, 'Tavolo')
+    const { id } = await createBoard(storage, 'Tavolo', 'http://localhost')
     const document = async () => {
       const { snapshot, entries } = await storage.load(id)
       return new BoardState(snapshot, entries)

@@ -11,15 +11,11 @@
  */
 import type { DocDiff } from '@opificio/shared'
 import { isEqual } from '@tldraw/utils'
-import { resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { BoardState } from '../sync/rooms/boardState.ts'
 import { boardTag } from '../storage/boardTag.ts'
-import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
-import { RedisStorage } from '../storage/redis/redisStorage.ts'
 import type { StorageEngine } from '../storage/types.ts'
+import { BoardState } from '../sync/rooms/boardState.ts'
 import { appendAsServer, type ServerWriterId } from '../sync/serverWrites.ts'
-import { silentLogger } from '../observability/logger.ts'
+import { openOperatorStorage, runTool } from './operatorStorage.ts'
 
 /** The name restores are logged under: never a client's (those are digests, see writerIdentity). */
 export const OPERATOR_WRITER: ServerWriterId = 'operator:restore'
@@ -51,12 +47,8 @@ async function main(args: string[]) {
     console.error('usage: restore.ts <boardId> [--to <offset>]')
     return 2
   }
-  const root = resolve(fileURLToPath(import.meta.url), '../../../..')
-  const storage: StorageEngine & { ready?(): Promise<void> } = process.env.REDIS_URL
-    ? new RedisStorage({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX, logger: silentLogger })
-    : new EmbeddedStorage(resolve(process.env.DATA_DIR ?? resolve(root, 'data')))
+  const storage = await openOperatorStorage()
   try {
-    await storage.ready?.()
     if (!(await storage.getBoard(boardId))) {
       console.error(`no board ${boardTag(boardId)}`)
       return 1
@@ -77,12 +69,4 @@ async function main(args: string[]) {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: Error) => {
-      console.error(e.message)
-      process.exit(1)
-    }
-  )
-}
+runTool(import.meta.url, main)

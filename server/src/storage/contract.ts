@@ -1,7 +1,7 @@
 import { createInitialRecords, type BoardMeta, type DocDiff } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BoardNotFoundError, type BoardSnapshot, type LogEntry, type StorageEngine } from './types.ts'
+import { BoardNotFoundError, type BoardAccess, type BoardSnapshot, type LogEntry, type StorageEngine } from './types.ts'
 
 /*
  * The storage rules (DESIGN.md "Storage: the same contract, two engines", storage/types.ts).
@@ -26,17 +26,39 @@ import { BoardNotFoundError, type BoardSnapshot, type LogEntry, type StorageEngi
  * S8  A board exists once created: getBoard gives its metadata back; for an unknown board
  *     getBoard is null, and load, append, listSnapshots and readSnapshot throw BoardNotFoundError.
  * S9  Boards are independent: each has its own offsets, dedupe state and log.
+ * S10 A board's link tokens are stored with it, replaced whole by setAccess, durable across a
+ *     reopen, and absent (null) for a board made without them or unknown: getAccess gives them
+ *     back as last stored; setAccess on an unknown board throws BoardNotFoundError. They are
+ *     never part of what is sent to clients: not in getBoard's metadata, a snapshot or the log.
  */
 
 /** Makes engines over one backing store: `open` again after `close` must see everything durable. */
 export interface EngineFactory {
   open(): Promise<StorageEngine>
+  /**
+   * Takes a board's link tokens away behind the engine's back, leaving the board as one made
+   * before role links was (no access.json, no :access key); the engine is closed meanwhile.
+   * Without it, the S10 case for such boards is skipped.
+   */
+  forgetAccess?(boardId: string): Promise<void>
 }
 
 let counter = 0
 function newMeta(): BoardMeta {
   counter++
   return { id: `contract${Date.now().toString(36)}${counter}`, title: `Tavolo ${counter}`, createdAt: new Date().toISOString() }
+}
+
+function newAccess(): BoardAccess {
+  counter++
+  const token = (role: string) => `${role}Token${counter}${Math.random().toString(36).slice(2)}`
+  return { facilitator: token('facilitator'), participant: token('participant'), projector: token('projector') }
+}
+
+/** Whether any token of `access` appears anywhere in `value`, serialized. */
+function holdsAToken(value: unknown, access: BoardAccess) {
+  const text = JSON.stringify(value)
+  return Object.values(access).some((token) => text.includes(token))
 }
 
 function initialSnapshot(): BoardSnapshot {
@@ -77,7 +99,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S8: creates a board and reads its metadata back; an unknown board is null', async () => {
       const engine = await open()
       const meta = newMeta()
-      await engine.createBoard(meta, initialSnapshot())
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
       expect(await engine.getBoard(meta.id)).toEqual(meta)
       expect(await engine.getBoard('doesnotexist123')).toBeNull()
       await expect(engine.load('doesnotexist123')).rejects.toBeInstanceOf(BoardNotFoundError)
@@ -86,7 +108,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S1, S3, S4: gives consecutive offsets and drops a retried (clientId, seq)', async () => {
       const engine = await open()
       const meta = newMeta()
-      await engine.createBoard(meta, initialSnapshot())
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
       expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })).toEqual({ offset: 1, duplicate: false })
       expect(await engine.append(meta.id, { clientId: 'clientBBB', seq: 1, diff: diff(2) })).toEqual({ offset: 2, duplicate: false })
       expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })).toEqual({ duplicate: true })
@@ -103,7 +125,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S2, S3: keeps every acknowledged entry and the dedupe state across a reopen', async () => {
       const meta = newMeta()
       const first = await open()
-      await first.createBoard(meta, initialSnapshot())
+      await first.createBoard(meta, initialSnapshot(), newAccess())
       await Promise.all([1, 2, 3].map((seq) => first.append(meta.id, { clientId: 'clientAAA', seq, diff: diff(seq) })))
       await first.close()
       const second = await open()
@@ -118,7 +140,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S1, S5: tails entries in offset order, each once, from any point, under concurrent appends', async () => {
       const engine = await open()
       const meta = newMeta()
-      await engine.createBoard(meta, initialSnapshot())
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
       await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(0) })
       const fromStart = collect(engine, meta.id, 0)
       const fromOne = collect(engine, meta.id, 1)
@@ -143,7 +165,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S2, S3, S4, S6: compacts: a reopened board loads the snapshot plus only what came after it', async () => {
       const meta = newMeta()
       const engine = await open()
-      await engine.createBoard(meta, initialSnapshot())
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
       for (let s = 1; s <= 10; s++) await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
       const snap: BoardSnapshot = { ...initialSnapshot(), offset: 7, clientSeqs: { clientAAA: 7 } }
       await engine.compact(meta.id, snap)
@@ -163,7 +185,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       const engine = await open()
       const meta = newMeta()
       const before = Date.now()
-      await engine.createBoard(meta, initialSnapshot())
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
       const snap = (offset: number): BoardSnapshot => ({ ...initialSnapshot(), offset, clientSeqs: { clientAAA: offset } })
       for (let s = 1; s <= 30; s++) {
         await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
@@ -188,7 +210,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S2, S7: leaves wiped shapes recoverable from a kept snapshot after a wipe and 500 more pushes', async () => {
       const meta = newMeta()
       const first = await open()
-      await first.createBoard(meta, initialSnapshot())
+      await first.createBoard(meta, initialSnapshot(), newAccess())
       const shapes = Array.from({ length: 20 }, (_, i) => ({ id: `shape:v${i}`, typeName: 'shape' }) as UnknownRecord)
       let seq = 0
       const push = (d: DocDiff) => first.append(meta.id, { clientId: 'clientAAA', seq: ++seq, diff: d })
@@ -219,7 +241,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S1, S3: a push that cannot be stored is refused without taking an offset or its seq', async () => {
       const engine = await open()
       const meta = newMeta()
-      await engine.createBoard(meta, initialSnapshot())
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
       await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
       const cyclic: Record<string, unknown> = { 'shape:c': ['put', { id: 'shape:c', typeName: 'shape' }] }
       ;((cyclic['shape:c'] as unknown[])[1] as Record<string, unknown>).self = cyclic
@@ -236,7 +258,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S5: an undone subscription is given nothing more while the others go on', async () => {
       const engine = await open()
       const meta = newMeta()
-      await engine.createBoard(meta, initialSnapshot())
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
       const stopped = collect(engine, meta.id, 0)
       const going = collect(engine, meta.id, 0)
       await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
@@ -252,7 +274,7 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
     it('S6: an older snapshot never replaces a newer one', async () => {
       const engine = await open()
       const meta = newMeta()
-      await engine.createBoard(meta, initialSnapshot())
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
       for (let s = 1; s <= 10; s++) await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
       const snap = (offset: number): BoardSnapshot => ({ ...initialSnapshot(), offset, clientSeqs: { clientAAA: offset } })
       await engine.compact(meta.id, snap(8))
@@ -272,11 +294,112 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       const engine = await open()
       const a = newMeta()
       const b = newMeta()
-      await engine.createBoard(a, initialSnapshot())
-      await engine.createBoard(b, initialSnapshot())
+      await engine.createBoard(a, initialSnapshot(), newAccess())
+      await engine.createBoard(b, initialSnapshot(), newAccess())
       await engine.append(a.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
       expect((await engine.append(b.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })).duplicate).toBe(false)
       expect((await engine.load(b.id)).entries).toHaveLength(1)
+    })
+
+    it("S8, S10: stores a board's link tokens with it; an unknown board has none and cannot be given any", async () => {
+      const engine = await open()
+      const meta = newMeta()
+      const access = newAccess()
+      await engine.createBoard(meta, initialSnapshot(), access)
+      expect(await engine.getAccess(meta.id)).toEqual(access)
+      expect(await engine.getAccess('doesnotexist123')).toBeNull()
+      await expect(engine.setAccess('doesnotexist123', newAccess())).rejects.toBeInstanceOf(BoardNotFoundError)
+      expect(await engine.getAccess('doesnotexist123')).toBeNull()
+      expect(await engine.getBoard('doesnotexist123')).toBeNull()
+    })
+
+    it('S2, S10: setAccess replaces the tokens whole, durably across a reopen', async () => {
+      const meta = newMeta()
+      const first = await open()
+      await first.createBoard(meta, initialSnapshot(), newAccess())
+      const rotated = newAccess()
+      await first.setAccess(meta.id, rotated)
+      expect(await first.getAccess(meta.id)).toEqual(rotated)
+      const again = newAccess()
+      await first.setAccess(meta.id, { ...again, projector: rotated.projector })
+      await first.close()
+      const second = await open()
+      expect(await second.getAccess(meta.id)).toEqual({ ...again, projector: rotated.projector })
+      expect(await second.getBoard(meta.id)).toEqual(meta)
+    })
+
+    it('S10: the last of concurrent rotations wins, whole', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
+      const rotations = Array.from({ length: 10 }, () => newAccess())
+      await Promise.all(rotations.map((a) => engine.setAccess(meta.id, a)))
+      expect(await engine.getAccess(meta.id)).toEqual(rotations.at(-1))
+    })
+
+    it('S10: what is passed in or given back is a copy; mutating it changes nothing stored', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      const access = newAccess()
+      const kept = { ...access }
+      await engine.createBoard(meta, initialSnapshot(), access)
+      access.facilitator = 'changed'
+      const read = (await engine.getAccess(meta.id))!
+      read.participant = 'changed'
+      expect(await engine.getAccess(meta.id)).toEqual(kept)
+      const rotated = newAccess()
+      const passed = { ...rotated }
+      await engine.setAccess(meta.id, passed)
+      passed.projector = 'changed'
+      expect(await engine.getAccess(meta.id)).toEqual(rotated)
+    })
+
+    it("S9, S10: keeps each board's tokens apart, and out of its metadata, snapshots and log", async () => {
+      const engine = await open()
+      const a = newMeta()
+      const b = newMeta()
+      const accessA = newAccess()
+      const accessB = newAccess()
+      await engine.createBoard(a, initialSnapshot(), accessA)
+      await engine.createBoard(b, initialSnapshot(), accessB)
+      const { seen, stop } = collect(engine, a.id, 0)
+      await engine.append(a.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
+      await engine.compact(a.id, { ...initialSnapshot(), offset: 1, clientSeqs: { clientAAA: 1 } })
+      const rotated = newAccess()
+      await engine.setAccess(a.id, rotated)
+      await engine.append(a.id, { clientId: 'clientAAA', seq: 2, diff: diff(2) })
+      await until(() => seen.length === 2)
+      stop()
+      expect(await engine.getAccess(a.id)).toEqual(rotated)
+      expect(await engine.getAccess(b.id)).toEqual(accessB)
+      const shown = [
+        await engine.getBoard(a.id),
+        await engine.load(a.id),
+        seen,
+        await engine.listSnapshots(a.id),
+        await engine.readSnapshot(a.id, 0),
+        await engine.readSnapshot(a.id, 1),
+      ]
+      for (const access of [accessA, rotated]) expect(holdsAToken(shown, access)).toBe(false)
+      expect(Object.keys((await engine.getBoard(a.id))!).sort()).toEqual(Object.keys(a).sort())
+    })
+
+    it.skipIf(!factory.forgetAccess)('S10: a board made before role links has no tokens (null) until it is given some', async () => {
+      const meta = newMeta()
+      const first = await open()
+      await first.createBoard(meta, initialSnapshot(), newAccess())
+      await first.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
+      await first.close()
+      await factory.forgetAccess!(meta.id)
+      const second = await open()
+      expect(await second.getBoard(meta.id)).toEqual(meta)
+      expect(await second.getAccess(meta.id)).toBeNull()
+      expect((await second.load(meta.id)).entries.map((e) => e.offset)).toEqual([1])
+      const given = newAccess()
+      await second.setAccess(meta.id, given)
+      await second.close()
+      const third = await open()
+      expect(await third.getAccess(meta.id)).toEqual(given)
     })
   })
 }

@@ -29,13 +29,25 @@ export type AppendResult = { offset: number; duplicate: false } | { duplicate: t
 
 export type Unsubscribe = () => void
 
+/** The secret tokens of a board's role links. Server-side only: never sent in a welcome, never logged. */
+export interface BoardAccess {
+  facilitator: string
+  participant: string
+  projector: string
+}
+
 /**
  * Where boards live: their metadata, their ordered log and compacted snapshots.
  * Every engine passes the same contract suite (storage/contract.ts).
  */
 export interface StorageEngine {
-  createBoard(meta: BoardMeta, initial: BoardSnapshot): Promise<void>
+  /** Creates the board with its metadata, its first snapshot and its link tokens, all durable before it resolves. */
+  createBoard(meta: BoardMeta, initial: BoardSnapshot, access: BoardAccess): Promise<void>
   getBoard(id: string): Promise<BoardMeta | null>
+  /** The board's link tokens; null for a board that has none (made before role links) or does not exist. */
+  getAccess(boardId: string): Promise<BoardAccess | null>
+  /** Replaces the board's link tokens (a rotation), durably, before it resolves; BoardNotFoundError for an unknown board. */
+  setAccess(boardId: string, access: BoardAccess): Promise<void>
   /**
    * Appends a push at the next offset unless (clientId, seq) is at or below the client's last
    * appended seq. Resolves only once the entry is durable.

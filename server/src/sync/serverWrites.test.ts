@@ -71,7 +71,7 @@ describe.each(Object.keys(ENGINES))('entries the server writes in its own name, 
     const [storageA, storageB] = await ENGINES[engine]()
     cleanups.push(() => storageA.close())
     if (storageB !== storageA) cleanups.push(() => storageB.close())
-    const created = await createBoard(storageA, 'Tavolo')
+    const created = await createBoard(storageA, 'Tavolo', 'http://localhost')
     const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
     const nodeA = await Room.load(meta, storageA, { tickMs: 1, logger: silentLogger, nodeId: 'nodeA' })
     const nodeB = await Room.load(meta, storageB, { tickMs: 1, logger: silentLogger, nodeId: 'nodeB' })
@@ -108,7 +108,7 @@ describe.each(Object.keys(ENGINES))('entries the server writes in its own name, 
   it('reaches a board whose room is not loaded anywhere, and a room loaded later has it', async () => {
     const [storage] = await ENGINES[engine]()
     cleanups.push(() => storage.close())
-    const created = await createBoard(storage, 'Tavolo')
+    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
     const offset = await appendAsServer(storage, created.id, 'server:restore', put('restored'))
     expect(offset).toBe(1)
     const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, storage, { logger: silentLogger })

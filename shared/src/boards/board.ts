@@ -6,8 +6,27 @@ export interface BoardMeta {
   createdAt: string
 }
 
+/**
+ * What a link lets its holder do on a board. The server decides it on every message and every
+ * HTTP call from the link's token; a client only mirrors it.
+ * - facilitator: everything, including the template, phases, locks and rotating links;
+ * - participant: edit the diagram, except what is locked or belongs to the facilitator;
+ * - projector: watch, read-only.
+ */
+export type Role = 'facilitator' | 'participant' | 'projector'
+export const ROLES: readonly Role[] = ['facilitator', 'participant', 'projector']
+
+/** A board's role links, as absolute URLs carrying their token in the fragment. */
+export type BoardLinks = Record<Role, string>
+
 export interface CreatedBoard extends BoardMeta {
-  links: { participant: string }
+  links: BoardLinks
+}
+
+/** A board as its link's holder sees it: the links they may pass on come with it. */
+export interface BoardView extends BoardMeta {
+  role: Role
+  links: Partial<BoardLinks>
 }
 
 /** In Unicode code points, after normalisation. */
@@ -50,6 +69,18 @@ export const createBoardBodyValidator: T.Validator<{ title: string }> = T.object
   title: T.string.refine(normalizeBoardTitle),
 })
 
-export function participantPath(boardId: string) {
+/** The board's page; the role's token follows in the fragment, which browsers never send to a server. */
+export function boardPath(boardId: string) {
   return `/b/${boardId}`
+}
+
+/** A role link: `origin` is the address people open (PUBLIC_URL), never a guess from a request. */
+export function boardLink(origin: string, boardId: string, token: string) {
+  return `${origin}${boardPath(boardId)}#${token}`
+}
+
+/** The token of a role link, from its fragment; null when there is none. */
+export function linkToken(hash: string): string | null {
+  const token = hash.replace(/^#/, '')
+  return /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : null
 }

@@ -1,6 +1,6 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { T } from '@tldraw/validate'
-import type { BoardMeta } from '../boards/board.ts'
+import type { BoardMeta, Role } from '../boards/board.ts'
 import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
 import { type Refusal, refusalValidator } from './refusal.ts'
@@ -13,7 +13,8 @@ import { type Refusal, refusalValidator } from './refusal.ts'
 /** Bumped whenever a message below changes shape; a client on another version is told to reload. */
 // 2: the fold resolves conflicts record by record, ops may carry a ShapeContext, entries adjustments.
 // 3: batch entries are tagged by kind; refusals are codes with params.
-export const PROTOCOL_VERSION = 3
+// 4: role links: a hello carries its link's token, roles are facilitator, participant, projector.
+export const PROTOCOL_VERSION = 4
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -25,8 +26,6 @@ export const EV = {
   fatal: 'fatal',
   saving: 'saving',
 } as const
-
-export type Role = 'participant'
 
 const clientId = T.string.check((s) => {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(s)) throw new Error('clientId must be 8-64 letters, digits, _ or -')
@@ -166,8 +165,12 @@ export interface SavingMessage {
 }
 export type PauseReason = 'storage' | 'slow-down'
 
-/** abuse: too many refused messages; slow-down: too many connections or hellos, retry after retryAfterMs. */
-export type FatalCode = 'reload' | 'not-found' | 'bad-request' | 'abuse' | 'slow-down'
+/**
+ * not-found: the link opens no board (no such board, or not its token: the two are not told
+ * apart); link-replaced: the facilitator replaced the link this session came in by; abuse: too
+ * many refused messages; slow-down: too many connections or hellos, retry after retryAfterMs.
+ */
+export type FatalCode = 'reload' | 'not-found' | 'link-replaced' | 'bad-request' | 'abuse' | 'slow-down'
 export interface FatalMessage {
   code: FatalCode
   /** For logs and developer tools; a screen shows the code's own translated text. */
@@ -206,7 +209,7 @@ const bytes = T.unknown.check((v) => {
 export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator<ServerMessages[E]> } = {
   welcome: T.object({
     board: boardMeta,
-    role: T.literalEnum('participant'),
+    role: T.literalEnum('facilitator', 'participant', 'projector'),
     offset,
     document: bytes.optional(),
     entries: T.arrayOf(wireEntryValidator).optional(),
@@ -216,7 +219,7 @@ export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator
   batch: T.object({ entries: T.arrayOf(wireEntryValidator).optional(), presence: presenceUpdate.optional() }),
   saving: T.object({ paused: T.boolean, reason: T.literalEnum('storage', 'slow-down').optional() }),
   fatal: T.object({
-    code: T.literalEnum('reload', 'not-found', 'bad-request', 'abuse', 'slow-down'),
+    code: T.literalEnum('reload', 'not-found', 'link-replaced', 'bad-request', 'abuse', 'slow-down'),
     message: T.string,
     retryAfterMs: T.positiveInteger.optional(),
   }),

@@ -46,8 +46,10 @@ export interface RefusalParamsByCode {
   'template-removal': { what: TemplateItem; id: string }
   /** Storage could never write this change. */
   unstorable: Record<string, never>
-  /** This person's role may not change records of `type`. */
-  forbidden: { type: string }
+  /** A `role` may not make this change to records of `type`. */
+  forbidden: { type: string; role: string }
+  /** The shape, or a frame it is in, is locked by the facilitator. */
+  locked: Record<string, never>
 }
 
 export type RefusalCode = keyof RefusalParamsByCode
@@ -71,6 +73,7 @@ export const REFUSAL_CODES: readonly RefusalCode[] = [
   'template-removal',
   'unstorable',
   'forbidden',
+  'locked',
 ]
 
 /** Builds a refusal whose params are checked against its code. */

@@ -2,6 +2,8 @@ import type { ElementShape, ProcessTemplate, RelationMeta } from '@opificio/shar
 import { DefaultStylePanel, useEditor, useValue, type Editor, type TLArrowShape } from 'tldraw'
 import type { Locale } from '../../i18n/strings.ts'
 import { useT } from '../../i18n/translate.ts'
+import { roleUi } from '../../board/roleUi.ts'
+import { useConnectionStore } from '../../connection/connectionStore.ts'
 import { useUserStore } from '../../user/userStore.ts'
 import { RelationSwatch } from '../shapes/RelationSwatch.tsx'
 import { useEffect, useRef } from 'react'
@@ -167,6 +169,10 @@ export function InspectorPanel() {
   const editor = useEditor()
   const template = useValue('template', () => boardTemplate(editor), [editor])
   const only = useValue('selected', () => (editor.getSelectedShapeIds().length === 1 ? editor.getOnlySelectedShape() : undefined), [editor])
+  // Locked shapes (or ones in a locked frame) are the facilitator's to change: others get no controls for them.
+  const canLock = useConnectionStore((s) => roleUi(s.role).lock)
+  const locked = useValue('selection locked', () => editor.getSelectedShapes().some((s) => editor.isShapeOrAncestorLocked(s)), [editor])
+  if (locked && !canLock) return null
   if (isElement(only ?? undefined)) return <ElementInspector editor={editor} shape={only as ElementShape} template={template} />
   if (isArrow(only ?? undefined)) return <RelationInspector editor={editor} arrow={only as TLArrowShape} template={template} />
   return <DefaultStylePanel />

@@ -1,15 +1,36 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { parseStoredAccess } from '../access.ts'
 import type { SnapshotInfo } from '../snapshotRetention.ts'
+import type { BoardAccess } from '../types.ts'
 import { decodeSegment, type DecodedSegment } from './logFormat.ts'
 import { decodeSnapshot, snapshotTakenAt, type DecodedSnapshot } from './snapshotFormat.ts'
 
-/** A board's directory: `meta.json`, `snapshot-<offset>.json` and `log-<first offset>.log` files. */
+/**
+ * A board's directory: `meta.json`, `access.json` (its link tokens, mode 0600; none on a board
+ * made before role links), `snapshot-<offset>.json` and `log-<first offset>.log` files.
+ */
 const SEGMENT = /^log-(\d+)\.log$/
 const SNAPSHOT = /^snapshot-(\d+)\.json$/
 
 export const segmentName = (start: number) => `log-${start}.log`
 export const snapshotName = (offset: number) => `snapshot-${offset}.json`
+export const META_FILE = 'meta.json'
+export const ACCESS_FILE = 'access.json'
+/** Only the server's user may read the tokens. */
+export const ACCESS_FILE_MODE = 0o600
+
+/** The board's link tokens, checked; null if it has no access.json. Damage is reported without the file's text. */
+export async function readAccessFile(dir: string): Promise<{ access: BoardAccess | null } | { damage: string }> {
+  let raw: string
+  try {
+    raw = await readFile(join(dir, ACCESS_FILE), 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { access: null }
+    throw e
+  }
+  return parseStoredAccess(raw)
+}
 
 function numbered(names: string[], pattern: RegExp): number[] {
   return names.flatMap((n) => (pattern.test(n) ? [Number(pattern.exec(n)![1])] : [])).sort((a, b) => a - b)

@@ -16,7 +16,7 @@ const diff = (s: number): DocDiff => ({ [`shape:s${s}`]: ['remove'] })
 async function boardWithEntries(n: number, compactAt: number[] = []) {
   const dataDir = await mkdtemp(join(tmpdir(), 'opificio-corrupt-'))
   const engine = new EmbeddedStorage(dataDir, quiet)
-  await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, snap(0))
+  await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, snap(0), { facilitator: 'f', participant: 'p', projector: 'r' })
   for (let s = 1; s <= n; s++) {
     await engine.append(id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
     if (compactAt.includes(s)) await engine.compact(id, snap(s))

@@ -1,19 +1,29 @@
-import { appendFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInitialRecords } from '@opificio/shared'
 import { describe, expect, it } from 'vitest'
+import { boardTag } from '../boardTag.ts'
 import { describeStorageContract } from '../contract.ts'
+import { BoardDamagedError } from '../types.ts'
 import { EmbeddedStorage } from './embeddedStorage.ts'
+import { linesLogger } from '../../observability/logger.ts'
 
 const dir = await mkdtemp(join(tmpdir(), 'opificio-contract-'))
-describeStorageContract('embedded', { open: async () => new EmbeddedStorage(dir) })
+describeStorageContract('embedded', {
+  open: async () => new EmbeddedStorage(dir),
+  forgetAccess: (boardId) => rm(join(dir, 'boards', boardId, 'access.json')),
+})
 
 async function boardWithEntries(n: number) {
   const dataDir = await mkdtemp(join(tmpdir(), 'opificio-embedded-'))
   const engine = new EmbeddedStorage(dataDir)
   const meta = { id: 'tornboard1', title: 't', createdAt: new Date().toISOString() }
-  await engine.createBoard(meta, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })
+  await engine.createBoard(
+    meta,
+    { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} },
+    { facilitator: 'f', participant: 'p', projector: 'r' }
+  )
   for (let s = 1; s <= n; s++) await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: { [`shape:s${s}`]: ['remove'] } })
   await engine.close()
   const boardDir = join(dataDir, 'boards', meta.id)
@@ -59,7 +69,11 @@ describe('embedded storage after a crash', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'opificio-embedded-'))
     const engine = new EmbeddedStorage(dataDir)
     const meta = { id: 'compactrace1', title: 't', createdAt: new Date().toISOString() }
-    await engine.createBoard(meta, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })
+    await engine.createBoard(
+      meta,
+      { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} },
+      { facilitator: 'f', participant: 'p', projector: 'r' }
+    )
     const append = (s: number) => engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: { [`shape:s${s}`]: ['remove'] } })
     for (let s = 1; s <= 5; s++) await append(s)
     const snap = (offset: number) => ({ offset, records: createInitialRecords('P'), clientSeqs: { clientAAA: offset }, schema: {} })
@@ -78,6 +92,73 @@ describe('embedded storage after a crash', () => {
   it('refuses ids that could leave the data directory', async () => {
     const engine = new EmbeddedStorage(await mkdtemp(join(tmpdir(), 'opificio-embedded-')))
     expect(await engine.getBoard('../../etc')).toBeNull()
+    await engine.close()
+  })
+})
+
+describe('embedded storage keeps link tokens in access.json', () => {
+  const tokens = { facilitator: 'facilitatorSecret1', participant: 'participantSecret1', projector: 'projectorSecret1' }
+
+  async function boardWithAccess() {
+    const dataDir = await mkdtemp(join(tmpdir(), 'opificio-access-'))
+    const logged: string[] = []
+    const engine = new EmbeddedStorage(dataDir, { logger: linesLogger(logged) })
+    const meta = { id: 'accessboard1', title: 't', createdAt: new Date().toISOString() }
+    await engine.createBoard(meta, { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }, tokens)
+    const boardDir = join(dataDir, 'boards', meta.id)
+    return { engine, meta, boardDir, accessFile: join(boardDir, 'access.json'), logged }
+  }
+
+  it('writes access.json readable by its owner only, beside meta.json and apart from every other file', async () => {
+    const { engine, meta, boardDir, accessFile } = await boardWithAccess()
+    expect((await stat(accessFile)).mode & 0o777).toBe(0o600)
+    await engine.setAccess(meta.id, { ...tokens, projector: 'projectorSecret2' })
+    expect((await stat(accessFile)).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(await readFile(accessFile, 'utf8'))).toEqual({ ...tokens, projector: 'projectorSecret2' })
+    await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: { 'shape:x': ['remove'] } })
+    await engine.close()
+    const names = await readdir(boardDir)
+    expect(names).toContain('meta.json')
+    for (const name of names.filter((n) => n !== 'access.json')) {
+      const text = await readFile(join(boardDir, name), 'utf8')
+      for (const token of [...Object.values(tokens), 'projectorSecret2']) expect(text).not.toContain(token)
+    }
+  })
+
+  it('refuses a damaged access.json with BoardDamagedError, never a silent null, and never logs what it holds', async () => {
+    const { engine, meta, accessFile, logged } = await boardWithAccess()
+    for (const damaged of [
+      '{"facilitator":"facilitatorSecret1","particip',
+      JSON.stringify({ facilitator: 'facilitatorSecret1', participant: 3 }),
+      '[]',
+    ]) {
+      await writeFile(accessFile, damaged)
+      const error = await engine.getAccess(meta.id).then(
+        () => null,
+        (e: Error) => e
+      )
+      expect(error).toBeInstanceOf(BoardDamagedError)
+      expect(error!.message).toContain(boardTag(meta.id))
+      expect(error!.message).not.toContain('Secret1')
+      expect(error!.message).not.toContain(meta.id)
+    }
+    expect(logged.length).toBeGreaterThan(0)
+    for (const line of logged) expect(line).not.toContain('Secret1')
+    // The board itself still opens; a rotation repairs its tokens.
+    expect((await engine.load(meta.id)).snapshot.offset).toBe(0)
+    await engine.setAccess(meta.id, tokens)
+    expect(await engine.getAccess(meta.id)).toEqual(tokens)
+    await engine.close()
+  })
+
+  it('refuses tokens that are not three strings, leaving no board behind', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'opificio-access-'))
+    const engine = new EmbeddedStorage(dataDir)
+    const meta = { id: 'halfboard1', title: 't', createdAt: new Date().toISOString() }
+    const bad = { facilitator: 'f', participant: 'p' } as unknown as typeof tokens
+    await expect(engine.createBoard(meta, { offset: 0, records: [], clientSeqs: {}, schema: {} }, bad)).rejects.toThrow(/projector/)
+    expect(await engine.getBoard(meta.id)).toBeNull()
+    expect(await engine.getAccess(meta.id)).toBeNull()
     await engine.close()
   })
 })

@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/prom
 import { join } from 'node:path'
 import { boardIdValidator, type BoardMeta } from '@opificio/shared'
 import { boardTag } from '../boardTag.ts'
+import { accessOf } from '../access.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import { Subscribers } from '../subscribers.ts'
 import {
@@ -9,13 +10,23 @@ import {
   BoardNotFoundError,
   UnstorableEntryError,
   type AppendResult,
+  type BoardAccess,
   type BoardSnapshot,
   type LogEntry,
   type Push,
   type StorageEngine,
   type Unsubscribe,
 } from '../types.ts'
-import { listSnapshotFiles, readSnapshotFile, segmentName, snapshotName } from './boardFiles.ts'
+import {
+  ACCESS_FILE,
+  ACCESS_FILE_MODE,
+  listSnapshotFiles,
+  META_FILE,
+  readAccessFile,
+  readSnapshotFile,
+  segmentName,
+  snapshotName,
+} from './boardFiles.ts'
 import { fsyncDir, removeTempFiles, writeAll, writeFileAtomic } from './files.ts'
 import { encodeEntry } from './logFormat.ts'
 import { readBoard } from './readBoard.ts'
@@ -78,6 +89,8 @@ export class EmbeddedStorage implements StorageEngine {
   /** Operations in progress per board id: a board is never closed under one. */
   private readonly uses = new Map<string, number>()
   private readonly closing = new Map<string, Promise<void>>()
+  /** Rewrites of a board's access.json, one after another (they share a temporary file). */
+  private readonly accessWrites = new Map<string, Promise<void>>()
   private readonly opts: Required<EmbeddedStorageOptions>
   private readonly sweeper: NodeJS.Timeout
   private closed = false
@@ -96,14 +109,16 @@ export class EmbeddedStorage implements StorageEngine {
     return join(this.dataDir, 'boards', id)
   }
 
-  async createBoard(meta: BoardMeta, initial: BoardSnapshot): Promise<void> {
+  async createBoard(meta: BoardMeta, initial: BoardSnapshot, access: BoardAccess): Promise<void> {
     const dir = this.boardDir(meta.id)
+    const tokens = accessOf(access)
     await mkdir(join(this.dataDir, 'boards'), { recursive: true })
     await mkdir(dir)
     try {
       await writeFileAtomic(join(dir, snapshotName(initial.offset)), encodeSnapshot(initial, Date.now()))
+      await writeFileAtomic(join(dir, ACCESS_FILE), JSON.stringify(tokens), ACCESS_FILE_MODE)
       // Written last: a board exists once its metadata does.
-      await writeFileAtomic(join(dir, 'meta.json'), JSON.stringify(meta))
+      await writeFileAtomic(join(dir, META_FILE), JSON.stringify(meta))
       await fsyncDir(join(this.dataDir, 'boards'))
     } catch (error) {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined)
@@ -121,11 +136,45 @@ export class EmbeddedStorage implements StorageEngine {
       return null
     }
     try {
-      return JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as BoardMeta
+      return JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as BoardMeta
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw e
     }
+  }
+
+  /** Read from access.json each time (a small file), so a rotation is seen at once without a cache to keep. */
+  async getAccess(boardId: string): Promise<BoardAccess | null> {
+    if (this.closed) throw new Error('storage is closed')
+    // Metadata first: it is written after access.json, so a board that has it has its tokens on disk.
+    if (!(await this.getBoard(boardId))) return null
+    const read = await readAccessFile(this.boardDir(boardId))
+    if ('damage' in read) {
+      const error = new BoardDamagedError(boardId, `${ACCESS_FILE}: ${read.damage}`)
+      this.opts.logger.error(error.message)
+      throw error
+    }
+    return read.access
+  }
+
+  setAccess(boardId: string, access: BoardAccess): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('storage is closed'))
+    let tokens: BoardAccess
+    try {
+      tokens = accessOf(access)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    const write = (this.accessWrites.get(boardId) ?? Promise.resolve()).then(async () => {
+      if (!(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
+      await writeFileAtomic(join(this.boardDir(boardId), ACCESS_FILE), JSON.stringify(tokens), ACCESS_FILE_MODE)
+    })
+    const settled = write.catch(() => undefined)
+    this.accessWrites.set(boardId, settled)
+    void settled.then(() => {
+      if (this.accessWrites.get(boardId) === settled) this.accessWrites.delete(boardId)
+    })
+    return write
   }
 
   /** Runs `work` on the open board, opening it if needed; the board stays open until `work` settles. */
@@ -442,6 +491,7 @@ export class EmbeddedStorage implements StorageEngine {
       await board.segment.close()
     }
     await Promise.all(this.closing.values())
+    await Promise.all(this.accessWrites.values())
     this.boards.clear()
     this.opened.clear()
   }

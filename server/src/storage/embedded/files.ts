@@ -27,12 +27,15 @@ export async function writeAll(handle: FileHandle, data: Uint8Array) {
 /**
  * Writes a file so that after a crash it holds either the old or the new content, whole. On any
  * failure the temporary file is removed, so a full disk is not made fuller by the attempt.
+ * `mode` (e.g. 0o600 for secrets) is set before any byte is written, on a leftover temporary
+ * file too.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array) {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number) {
   const tmp = `${path}.tmp`
   try {
-    const handle = await open(tmp, 'w')
+    const handle = await open(tmp, 'w', mode)
     try {
+      if (mode !== undefined) await handle.chmod(mode)
       await writeAll(handle, typeof data === 'string' ? Buffer.from(data) : data)
       await handle.sync()
     } finally {

@@ -58,7 +58,7 @@ describe('embedded storage on a full disk', () => {
     const logged: string[] = []
     let engine = new EmbeddedStorage(dataDir, { logger: linesLogger(logged) })
     const initial: BoardSnapshot = { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }
-    await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, initial)
+    await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, initial, { facilitator: 'f', participant: 'p', projector: 'r' })
 
     // What each client's seq became: the ground truth the reopened board is checked against.
     const acked = new Map<number, number>()

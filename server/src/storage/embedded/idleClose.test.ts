@@ -25,7 +25,8 @@ async function fiftyBoards(opts: EmbeddedStorageOptions) {
   for (const id of ids) {
     await engine.createBoard(
       { id, title: 't', createdAt: new Date().toISOString() },
-      { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }
+      { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} },
+      { facilitator: 'f', participant: 'p', projector: 'r' }
     )
   }
   return { engine, ids }

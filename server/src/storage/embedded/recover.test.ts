@@ -15,7 +15,8 @@ async function damagedBoard() {
   const engine = new EmbeddedStorage(dataDir, { logger: silentLogger })
   await engine.createBoard(
     { id, title: 't', createdAt: new Date().toISOString() },
-    { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }
+    { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} },
+    { facilitator: 'f', participant: 'p', projector: 'r' }
   )
   for (let s = 1; s <= 10; s++) await engine.append(id, { clientId: 'clientAAA', seq: s, diff: { [`shape:s${s}`]: ['remove'] } })
   await engine.close()

@@ -8,12 +8,17 @@ import { linesLogger } from '../../observability/logger.ts'
 
 // One store behind every engine the contract opens: a reopen sees what was stored before.
 const store = new MemoryStore()
-describeStorageContract('memory', { open: async () => new MemoryStorage({ store }) })
+describeStorageContract('memory', {
+  open: async () => new MemoryStorage({ store }),
+  forgetAccess: async (boardId) => {
+    store.boards.get(boardId)!.access = null
+  },
+})
 
 const initial = (): BoardSnapshot => ({ offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} })
 
 async function boardOf(engine: MemoryStorage, id = 'memoryboard1') {
-  await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, initial())
+  await engine.createBoard({ id, title: 't', createdAt: new Date().toISOString() }, initial(), { facilitator: 'f', participant: 'p', projector: 'r' })
   return id
 }
 
@@ -22,7 +27,7 @@ describe('memory storage keeps its own copies', () => {
     const engine = new MemoryStorage()
     const meta = { id: 'copiedboard1', title: 't', createdAt: new Date().toISOString() }
     const first = initial()
-    await engine.createBoard(meta, first)
+    await engine.createBoard(meta, first, { facilitator: 'f', participant: 'p', projector: 'r' })
     meta.title = 'changed'
     first.records.length = 0
     const d: DocDiff = { 'shape:a': ['put', { id: 'shape:a', typeName: 'shape', x: 1 } as unknown as UnknownRecord] }

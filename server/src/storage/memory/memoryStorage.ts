@@ -1,11 +1,13 @@
 import type { BoardMeta } from '@opificio/shared'
 import { boardTag } from '../boardTag.ts'
+import { accessOf } from '../access.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import { Subscribers } from '../subscribers.ts'
 import {
   BoardNotFoundError,
   UnstorableEntryError,
   type AppendResult,
+  type BoardAccess,
   type BoardSnapshot,
   type LogEntry,
   type Push,
@@ -18,6 +20,8 @@ import { consoleLogger, type Logger } from '../../observability/logger.ts'
 interface StoredBoard {
   tag: string
   meta: BoardMeta
+  /** The link tokens; null for a board made before role links (only a test can make one). */
+  access: BoardAccess | null
   /** The last offset given out, queued entries included. */
   offset: number
   /** The last offset stored: what load, subscribers and compact see. */
@@ -89,13 +93,14 @@ export class MemoryStorage implements StorageEngine {
     return board
   }
 
-  async createBoard(meta: BoardMeta, initial: BoardSnapshot): Promise<void> {
+  async createBoard(meta: BoardMeta, initial: BoardSnapshot, access: BoardAccess): Promise<void> {
     this.checkOpen()
     if (this.store.boards.has(meta.id)) throw new Error(`board ${boardTag(meta.id)} already exists`)
     const snapshot = copy(initial)
     this.store.boards.set(meta.id, {
       tag: boardTag(meta.id),
       meta: copy(meta),
+      access: accessOf(access),
       offset: snapshot.offset,
       durable: snapshot.offset,
       clientSeqs: new Map(Object.entries(snapshot.clientSeqs)),
@@ -112,6 +117,16 @@ export class MemoryStorage implements StorageEngine {
     this.checkOpen()
     const board = this.store.boards.get(id)
     return board ? copy(board.meta) : null
+  }
+
+  async getAccess(boardId: string): Promise<BoardAccess | null> {
+    this.checkOpen()
+    const access = this.store.boards.get(boardId)?.access
+    return access ? accessOf(access) : null
+  }
+
+  async setAccess(boardId: string, access: BoardAccess): Promise<void> {
+    this.board(boardId).access = accessOf(access)
   }
 
   async append(boardId: string, push: Push): Promise<AppendResult> {

@@ -3,6 +3,8 @@ export function boardKeys(prefix: string, boardId: string) {
   const base = `${prefix}{${boardId}}`
   return {
     meta: `${base}:meta`,
+    /** The link tokens, as JSON: secrets, never sent to a client (none on a board made before role links). */
+    access: `${base}:access`,
     log: `${base}:log`,
     seqs: `${base}:seqs`,
     offset: `${base}:offset`,

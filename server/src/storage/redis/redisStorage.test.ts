@@ -1,7 +1,9 @@
 import { createInitialRecords } from '@opificio/shared'
+import Redis from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { describeStorageContract } from '../contract.ts'
-import type { LogEntry } from '../types.ts'
+import { BoardDamagedError, type LogEntry } from '../types.ts'
+import { boardKeys } from './keys.ts'
 import { RedisStorage } from './redisStorage.ts'
 import { startTestRedis } from '../../testing/testRedis.ts'
 import { silentLogger } from '../../observability/logger.ts'
@@ -19,12 +21,26 @@ async function open(p = shared) {
   return storage
 }
 
-describeStorageContract('redis', { open: () => open() })
+/** A plain connection, for changing keys behind the engine's back. */
+async function withRaw<T>(work: (raw: Redis) => Promise<T>): Promise<T> {
+  const raw = new Redis(redis.url)
+  try {
+    return await work(raw)
+  } finally {
+    raw.disconnect()
+  }
+}
+
+describeStorageContract('redis', {
+  open: () => open(),
+  forgetAccess: (boardId) => withRaw((raw) => raw.del(boardKeys(shared, boardId).access)).then(() => undefined),
+})
 
 async function boardWith(storage: RedisStorage, id: string) {
   await storage.createBoard(
     { id, title: 't', createdAt: new Date().toISOString() },
-    { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} }
+    { offset: 0, records: createInitialRecords('P'), clientSeqs: {}, schema: {} },
+    { facilitator: 'f', participant: 'p', projector: 'r' }
   )
 }
 
@@ -59,6 +75,37 @@ describe('redis storage through faults', () => {
     const deadline = Date.now() + 10_000
     while (seen.length < 51 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     expect(seen.map((e) => e.offset)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1))
+    await storage.close()
+  })
+
+  it('refuses a damaged :access key with BoardDamagedError, without its text in the message', async () => {
+    const p = prefix()
+    const storage = await open(p)
+    await boardWith(storage, 'damagedaccess1')
+    const key = boardKeys(p, 'damagedaccess1').access
+    for (const damaged of ['{"facilitator":"facilitatorSecret1"', JSON.stringify({ facilitator: 'facilitatorSecret1' })]) {
+      await withRaw((raw) => raw.set(key, damaged))
+      const error = await storage.getAccess('damagedaccess1').then(
+        () => null,
+        (e: Error) => e
+      )
+      expect(error).toBeInstanceOf(BoardDamagedError)
+      expect(error!.message).not.toContain('Secret1')
+      expect(error!.message).not.toContain('damagedaccess1')
+    }
+    await storage.close()
+  })
+
+  it('gives no tokens to a board whose metadata is gone, and stores none for it', async () => {
+    const p = prefix()
+    const storage = await open(p)
+    await boardWith(storage, 'metagone1')
+    const k = boardKeys(p, 'metagone1')
+    await withRaw((raw) => raw.del(k.meta))
+    expect(await storage.getAccess('metagone1')).toBeNull()
+    await withRaw((raw) => raw.del(k.access))
+    await expect(storage.setAccess('metagone1', { facilitator: 'a', participant: 'b', projector: 'c' })).rejects.toThrow(/not found/)
+    expect(await withRaw((raw) => raw.exists(k.access))).toBe(0)
     await storage.close()
   })
 

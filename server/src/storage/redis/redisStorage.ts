@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto'
 import type { BoardMeta } from '@opificio/shared'
 import Redis, { type RedisOptions } from 'ioredis'
 import { boardTag } from '../boardTag.ts'
+import { accessOf, parseStoredAccess } from '../access.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import {
+  BoardDamagedError,
   BoardNotFoundError,
   type AppendResult,
+  type BoardAccess,
   type BoardSnapshot,
   type LogEntry,
   type Push,
@@ -84,7 +87,7 @@ export class RedisStorage implements StorageEngine {
     }
   }
 
-  async createBoard(meta: BoardMeta, initial: BoardSnapshot): Promise<void> {
+  async createBoard(meta: BoardMeta, initial: BoardSnapshot, access: BoardAccess): Promise<void> {
     const k = this.keys(meta.id)
     const created = await this.redis.opCreate(
       k.meta,
@@ -92,10 +95,12 @@ export class RedisStorage implements StorageEngine {
       k.snapshotOffset,
       k.offset,
       k.snapshotTimes,
+      k.access,
       JSON.stringify(meta),
       JSON.stringify(initial),
       initial.offset,
-      Date.now()
+      Date.now(),
+      JSON.stringify(accessOf(access))
     )
     if (created !== 1) throw new Error(`board ${boardTag(meta.id)} already exists`)
   }
@@ -103,6 +108,26 @@ export class RedisStorage implements StorageEngine {
   async getBoard(id: string): Promise<BoardMeta | null> {
     const raw = await this.redis.get(this.keys(id).meta)
     return raw ? (JSON.parse(raw) as BoardMeta) : null
+  }
+
+  async getAccess(boardId: string): Promise<BoardAccess | null> {
+    const k = this.keys(boardId)
+    // One hash slot: read together, so a board is never seen without the tokens it was made with.
+    const [meta, raw] = await this.redis.mget(k.meta, k.access)
+    if (meta === null || raw === null) return null
+    const read = parseStoredAccess(raw)
+    if ('damage' in read) {
+      const error = new BoardDamagedError(boardId, `its :access key: ${read.damage}`)
+      this.opts.logger.error(error.message)
+      throw error
+    }
+    return read.access
+  }
+
+  async setAccess(boardId: string, access: BoardAccess): Promise<void> {
+    const k = this.keys(boardId)
+    const stored = await this.redis.opSetAccess(k.meta, k.access, JSON.stringify(accessOf(access)))
+    if (stored !== 1) throw new BoardNotFoundError(boardId)
   }
 
   async append(boardId: string, push: Push): Promise<AppendResult> {

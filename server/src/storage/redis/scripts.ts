@@ -43,13 +43,22 @@ if keepFrom > 1 then redis.call('XTRIM', KEYS[3], 'MINID', keepFrom .. '-0') end
 return 1
 `
 
+/** The board's keys, its link tokens (KEYS[6]) included, in one step: 0 if it exists already. */
 const CREATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[3])
 redis.call('SET', KEYS[4], ARGV[3])
 redis.call('HSET', KEYS[5], ARGV[3], ARGV[4])
+redis.call('SET', KEYS[6], ARGV[5])
 redis.call('SET', KEYS[1], ARGV[1])
+return 1
+`
+
+/** Replaces the link tokens of a board that exists: 1, or 0 for an unknown board (nothing written). */
+const SET_ACCESS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1])
 return 1
 `
 
@@ -102,11 +111,14 @@ export interface BoardScripts {
     snapshotOffset: string,
     offset: string,
     times: string,
+    access: string,
     metaJson: string,
     json: string,
     initialOffset: number,
-    takenAt: number
+    takenAt: number,
+    accessJson: string
   ): Promise<number>
+  opSetAccess(meta: string, access: string, accessJson: string): Promise<number>
   opPrune(history: string, times: string, snapshotOffset: string, ...offsets: string[]): Promise<number>
   opListSnapshots(meta: string, snapshotOffset: string, times: string): Promise<[string, string[]] | null>
   opReadSnapshot(snapshot: string, snapshotOffset: string, history: string, offset: number): Promise<string | null>
@@ -118,7 +130,8 @@ export function defineScripts(redis: Redis): Redis & BoardScripts {
   redis.defineCommand('opAppend', { numberOfKeys: 4, lua: APPEND })
   redis.defineCommand('opLoad', { numberOfKeys: 3, lua: LOAD })
   redis.defineCommand('opCompact', { numberOfKeys: 5, lua: COMPACT })
-  redis.defineCommand('opCreate', { numberOfKeys: 5, lua: CREATE })
+  redis.defineCommand('opCreate', { numberOfKeys: 6, lua: CREATE })
+  redis.defineCommand('opSetAccess', { numberOfKeys: 2, lua: SET_ACCESS })
   redis.defineCommand('opPrune', { numberOfKeys: 3, lua: PRUNE })
   redis.defineCommand('opListSnapshots', { numberOfKeys: 3, lua: LIST_SNAPSHOTS })
   redis.defineCommand('opReadSnapshot', { numberOfKeys: 3, lua: READ_SNAPSHOT })

@@ -4,6 +4,7 @@ import {
   FIRST_PAGE_ID,
   type BatchMessage,
   type BoardMeta,
+  type Role,
   type DocDiff,
   type FatalMessage,
   type WelcomeMessage,
@@ -93,16 +94,16 @@ afterEach(async () => {
 async function openRoom(opts: RoomOptions = {}) {
   const storage = new MemoryStorage()
   cleanups.push(() => storage.close())
-  const created = await createBoard(storage, 'Tavolo di prova')
+  const created = await createBoard(storage, 'Tavolo di prova', 'http://localhost')
   const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
   const room = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger, ...opts })
   cleanups.push(() => room.close())
   return { room, storage, meta }
 }
 
-function enter(room: Room, clientId: string, lastOffset: number | null = null) {
+function enter(room: Room, clientId: string, lastOffset: number | null = null, role: Role = 'participant') {
   const socket = new FakeSocket()
-  const session = room.join(socket, clientId, lastOffset, 'participant')
+  const session = room.join(socket, clientId, lastOffset, role)
   return { socket, session }
 }
 
@@ -220,7 +221,8 @@ describe('Room', () => {
 
   it('logs a push whose fold is rejected as a no-op: reason to the sender, bare offset to the others', async () => {
     const { room, storage, meta } = await openRoom()
-    const a = enter(room, A)
+    // Removing a page is a facilitator's.
+    const a = enter(room, A, null, 'facilitator')
     const b = enter(room, B)
     const before = room.documentRecords
     // Valid on its own, but not on this board: it would leave the board without a page.
@@ -547,12 +549,14 @@ describe('Room', () => {
   it('resyncs when its storage tail skips offsets (a node left behind a trim): sessions get the whole document again', async () => {
     const storage = new MemoryStorage()
     cleanups.push(() => storage.close())
-    const created = await createBoard(storage, 'Tavolo di prova')
+    const created = await createBoard(storage, 'Tavolo di prova', 'http://localhost')
     // The tail this room reads: the test decides what it delivers.
     let deliver: (entries: LogEntry[]) => void = () => undefined
     const tailed: StorageEngine = {
-      createBoard: (m, s) => storage.createBoard(m, s),
+      createBoard: (m, s, a) => storage.createBoard(m, s, a),
       getBoard: (id) => storage.getBoard(id),
+      getAccess: (id) => storage.getAccess(id),
+      setAccess: (id, a) => storage.setAccess(id, a),
       append: (id, p) => storage.append(id, p),
       load: (id) => storage.load(id),
       compact: (id, snap) => storage.compact(id, snap),

@@ -235,6 +235,16 @@ export class Room {
     return false
   }
 
+  /** The link `role`'s sessions came in by was replaced: they are told, and their connections end. */
+  endSessions(role: Role) {
+    for (const s of [...this.sessions]) {
+      if (s.role !== role) continue
+      s.socket.emit('fatal', { code: 'link-replaced', message: 'The link you came in by has been replaced.' })
+      this.leave(s)
+      s.socket.disconnect(true)
+    }
+  }
+
   // ─── Presence ───
 
   /** A presence record the transport has checked and stamped with the session's id; null when it leaves. */

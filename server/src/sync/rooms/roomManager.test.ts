@@ -94,7 +94,7 @@ beforeEach(async () => {
   const engine = new MemoryStorage({ logger: silentLogger })
   cleanups.push(() => engine.close())
   boards = []
-  for (const title of ['Primo tavolo', 'Secondo tavolo', 'Terzo tavolo']) boards.push((await createBoard(engine, title)).id)
+  for (const title of ['Primo tavolo', 'Secondo tavolo', 'Terzo tavolo']) boards.push((await createBoard(engine, title, 'http://localhost')).id)
   loads = new Map()
   storage = Object.assign(Object.create(engine) as MemoryStorage, {
     load: (id: string) => {

@@ -1,5 +1,14 @@
+import type { Role } from '@opificio/shared'
 import type { StorageEngine } from '../../storage/types.ts'
+import type { RevocationBus } from './revocationBus.ts'
 import { Room, type RoomOptions } from './room.ts'
+
+export interface RoomManagerOptions extends RoomOptions {
+  idleUnloadMs?: number
+  heartbeatMs?: number
+  /** Other nodes serving the same boards, told when a link is replaced; absent on a single node. */
+  revocations?: RevocationBus
+}
 
 /** Loads each board's room once, and unloads it a while after its last session left. */
 export class RoomManager {
@@ -7,12 +16,14 @@ export class RoomManager {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
 
   private readonly stopBus: (() => void) | null = null
+  private readonly stopRevocations: (() => void) | null = null
   private readonly heartbeat: NodeJS.Timeout | null = null
 
   constructor(
-    private readonly storage: StorageEngine,
-    private readonly opts: RoomOptions & { idleUnloadMs?: number; heartbeatMs?: number } = {}
+    readonly storage: StorageEngine,
+    private readonly opts: RoomManagerOptions = {}
   ) {
+    this.stopRevocations = opts.revocations?.subscribe((r) => this.endSessions(r.boardId, r.role)) ?? null
     const bus = opts.bus
     if (!bus) return
     this.stopBus = bus.subscribe((news) => {
@@ -45,6 +56,22 @@ export class RoomManager {
     return room
   }
 
+  /**
+   * A role link of the board was replaced: the sessions that came in by it end, on this node and
+   * on every other, at once. Their old token opens nothing any more.
+   */
+  revoke(boardId: string, role: Role) {
+    this.endSessions(boardId, role)
+    this.opts.revocations?.publish({ boardId, role })
+  }
+
+  private endSessions(boardId: string, role: Role) {
+    void this.rooms.get(boardId)?.then(
+      (room) => room.endSessions(role),
+      () => undefined
+    )
+  }
+
   /** Called when a session leaves: an empty room is unloaded after a grace period. */
   released(room: Room) {
     if (room.sessions.size > 0) return
@@ -69,6 +96,7 @@ export class RoomManager {
 
   async close() {
     this.stopBus?.()
+    this.stopRevocations?.()
     if (this.heartbeat) clearInterval(this.heartbeat)
     for (const t of this.idleTimers.values()) clearTimeout(t)
     this.idleTimers.clear()

@@ -71,6 +71,8 @@ export const INBOUND: { [E in keyof ClientMessages]: InboundRoute<Parsed[E]> } =
     joined: true,
     // Presence is ephemeral and the next update supersedes this one: dropping it is harmless.
     admit: ({ room, session }) => {
+      // A projector is a screen, not a person: it has no cursor, and no place in the list of who is there.
+      if (session.role === 'projector') return false
       if (session.limits?.presence() ?? true) return true
       room.strike(session)
       return false

@@ -1,6 +1,7 @@
 import {
   EV,
   FIRST_PAGE_ID,
+  linkToken,
   PROTOCOL_VERSION,
   schemaFingerprint,
   TEMPLATE_RECORD_ID,
@@ -71,6 +72,7 @@ async function first<T>(client: Client, event: string): Promise<T> {
 }
 
 const hello = (boardId: string, over: Record<string, unknown> = {}) => ({
+  token: tokens.get(boardId),
   protocol: PROTOCOL_VERSION,
   schema: schemaFingerprint(),
   boardId,
@@ -83,8 +85,15 @@ function put(record: UnknownRecord): DocDiff {
   return { [record.id]: ['put', record] }
 }
 
+/** Each board's participant token, as its link carries it. */
+const tokens = new Map<string, string>()
+
 /** A board of its own, so offsets start at 0 whatever the other tests did. */
-const newBoard = (title = 'Tavolo') => createBoard(storage, title)
+async function newBoard(title = 'Tavolo') {
+  const board = await createBoard(storage, title, 'http://localhost')
+  tokens.set(board.id, linkToken(new URL(board.links.participant).hash)!)
+  return board
+}
 
 /** A client welcomed on `boardId`. */
 async function joined(boardId: string, clientId: string) {

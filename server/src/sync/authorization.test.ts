@@ -1,0 +1,235 @@
+import {
+  EV,
+  linkToken,
+  PROTOCOL_VERSION,
+  ROLES,
+  schemaFingerprint,
+  type BatchMessage,
+  type CreatedBoard,
+  type DocDiff,
+  type FatalMessage,
+  type Role,
+  type WelcomeMessage,
+  type WireEntry,
+} from '@opificio/shared'
+import { geoShape, presenceRecord } from '@opificio/shared/testing'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { io, type Socket } from 'socket.io-client'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { createApp, type App } from '../app.ts'
+import { silentLogger } from '../observability/logger.ts'
+import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
+import { connectRedis } from '../storage/redis/redisCluster.ts'
+import { startTestRedis } from '../testing/testRedis.ts'
+
+/**
+ * Who may do what, through the real transport: every realtime message type × every kind of
+ * token (each role, a replaced one, another board's, none), on the embedded engine and on two
+ * nodes sharing one Redis. The HTTP endpoints × roles are in boards/routes.test.ts.
+ */
+
+const redis = await startTestRedis()
+afterAll(() => redis.stop())
+
+/** Two node URLs: the same node twice on the embedded engine, two nodes on Redis. */
+type Nodes = { urls: [string, string]; close(): Promise<void> }
+
+const ENGINES: Record<string, () => Promise<Nodes>> = {
+  embedded: async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'opificio-authz-'))
+    const app = createApp({ storage: new EmbeddedStorage(dir, { logger: silentLogger }), clientDist: '/nonexistent', logger: silentLogger })
+    const url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`
+    return {
+      urls: [url, url],
+      close: async () => {
+        await app.close()
+        await rm(dir, { recursive: true, force: true })
+      },
+    }
+  },
+  redis: async () => {
+    const prefix = `authz${Date.now().toString(36)}:`
+    const apps: App[] = []
+    for (let i = 0; i < 2; i++) {
+      const setup = await connectRedis(redis.url, silentLogger, prefix)
+      apps.push(
+        createApp({
+          storage: setup.storage,
+          adapter: setup.adapter,
+          onClose: setup.close,
+          clientDist: '/nonexistent',
+          logger: silentLogger,
+          room: { heartbeatMs: 200 },
+        })
+      )
+    }
+    const urls = (await Promise.all(apps.map(async (a) => `http://127.0.0.1:${await a.listen(0, '127.0.0.1')}`))) as [string, string]
+    return { urls, close: async () => void (await Promise.all(apps.map((a) => a.close()))) }
+  },
+}
+
+interface Client {
+  socket: Socket
+  received: { event: string; message: unknown }[]
+  entries(): WireEntry[]
+}
+
+const clients: Client[] = []
+afterEach(() => clients.splice(0).forEach((c) => c.socket.disconnect()))
+
+function connect(url: string): Client {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  const client: Client = {
+    socket,
+    received: [],
+    entries: () => client.received.flatMap((r) => (r.event === EV.batch ? ((r.message as BatchMessage).entries ?? []) : [])),
+  }
+  socket.onAny((event: string, message: unknown) => client.received.push({ event, message }))
+  clients.push(client)
+  return client
+}
+
+async function until(check: () => boolean, what: string, ms = 10_000) {
+  const start = performance.now()
+  while (!check()) {
+    if (performance.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+let clientIds = 0
+/** A client's hello with `token`, answered by a welcome or a fatal. */
+async function hello(url: string, boardId: string, token: string | undefined) {
+  const client = connect(url)
+  client.socket.emit(EV.hello, {
+    protocol: PROTOCOL_VERSION,
+    schema: schemaFingerprint(),
+    boardId,
+    token,
+    clientId: `client-authz-${clientIds++}`,
+    lastOffset: null,
+  })
+  await until(() => client.received.some((r) => r.event === EV.welcome || r.event === EV.fatal), 'a welcome or a fatal')
+  const answer = client.received.find((r) => r.event === EV.welcome || r.event === EV.fatal)!
+  return {
+    client,
+    welcome: answer.event === EV.welcome ? (answer.message as WelcomeMessage) : null,
+    fatal: answer.event === EV.fatal ? (answer.message as FatalMessage) : null,
+  }
+}
+
+async function createBoard(url: string): Promise<CreatedBoard & { token(role: Role): string }> {
+  const res = await fetch(`${url}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Ruoli' }),
+  })
+  const board = (await res.json()) as CreatedBoard
+  return { ...board, token: (role) => linkToken(new URL(board.links[role]).hash)! }
+}
+
+const rotate = (url: string, boardId: string, role: Role, token: string) =>
+  fetch(`${url}/api/boards/${boardId}/links/${role}/rotate`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+
+/** What each push does for each role: acknowledged, or refused with this code and no effect. */
+const PUSHES: [string, (n: number) => DocDiff, Record<Role, 'ack' | 'forbidden'>][] = [
+  ['a new card', (n) => ({ [`shape:card${n}`]: ['put', geoShape(`card${n}`)] }), { facilitator: 'ack', participant: 'ack', projector: 'forbidden' }],
+  [
+    'a rename of the board’s document',
+    (n) => ({ 'document:document': ['patch', { set: { name: `Tavolo ${n}` } }] }),
+    { facilitator: 'ack', participant: 'forbidden', projector: 'forbidden' },
+  ],
+]
+
+describe.each(Object.keys(ENGINES))('who may do what on a board, %s engine', (engine) => {
+  let nodes: Nodes
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.socket.disconnect())
+    await nodes?.close()
+  })
+
+  it('lets each role in with its role, on either node, and nobody with a replaced token, another board’s or none', async () => {
+    nodes = await ENGINES[engine]()
+    const [a, b] = nodes.urls
+    const board = await createBoard(a)
+    const other = await createBoard(b)
+    for (const url of [a, b]) {
+      for (const role of ROLES) expect((await hello(url, board.id, board.token(role))).welcome?.role).toBe(role)
+      expect((await hello(url, board.id, other.token('facilitator'))).fatal?.code).toBe('not-found')
+      expect((await hello(url, board.id, undefined)).fatal?.code).toBe('not-found')
+      expect((await hello(url, 'noboardwiththisid123', board.token('facilitator'))).fatal?.code).toBe('not-found')
+    }
+    const old = board.token('projector')
+    expect((await rotate(b, board.id, 'projector', board.token('facilitator'))).status).toBe(200)
+    for (const url of [a, b]) expect((await hello(url, board.id, old)).fatal?.code).toBe('not-found')
+  })
+
+  it.each(PUSHES)('answers a push of %s by role, and a refused one changes nothing', async (_what, diff, expected) => {
+    nodes = await ENGINES[engine]()
+    const [a, b] = nodes.urls
+    const board = await createBoard(a)
+    const watcher = (await hello(b, board.id, board.token('facilitator'))).client
+    let seq = 0
+    for (const role of ROLES) {
+      const { client } = await hello(a, board.id, board.token(role))
+      client.socket.emit(EV.push, { seq: 1, diff: diff(seq++) })
+      await until(() => client.entries().some((e) => e.kind === 'ack' || e.kind === 'rejected'), `${role}'s answer`)
+      const answer = client.entries().find((e) => e.kind === 'ack' || e.kind === 'rejected')!
+      if (expected[role] === 'ack') expect(answer).toMatchObject({ kind: 'ack', seq: 1 })
+      else
+        expect(answer).toEqual({
+          kind: 'rejected',
+          seq: 1,
+          refusal: { code: 'forbidden', params: expect.objectContaining({ role }), detail: expect.any(String) },
+        })
+    }
+    // A last change, after all of them: once the watcher (on the other node) has it, it has
+    // everything before it, so what it saw is exactly the allowed changes, in order.
+    const allowed = ROLES.filter((r) => expected[r] === 'ack').length
+    const last = (await hello(a, board.id, board.token('participant'))).client
+    last.socket.emit(EV.push, { seq: 1, diff: { 'shape:last': ['put', geoShape('last')] } })
+    await until(() => watcher.entries().some((e) => e.kind === 'change' && 'shape:last' in e.diff), 'the last change at the watcher')
+    expect(watcher.entries().map((e) => e.kind)).toEqual(Array(allowed + 1).fill('change'))
+    const fresh = await hello(b, board.id, board.token('facilitator'))
+    expect(fresh.welcome?.offset).toBe(allowed + 1)
+  })
+
+  it('relays the presence of people, never of the projector', async () => {
+    nodes = await ENGINES[engine]()
+    const [a, b] = nodes.urls
+    const board = await createBoard(a)
+    const watcher = (await hello(b, board.id, board.token('participant'))).client
+    const presences = () => watcher.received.flatMap((r) => (r.event === EV.batch ? ((r.message as BatchMessage).presence?.put ?? []) : []))
+    for (const role of ['projector', 'facilitator', 'participant'] as const) {
+      const { client } = await hello(a, board.id, board.token(role))
+      client.socket.emit(EV.presence, { record: presenceRecord(role) })
+    }
+    // Sent last from the same node: once it is at the watcher, so is all that went before it.
+    const last = (await hello(a, board.id, board.token('participant'))).client
+    last.socket.emit(EV.presence, { record: presenceRecord('last') })
+    const names = () => new Set(presences().map((p) => (p as { userName?: string }).userName))
+    await until(() => names().has('last'), 'the last presence at the watcher')
+    // Heartbeats from the other node say the same names again: who, not how often.
+    expect([...names()].sort()).toEqual(['facilitator', 'last', 'participant'])
+  })
+
+  it('ends, on every node, the sessions of a link the facilitator replaces, and only those', async () => {
+    nodes = await ENGINES[engine]()
+    const [a, b] = nodes.urls
+    const board = await createBoard(a)
+    const participantOnB = (await hello(b, board.id, board.token('participant'))).client
+    const participantOnA = (await hello(a, board.id, board.token('participant'))).client
+    const projector = (await hello(b, board.id, board.token('projector'))).client
+    const res = await rotate(a, board.id, 'participant', board.token('facilitator'))
+    expect(res.status).toBe(200)
+    for (const client of [participantOnA, participantOnB]) {
+      await until(() => client.socket.disconnected, 'the participant cut off')
+      expect(client.received.filter((r) => r.event === EV.fatal).map((r) => (r.message as FatalMessage).code)).toEqual(['link-replaced'])
+    }
+    expect(projector.socket.connected).toBe(true)
+    const { link } = (await res.json()) as { link: string }
+    expect((await hello(b, board.id, linkToken(new URL(link).hash)!)).welcome?.role).toBe('participant')
+  })
+})
