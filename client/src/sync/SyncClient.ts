@@ -8,6 +8,7 @@ import {
   toDocDiff,
   type Adjustment,
   type BatchMessage,
+  type ControlMessage,
   type ShapeContext,
   type DocDiff,
   type FatalCode,
@@ -135,8 +136,20 @@ export class SyncClient {
     this.receive('batch', (b) => this.guard(() => this.onBatch(b)))
     this.receive('fatal', (f) => this.onFatal(f))
     this.receive('saving', (s) => this.onSaving(s))
+    this.receive('refused', (r) => this.opts.onRejected?.(r.refusal))
     if (opts.presence) this.watchPresence(opts.presence)
     if (socket.connected) this.sendHello()
+  }
+
+  /**
+   * The server's clock minus this device's, measured at the last welcome (ms): what a countdown
+   * set by the server needs to agree on every screen, whatever the phones' clocks say.
+   */
+  clockOffsetMs = 0
+
+  /** A facilitator's control of the session; the server decides whether this page may. Not kept while offline. */
+  control(message: ControlMessage) {
+    this.send(EV.control, message)
   }
 
   get syncState(): SyncState {
@@ -279,6 +292,7 @@ export class SyncClient {
   }
 
   private onWelcome(welcome: WelcomeMessage) {
+    this.clockOffsetMs = welcome.serverTime - Date.now()
     const records = welcomeRecords(welcome)
     // A page restored from an older copy of its edits may have pushed past what that copy says:
     // a seq the log has seen would be taken for a duplicate, so numbering resumes after it.

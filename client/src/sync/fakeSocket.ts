@@ -56,7 +56,7 @@ export class FakeSocket implements SyncSocket {
   }
 
   welcome(w: Partial<WelcomeMessage> & { offset: number }) {
-    this.fire(EV.welcome, { board: BOARD, role: 'participant', settledSeq: 0, presence: [], ...w } satisfies WelcomeMessage)
+    this.fire(EV.welcome, { board: BOARD, role: 'participant', settledSeq: 0, presence: [], serverTime: Date.now(), ...w } satisfies WelcomeMessage)
   }
 
   batch(b: BatchMessage) {

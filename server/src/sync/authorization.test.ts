@@ -233,3 +233,72 @@ describe.each(Object.keys(ENGINES))('who may do what on a board, %s engine', (en
     expect((await hello(b, board.id, linkToken(new URL(link).hash)!)).welcome?.role).toBe('participant')
   })
 })
+
+describe.each(Object.keys(ENGINES))('the facilitator’s session controls, %s engine', (engine) => {
+  let nodes: Nodes
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.socket.disconnect())
+    await nodes?.close()
+  })
+
+  /** The session record as the batches a client received left it. */
+  const sessionSeen = (client: Client) => {
+    let session: Record<string, unknown> | undefined
+    for (const e of client.entries()) {
+      if (e.kind !== 'change') continue
+      const op = e.diff['session:board']
+      if (op?.[0] === 'put') session = op[1] as unknown as Record<string, unknown>
+      if (op?.[0] === 'patch') session = { ...session, ...op[1].set }
+    }
+    return session
+  }
+
+  it('writes a facilitator’s control for everyone on every node, and refuses anyone else’s with no effect', async () => {
+    nodes = await ENGINES[engine]()
+    const [a, b] = nodes.urls
+    const board = await createBoard(a)
+    const watcher = (await hello(b, board.id, board.token('participant'))).client
+    for (const role of ['participant', 'projector'] as const) {
+      const { client } = await hello(a, board.id, board.token(role))
+      client.socket.emit(EV.control, { action: 'phase', phase: 3 })
+      await until(() => client.received.some((r) => r.event === EV.refused), `${role}'s refusal`)
+      expect(client.received.find((r) => r.event === EV.refused)?.message).toEqual({
+        event: 'control',
+        refusal: { code: 'forbidden', params: { type: 'session', role }, detail: expect.any(String) },
+      })
+    }
+    const facilitator = (await hello(a, board.id, board.token('facilitator'))).client
+    facilitator.socket.emit(EV.control, { action: 'phase', phase: 2 })
+    facilitator.socket.emit(EV.control, { action: 'timer-start', ms: 120_000 })
+    await until(() => (sessionSeen(watcher)?.timer as { state?: string } | undefined)?.state === 'running', 'the timer at the watcher')
+    expect(sessionSeen(watcher)).toMatchObject({ phase: 2, ended: false })
+    // Only the facilitator's two controls reached the log.
+    expect(watcher.entries().map((e) => e.kind)).toEqual(['change', 'change'])
+    const welcome = (await hello(b, board.id, board.token('projector'))).welcome!
+    expect(welcome.offset).toBe(2)
+    const timer = sessionSeen(watcher)!.timer as { endsAt: number }
+    expect(Math.abs(timer.endsAt - 120_000 - welcome.serverTime)).toBeLessThan(5_000)
+  })
+
+  it('makes the board read-only for participants while the session is ended, not for the facilitator', async () => {
+    nodes = await ENGINES[engine]()
+    const [a, b] = nodes.urls
+    const board = await createBoard(a)
+    const facilitator = (await hello(a, board.id, board.token('facilitator'))).client
+    const participant = (await hello(b, board.id, board.token('participant'))).client
+    facilitator.socket.emit(EV.control, { action: 'end' })
+    await until(() => sessionSeen(participant)?.ended === true, 'the end at the participant')
+    const answers = (c: Client) => c.entries().filter((e) => e.kind === 'ack' || e.kind === 'rejected')
+    participant.socket.emit(EV.push, { seq: 1, diff: { 'shape:late': ['put', geoShape('late')] } })
+    await until(() => answers(participant).length === 1, 'the participant’s answer')
+    expect(answers(participant)[0]).toMatchObject({ kind: 'rejected', seq: 1, refusal: { code: 'session-ended' } })
+    facilitator.socket.emit(EV.push, { seq: 1, diff: { 'shape:wrap': ['put', geoShape('wrap')] } })
+    await until(() => answers(facilitator).length === 1, 'the facilitator’s answer')
+    expect(answers(facilitator)[0]).toMatchObject({ kind: 'ack', seq: 1 })
+    facilitator.socket.emit(EV.control, { action: 'reopen' })
+    await until(() => sessionSeen(participant)?.ended === false, 'the reopening at the participant')
+    participant.socket.emit(EV.push, { seq: 2, diff: { 'shape:again': ['put', geoShape('again')] } })
+    await until(() => answers(participant).length === 2, 'the participant’s second answer')
+    expect(answers(participant)[1]).toMatchObject({ kind: 'ack', seq: 2 })
+  })
+})

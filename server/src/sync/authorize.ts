@@ -1,4 +1,4 @@
-import { BALANCE_SHAPE, PACT_SHAPE, refusal, type DocDiff, type DocOp, type Refusal, type Role } from '@opificio/shared'
+import { BALANCE_SHAPE, PACT_SHAPE, refusal, sessionOf, type DocDiff, type DocOp, type Refusal, type Role } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 
 /** One record operation as a role's check sees it: the record before, and what is done to it. */
@@ -81,6 +81,8 @@ const participantsToo: RecordAuthorizer = (role) => role === 'facilitator' || ro
 export const RECORD_AUTHORIZERS: Readonly<Record<string, RecordAuthorizer>> = {
   document: facilitatorOnly,
   template: facilitatorOnly,
+  // Written by the server alone, on a facilitator's control message (Room.control).
+  session: () => false,
   page: pages,
   shape: shapes,
   binding: bindings,
@@ -94,6 +96,7 @@ export function authorizeDiff(
   board: BoardLookup,
   authorizers: Readonly<Record<string, RecordAuthorizer>> = RECORD_AUTHORIZERS
 ): Refusal | null {
+  if (role === 'participant' && sessionOf(board).ended) return refusal('session-ended', {}, 'the session has ended')
   for (const id in diff) {
     const type = id.slice(0, id.indexOf(':'))
     const authorize = Object.hasOwn(authorizers, type) ? authorizers[type] : undefined

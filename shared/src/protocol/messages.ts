@@ -4,6 +4,7 @@ import type { BoardMeta, Role } from '../boards/board.ts'
 import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
 import { type Refusal, refusalValidator } from './refusal.ts'
+import { type Summon, summonTargetValidator, TIMER_MAX_MS } from '../session/sessionRecord.ts'
 
 /**
  * The wire protocol: every message in each direction is one case of a union keyed by its
@@ -13,7 +14,8 @@ import { type Refusal, refusalValidator } from './refusal.ts'
 /** Bumped whenever a message below changes shape; a client on another version is told to reload. */
 // 2: the fold resolves conflicts record by record, ops may carry a ShapeContext, entries adjustments.
 // 3: batch entries are tagged by kind; refusals are codes with params.
-// 4: role links: a hello carries its link's token, roles are facilitator, participant, projector.
+// 4: role links: a hello carries its link's token, roles are facilitator, participant, projector;
+//    facilitators' control messages; welcomes carry the server's time.
 export const PROTOCOL_VERSION = 4
 
 /** Socket.IO event names, one per message type. */
@@ -21,10 +23,12 @@ export const EV = {
   hello: 'hello',
   push: 'push',
   presence: 'presence',
+  control: 'control',
   welcome: 'welcome',
   batch: 'batch',
   fatal: 'fatal',
   saving: 'saving',
+  refused: 'refused',
 } as const
 
 const clientId = T.string.check((s) => {
@@ -87,11 +91,60 @@ export const presenceEnvelopeValidator: T.Validator<{ record: Record<string, unk
   record: T.nullable(object),
 })
 
+/**
+ * A facilitator's control of the live session. The server checks the role, then writes the
+ * board's session record in its own name, so every node and client gets it through the log.
+ */
+export type ControlMessage =
+  | { action: 'phase'; phase: number | null }
+  | { action: 'end' }
+  | { action: 'reopen' }
+  | { action: 'cursors'; hidden: boolean }
+  | { action: 'highlight'; view: string | null }
+  | { action: 'summon'; to: Omit<Summon, 'n'> }
+  | { action: 'timer-start'; ms: number }
+  | { action: 'timer-extend'; ms: number }
+  | { action: 'timer-pause' }
+  | { action: 'timer-resume' }
+  | { action: 'timer-stop' }
+
+const timerMs = T.integer.check((n) => {
+  if (n < 1000 || n > TIMER_MAX_MS) throw new Error('a timer is 1 second to 3 hours')
+})
+export const controlValidator: T.Validator<ControlMessage> = T.union('action', {
+  phase: T.object({
+    action: T.literal('phase'),
+    phase: T.nullable(
+      T.integer.check((n) => {
+        if (n < 1 || n > 9) throw new Error('a phase is 1 to 9')
+      })
+    ),
+  }),
+  end: T.object({ action: T.literal('end') }),
+  reopen: T.object({ action: T.literal('reopen') }),
+  cursors: T.object({ action: T.literal('cursors'), hidden: T.boolean }),
+  highlight: T.object({
+    action: T.literal('highlight'),
+    view: T.nullable(
+      T.string.check((s) => {
+        if (s.length === 0 || s.length > 128) throw new Error('a view is 1 to 128 characters')
+      })
+    ),
+  }),
+  summon: T.object({ action: T.literal('summon'), to: summonTargetValidator }),
+  'timer-start': T.object({ action: T.literal('timer-start'), ms: timerMs }),
+  'timer-extend': T.object({ action: T.literal('timer-extend'), ms: timerMs }),
+  'timer-pause': T.object({ action: T.literal('timer-pause') }),
+  'timer-resume': T.object({ action: T.literal('timer-resume') }),
+  'timer-stop': T.object({ action: T.literal('timer-stop') }),
+}) as T.Validator<ControlMessage>
+
 /** What a client sends, by event. */
 export interface ClientMessages {
   hello: HelloMessage
   push: PushMessage
   presence: PresenceMessage
+  control: ControlMessage
 }
 export type ClientMessage = { [E in keyof ClientMessages]: { event: E; message: ClientMessages[E] } }[keyof ClientMessages]
 
@@ -150,6 +203,8 @@ export interface WelcomeMessage {
   /** Highest seq of this client's that the log has seen: pushes up to it are settled. */
   settledSeq: number
   presence: UnknownRecord[]
+  /** The server's clock when it sent this (ms): clients measure their offset from it, for the timer. */
+  serverTime: number
 }
 
 export interface BatchMessage {
@@ -178,12 +233,19 @@ export interface FatalMessage {
   retryAfterMs?: number
 }
 
+/** A message other than a push that the server refused: the person is told why, nothing changed. */
+export interface RefusedMessage {
+  event: 'control'
+  refusal: Refusal
+}
+
 /** What the server sends, by event. */
 export interface ServerMessages {
   welcome: WelcomeMessage
   batch: BatchMessage
   saving: SavingMessage
   fatal: FatalMessage
+  refused: RefusedMessage
 }
 export type ServerMessage = { [E in keyof ServerMessages]: { event: E; message: ServerMessages[E] } }[keyof ServerMessages]
 
@@ -215,6 +277,7 @@ export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator
     entries: T.arrayOf(wireEntryValidator).optional(),
     settledSeq: offset,
     presence: T.arrayOf(record),
+    serverTime: T.number,
   }),
   batch: T.object({ entries: T.arrayOf(wireEntryValidator).optional(), presence: presenceUpdate.optional() }),
   saving: T.object({ paused: T.boolean, reason: T.literalEnum('storage', 'slow-down').optional() }),
@@ -223,6 +286,7 @@ export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator
     message: T.string,
     retryAfterMs: T.positiveInteger.optional(),
   }),
+  refused: T.object({ event: T.literal('control'), refusal: refusalValidator }),
 }
 
 /** Typed Socket.IO events, so an emit or a listener of the wrong shape does not compile. */

@@ -50,6 +50,8 @@ export interface RefusalParamsByCode {
   forbidden: { type: string; role: string }
   /** The shape, or a frame it is in, is locked by the facilitator. */
   locked: Record<string, never>
+  /** The facilitator ended the session: the board is read-only for participants until reopened. */
+  'session-ended': Record<string, never>
 }
 
 export type RefusalCode = keyof RefusalParamsByCode
@@ -74,6 +76,7 @@ export const REFUSAL_CODES: readonly RefusalCode[] = [
   'unstorable',
   'forbidden',
   'locked',
+  'session-ended',
 ]
 
 /** Builds a refusal whose params are checked against its code. */

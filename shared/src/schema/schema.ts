@@ -11,6 +11,7 @@ import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
 import type { IndexKey } from '@tldraw/utils'
 import { ELEMENT_SHAPE, elementShapeProps } from '../diagram/elementShape.ts'
 import { BALANCE_SHAPE, boxShapeProps, PACT_SHAPE } from '../diagram/phaseShapes.ts'
+import { sessionRecordValidator } from '../session/sessionRecord.ts'
 import { OPIFICIO_TEMPLATE } from '../template/opificio.ts'
 import { TEMPLATE_RECORD_ID, templateRecordValidator, type TemplateRecord } from '../template/templateRecord.ts'
 import type { ProcessTemplate } from '../template/types.ts'
@@ -27,7 +28,10 @@ export const boardSchema = createTLSchema({
     [PACT_SHAPE]: { props: boxShapeProps },
   },
   bindings: defaultBindingSchemas,
-  records: { template: { scope: 'document', validator: templateRecordValidator } },
+  records: {
+    template: { scope: 'document', validator: templateRecordValidator },
+    session: { scope: 'document', validator: sessionRecordValidator },
+  },
 })
 
 /**

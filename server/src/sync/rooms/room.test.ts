@@ -478,7 +478,15 @@ describe('Room', () => {
     const id = a.session.presenceId
     expect(b.socket.presenceUpdates()).toEqual([
       {
-        put: [{ ...presenceRecord('anna'), id, userId: `user:${id.slice('instance_presence:'.length)}`, followingUserId: null, meta: {} }],
+        put: [
+          {
+            ...presenceRecord('anna'),
+            id,
+            userId: `user:${id.slice('instance_presence:'.length)}`,
+            followingUserId: null,
+            meta: { role: 'participant' },
+          },
+        ],
         remove: [],
       },
     ])

@@ -2,12 +2,16 @@ import {
   formatBytes,
   LIMITS,
   refusal,
+  SESSION_RECORD_ID,
+  sessionOf,
   type BatchMessage,
   type BoardMeta,
+  type ControlMessage,
   type DocDiff,
   type InboundPush,
   type Refusal,
   type Role,
+  type SessionRecord,
   type WelcomeMessage,
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
@@ -18,6 +22,7 @@ import { boardTag } from '../../storage/boardTag.ts'
 import { UnstorableEntryError, type LogEntry, type StorageEngine, type Unsubscribe } from '../../storage/types.ts'
 import { authorizeDiff } from '../authorize.ts'
 import { appendAsServer } from '../serverWrites.ts'
+import { applyControl } from '../session/sessionControls.ts'
 import { repairDiff, REPAIR_WRITER } from './boardRepair.ts'
 import { BoardState } from './boardState.ts'
 import { CatchUp, wireEntry, type FoldedEntry } from './catchUp.ts'
@@ -63,6 +68,10 @@ export class Room {
   private compacting = false
   private lastSnapshotOffset: number
   private readonly compactEvery: number
+  /** The facilitators' controls, one after another. */
+  private controls: Promise<void> = Promise.resolve()
+  /** The session as this room last wrote it, at that entry's offset: ahead of the fold until it is folded. */
+  private sessionAhead: { record: SessionRecord; offset: number } | null = null
 
   private constructor(
     readonly board: BoardMeta,
@@ -134,6 +143,7 @@ export class Room {
       offset: this.state.offset,
       settledSeq: this.state.clientSeqs.get(session.writerId) ?? 0,
       presence: this.presence.all(),
+      serverTime: Date.now(),
     }
     const entries = lastOffset === null ? null : this.catchUp.entriesAfter(lastOffset, this.state.offset, this.state.bytes)
     if (entries) welcome.entries = entries.map((e) => wireEntry(e, session.writerId))
@@ -206,6 +216,52 @@ export class Room {
    */
   write(diff: DocDiff): Promise<number> {
     return appendAsServer(this.storage, this.board.id, this.writer, diff)
+  }
+
+  /**
+   * A facilitator's control of the session: the change is written, in the server's name, to the
+   * board's session record, field by field, so two controls at once both take effect. Anyone else
+   * is told no, and nothing changes.
+   */
+  async control(session: Session, control: ControlMessage): Promise<void> {
+    if (!this.sessions.has(session)) return
+    if (session.role !== 'facilitator') {
+      if (!this.strike(session)) return
+      session.socket.emit('refused', {
+        event: 'control',
+        refusal: refusal('forbidden', { type: 'session', role: session.role }, `a ${session.role} may not ${control.action}`),
+      })
+      return
+    }
+    // Each control is an entry in the log: counted like a push, so a script cannot flood it.
+    if (!(session.limits?.push(1, 256) ?? true)) {
+      this.strike(session)
+      return
+    }
+    this.controls = this.controls.then(() => this.writeControl(control))
+    await this.controls
+  }
+
+  /**
+   * One control after another: each is computed on the session as the one before left it, even
+   * before that one has come back through the tail, so two quick controls never undo each other.
+   */
+  private async writeControl(control: ControlMessage) {
+    const stored = this.state.records.get(SESSION_RECORD_ID)
+    const ahead = this.sessionAhead && this.sessionAhead.offset > this.state.offset ? this.sessionAhead.record : null
+    const base = ahead ?? sessionOf((id) => this.state.records.get(id))
+    const changes = applyControl(base, control, Date.now())
+    if (Object.keys(changes).length === 0) return
+    const diff: DocDiff =
+      stored || ahead
+        ? { [SESSION_RECORD_ID]: ['patch', { set: changes }] }
+        : { [SESSION_RECORD_ID]: ['put', { ...base, ...changes } as unknown as UnknownRecord] }
+    try {
+      const offset = await this.write(diff)
+      this.sessionAhead = { record: { ...base, ...changes }, offset }
+    } catch (e) {
+      this.log.error(`board ${boardTag(this.board.id)}: a session control could not be stored`, (e as Error).message)
+    }
   }
 
   /** Once per spell and session: the client keeps its pushes and re-sends them every second. */

@@ -1,10 +1,12 @@
 import {
+  controlValidator,
   helloValidator,
   parsePush,
   presenceEnvelopeValidator,
   PROTOCOL_VERSION,
   schemaFingerprint,
   type ClientMessages,
+  type ControlMessage,
   type HelloMessage,
   type InboundPush,
 } from '@opificio/shared'
@@ -19,6 +21,7 @@ interface Parsed {
   hello: HelloMessage | 'reload'
   push: InboundPush
   presence: UnknownRecord | null
+  control: ControlMessage
 }
 
 /** How one kind of client message enters. */
@@ -81,11 +84,18 @@ export const INBOUND: { [E in keyof ClientMessages]: InboundRoute<Parsed[E]> } =
       const { record } = presenceEnvelopeValidator.validate(raw)
       if (record === null) return null
       // Stamped with the server-made id: nobody can pose as another person's cursor.
-      const checked = presenceForRelay(record, session.presenceId)
+      const checked = presenceForRelay(record, session.presenceId, session.role)
       if (!checked.ok) throw new Error(checked.reason)
       return checked.record
     },
     malformed: 'drop',
     handle: ({ room, session }, record) => room.setPresence(session, record),
+  },
+  control: {
+    joined: true,
+    parse: (raw) => controlValidator.validate(raw),
+    malformed: 'fatal',
+    // Authorized in the room: only a facilitator's controls are written.
+    handle: ({ room, session }, control) => room.control(session, control),
   },
 }

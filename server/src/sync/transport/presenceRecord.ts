@@ -1,4 +1,4 @@
-import { boardSchema, LIMITS, measureJson, validationMessage } from '@opificio/shared'
+import { boardSchema, LIMITS, measureJson, type Role, validationMessage } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 
 /** Room enough before trimming for an honest select-all of a full board's worth of ids. */
@@ -11,7 +11,7 @@ export type PresenceCheck = { ok: true; record: UnknownRecord } | { ok: false; r
  * and stripped of anything that identifies the client beyond this one connection: the server
  * sets the ids, so nobody can learn, or pose as, another person's client.
  */
-export function presenceForRelay(raw: unknown, presenceId: string): PresenceCheck {
+export function presenceForRelay(raw: unknown, presenceId: string, role: Role): PresenceCheck {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'presence must be an object' }
   const measured = measureJson(raw, { maxDepth: LIMITS.presenceDepth, maxBytes: RAW_PRESENCE_BYTES })
   if (!measured.ok) return { ok: false, reason: `presence is ${measured.reason}` }
@@ -25,7 +25,9 @@ export function presenceForRelay(raw: unknown, presenceId: string): PresenceChec
     selectedShapeIds: Array.isArray(r.selectedShapeIds) ? r.selectedShapeIds.slice(0, LIMITS.presenceSelection) : r.selectedShapeIds,
     // Would name another person's client; following is the server's business (summon, follow).
     followingUserId: null,
-    meta: {},
+    // Said by the server, not the client: a projector follows the facilitator, and the list of
+    // who is there shows each person's role.
+    meta: { role },
   }
   let record: UnknownRecord
   try {
