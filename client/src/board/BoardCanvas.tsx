@@ -1,6 +1,6 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect, useMemo, useState } from 'react'
-import { Tldraw, type Editor, type TLUiOverrides } from 'tldraw'
+import { Tldraw, useValue, type Editor, type TLUiOverrides } from 'tldraw'
 import { LanguageSwitch } from '../app/LanguageSwitch.tsx'
 import { loadRuntimeConfig, type RuntimeConfig } from '../app/runtimeConfig.ts'
 import { ConnectionBanner } from '../connection/ConnectionBanner.tsx'
@@ -20,12 +20,21 @@ import { InspectorPanel } from '../diagram/inspector/Inspector.tsx'
 import { Palette, paletteDropHandlers } from '../diagram/palette/Palette.tsx'
 import { ElementShapeUtil } from '../diagram/shapes/ElementShapeUtil.tsx'
 import { BalanceShapeUtil, PactShapeUtil } from '../diagram/shapes/PhaseShapeUtils.tsx'
+import { SessionCursor, sessionOverlayUtils } from '../session/cursors.tsx'
+import { PeopleMenuItem } from '../session/PeopleMenuItem.tsx'
+import { EndedBanner, PhaseBadge } from '../session/SessionHeader.tsx'
+import { sessionAccess } from '../session/sessionRules.ts'
+import { SessionTimer } from '../session/SessionTimer.tsx'
+import { SummonFollower } from '../session/SummonFollower.tsx'
+import { sessionIn } from '../session/useSession.ts'
 
 // Fonts, icons and translations come from this server: no CDN, which town-hall networks may block.
 const assetUrls = getAssetUrlsByImport()
 const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
-const components = { StylePanel: InspectorPanel, ShapeErrorFallback: BrokenShape }
-const viewerComponents = { StylePanel: null, ShapeErrorFallback: BrokenShape }
+// The live session: others' cursors hidden when the facilitator says so, roles in the people menu.
+const sessionComponents = { CollaboratorCursor: SessionCursor, PeopleMenuItem }
+const components = { StylePanel: InspectorPanel, ShapeErrorFallback: BrokenShape, ...sessionComponents }
+const viewerComponents = { StylePanel: null, ShapeErrorFallback: BrokenShape, ...sessionComponents }
 const narrow = () => window.matchMedia('(max-width: 700px)').matches
 
 function applyUserToEditor(editor: Editor) {
@@ -80,8 +89,11 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
     return useUserStore.subscribe(() => applyUserToEditor(editor))
   }, [editor])
 
-  // The role mirrored: a projector changes nothing, nor does a page whose link was replaced.
-  const readonly = ui.readonly || replaced
+  // The role mirrored: a projector changes nothing, nor does a page whose link was replaced, nor
+  // a participant once the facilitator has closed the session (the server refuses it anyway).
+  const ended = useValue('session ended', () => (editor ? sessionIn(editor).ended : false), [editor])
+  const endedReadonly = sessionAccess(role, { ended, highlight: null }).endedReadonly
+  const readonly = ui.readonly || replaced || endedReadonly
   useEffect(() => {
     editor?.updateInstanceState({ isReadonly: readonly })
   }, [editor, readonly])
@@ -97,25 +109,36 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
       <header className="op-board__bar">
         {ui.tools && <span className="op-logo">{t('app.name')}</span>}
         <h1 className="op-board__title">{sync.status === 'ready' ? sync.board.title : ''}</h1>
-        {editor && ui.tools && <BoardTools editor={editor} ui={ui} paletteOpen={paletteOpen} onTogglePalette={() => setPaletteOpen((o) => !o)} />}
+        {editor && <PhaseBadge editor={editor} />}
+        {editor && <SessionTimer editor={editor} />}
+        {editor && ui.tools && (
+          <BoardTools
+            editor={editor}
+            ui={endedReadonly ? { ...ui, editDiagram: false } : ui}
+            paletteOpen={paletteOpen}
+            onTogglePalette={() => setPaletteOpen((o) => !o)}
+          />
+        )}
         <ShareLink boardId={boardId} token={token} role={role} />
         {ui.tools && <LanguageSwitch />}
       </header>
       <ConnectionBanner />
       <div className="op-board__main">
-        {editor && ui.editDiagram && paletteOpen && <Palette editor={editor} onPlaced={() => narrow() && setPaletteOpen(false)} />}
-        <div className="op-board__canvas" {...paletteDropHandlers(ui.editDiagram ? editor : null, locale)}>
+        {editor && ui.editDiagram && !endedReadonly && paletteOpen && <Palette editor={editor} onPlaced={() => narrow() && setPaletteOpen(false)} />}
+        <div className="op-board__canvas" {...paletteDropHandlers(ui.editDiagram && !endedReadonly ? editor : null, locale)}>
           {sync.status === 'ready' ? (
             <Tldraw
               store={sync.store}
               shapeUtils={shapeUtils}
               components={ui.editDiagram ? components : viewerComponents}
               overrides={overrides}
+              overlayUtils={sessionOverlayUtils}
               assetUrls={assetUrls}
               licenseKey={config.tldrawLicenseKey ?? undefined}
               onMount={(mounted) => {
                 // Before the first frame: a projector never gets to change anything.
-                mounted.updateInstanceState({ isReadonly: readonly })
+                // A participant opening a closed session starts read-only too.
+                mounted.updateInstanceState({ isReadonly: readonly || sessionAccess(role, sessionIn(mounted)).endedReadonly })
                 setEditor(mounted)
               }}
             />
@@ -125,9 +148,11 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
             </p>
           )}
           {editor && <Legend editor={editor} />}
+          {editor && <EndedBanner editor={editor} />}
         </div>
       </div>
       {editor && <ViewFader editor={editor} />}
+      {editor && <SummonFollower editor={editor} />}
       <Notices />
     </div>
   )

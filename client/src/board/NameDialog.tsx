@@ -3,8 +3,8 @@ import { PageHeader } from '../app/PageHeader.tsx'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 
-/** Asked once per browser: a name is all a participant needs, no account. */
-export function NameDialog() {
+/** Asked once per browser: a name is all a participant needs, no account. Says which board the link opens. */
+export function NameDialog({ boardTitle }: { boardTitle?: string } = {}) {
   const t = useT()
   const setName = useUserStore((s) => s.setName)
   const [value, setValue] = useState('')
@@ -20,6 +20,7 @@ export function NameDialog() {
       <main className="op-home__main">
         <form className="op-card" onSubmit={submit} aria-labelledby="name-title">
           <h1 id="name-title">{t('name.title')}</h1>
+          {boardTitle && <p className="op-name__board">{t('name.board', { title: boardTitle })}</p>}
           <p>{t('name.body')}</p>
           <label htmlFor="user-name">{t('name.label')}</label>
           <input

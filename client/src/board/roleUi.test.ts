@@ -18,6 +18,7 @@ describe('what the page offers to a role', () => {
       lock: true,
       share: ['facilitator', 'participant', 'projector'],
       rotateLinks: true,
+      facilitate: true,
     })
   })
 
@@ -31,6 +32,7 @@ describe('what the page offers to a role', () => {
       insertPhases: false,
       lock: false,
       rotateLinks: false,
+      facilitate: false,
     })
     expect(ui.share).toEqual(['participant'])
   })
@@ -46,6 +48,7 @@ describe('what the page offers to a role', () => {
         lock: false,
         share: [],
         rotateLinks: false,
+        facilitate: false,
       })
     }
   })

@@ -21,6 +21,8 @@ export interface RoleUi {
   share: readonly Role[]
   /** Replacing a link, which disconnects the people who came in by it. */
   rotateLinks: boolean
+  /** The live session's controls: phase, summon, cursors, shared view, timer, end and reopen. */
+  facilitate: boolean
 }
 
 const NOTHING: RoleUi = {
@@ -32,6 +34,7 @@ const NOTHING: RoleUi = {
   lock: false,
   share: [],
   rotateLinks: false,
+  facilitate: false,
 }
 
 const BY_ROLE: Record<Role, RoleUi> = {
@@ -44,6 +47,7 @@ const BY_ROLE: Record<Role, RoleUi> = {
     lock: true,
     share: ROLES,
     rotateLinks: true,
+    facilitate: true,
   },
   participant: { ...NOTHING, readonly: false, tools: true, editDiagram: true, share: ['participant'] },
   // A projector only shows the board; a real projector view comes later.

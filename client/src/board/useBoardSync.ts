@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import { io } from 'socket.io-client'
 import { atom, createPresenceStateDerivation, createTLStore, createUserId, UserRecordType, type TLStore, type TLUser } from 'tldraw'
 import { useConnectionStore } from '../connection/connectionStore.ts'
+import { useSessionLink } from '../session/sessionStore.ts'
 import { adjustmentNotices } from '../sync/adjustmentNotices.ts'
 import { failoverSocket } from '../sync/failoverSocket.ts'
 import { IndexedDbPendingStore } from '../sync/indexedDbPendingStore.ts'
@@ -102,6 +103,7 @@ function connectBoard(
       if (restoring && count) addNotice(count === 1 ? 'notice.restored.one' : 'notice.restored', { count }, 'info')
       restoring = false
       setRole(welcome.role)
+      useSessionLink.getState().setClockOffset(client.clockOffsetMs)
       onReady(store, welcome.board)
     },
     onState: (state) => {
@@ -118,6 +120,8 @@ function connectBoard(
       for (const n of adjustmentNotices(adjustments)) addNotice(n.key, n.vars, 'info')
     },
   })
+  // The facilitator's panel sends controls through this page's connection (see session/).
+  useSessionLink.getState().attach((message) => client.control(message))
   if (pendingStore) {
     keeper = new PendingKeeper({
       store: pendingStore,
@@ -155,6 +159,7 @@ function connectBoard(
     const kept = keeper?.flush() ?? Promise.resolve()
     keeper?.dispose()
     client.dispose()
+    useSessionLink.getState().detach()
     setRole(null)
     stopUser()
     void kept.finally(release)

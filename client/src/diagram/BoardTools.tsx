@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useValue, type Editor } from 'tldraw'
 import type { RoleUi } from '../board/roleUi.ts'
 import { useT } from '../i18n/translate.ts'
+import { SessionButton } from '../session/SessionPanel.tsx'
 import { useUserStore } from '../user/userStore.ts'
 import { boardTemplate, labelText } from './model/model.ts'
 import { insertPhase } from './phases/phases.ts'
@@ -59,6 +60,7 @@ export function BoardTools({
         </button>
       )}
       {editing && ui.editTemplate && <TemplateEditor editor={editor} onClose={() => setEditing(false)} />}
+      {ui.facilitate && <SessionButton editor={editor} />}
     </div>
   )
 }

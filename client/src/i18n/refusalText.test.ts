@@ -36,6 +36,15 @@ describe('refusal texts', () => {
     expect(refusalText(refusal('record-type', { type: 'widget' }), 'it')).toBe('Questo tipo di contenuto non può stare su una lavagna (widget)')
   })
 
+  test('say why nothing sticks once the session is closed', () => {
+    expect(refusalText(refusal('session-ended', {}), 'it')).toBe(
+      'Chi facilita ha chiuso la sessione: la lavagna è in sola lettura finché non la riapre'
+    )
+    expect(refusalText(refusal('forbidden', { type: 'session', role: 'participant' }), 'en')).toBe(
+      'Your role does not allow changing this content (session)'
+    )
+  })
+
   test('say why a locked shape did not move', () => {
     expect(refusalText(refusal('locked', {}), 'it')).toBe('Questo elemento è bloccato da chi facilita: non si può spostare, modificare né eliminare')
     expect(refusalText(refusal('locked', {}), 'en')).toBe('This element is locked by the facilitator: it cannot be moved, changed or deleted')
@@ -81,6 +90,7 @@ describe('refusal texts', () => {
       'unstorable',
       'forbidden',
       'locked',
+      'session-ended',
     ])
     // Each language has a line for every code, and none for a code that does not exist.
     const codeKeys = (table: Record<string, string | undefined>) =>

@@ -1,13 +1,21 @@
 import type { ProcessTemplate } from '@opificio/shared'
 import { useValue, type Editor, type TLShape } from 'tldraw'
 import { create } from 'zustand'
+import { useConnectionStore } from '../../connection/connectionStore.ts'
 import { useT } from '../../i18n/translate.ts'
+import { sessionAccess } from '../../session/sessionRules.ts'
+import { sendControl } from '../../session/sessionStore.ts'
+import { useSession } from '../../session/useSession.ts'
 import { useUserStore } from '../../user/userStore.ts'
 import { arrowEnds, boardTemplate, isArrow, isElement, labelText, relationOf } from '../model/model.ts'
+import { type Highlight, parseView, viewId } from './viewId.ts'
 
-export type Highlight = { by: 'none' } | { by: 'sector' | 'line' | 'relation'; id: string }
+export type { Highlight } from './viewId.ts'
 
-/** What this screen highlights: one person's view, never shared and never stored in the board. */
+/**
+ * What this screen would highlight by its own choice: one person's view, never stored in the
+ * board. The facilitator may show theirs to everyone (the session's highlight), which then wins.
+ */
 export const useViewStore = create<{ highlight: Highlight; setHighlight(h: Highlight): void }>()((set) => ({
   highlight: { by: 'none' },
   setHighlight: (highlight) => set({ highlight }),
@@ -46,9 +54,16 @@ export function fadedShapeIds(editor: Editor, h: Highlight): string[] {
   return shapes.filter((s) => !lit.has(s.id) && !ALWAYS_SHOWN.has(s.type)).map((s) => s.id)
 }
 
+/** What this screen shows: the facilitator's view while shared with everyone, otherwise its own choice. */
+export function useShownHighlight(editor: Editor): Highlight {
+  const own = useViewStore((s) => s.highlight)
+  const shared = useSession(editor).highlight
+  return shared === null ? own : parseView(shared)
+}
+
 /** Fades through CSS on tldraw's shape wrappers, so every kind of shape fades alike and nothing is written. */
 export function ViewFader({ editor }: { editor: Editor }) {
-  const highlight = useViewStore((s) => s.highlight)
+  const highlight = useShownHighlight(editor)
   const faded = useValue('faded', () => fadedShapeIds(editor, highlight), [editor, highlight])
   if (faded.length === 0) return null
   const selector = faded.map((id) => `.tl-shape[data-shape-id="${CSS.escape(id)}"]`).join(',\n')
@@ -68,17 +83,25 @@ export function ViewControl({ editor }: { editor: Editor }) {
   const t = useT()
   const locale = useUserStore((s) => s.locale)
   const template = useValue('template', () => boardTemplate(editor), [editor])
-  const { highlight, setHighlight } = useViewStore()
-  const value = highlight.by === 'none' ? '' : `${highlight.by}:${highlight.id}`
+  const setHighlight = useViewStore((s) => s.setHighlight)
+  const shown = useShownHighlight(editor)
+  const session = useSession(editor)
+  const role = useConnectionStore((s) => s.role)
+  const { viewLocked } = sessionAccess(role, session)
+  const sharing = session.highlight !== null
   const groups = options(template, locale)
   return (
-    <label className="op-bar-field op-tools__wide">
+    <label className="op-bar-field op-tools__wide" data-shared={sharing || undefined}>
       <span>{t('view.label')}</span>
       <select
-        value={value}
+        value={viewId(shown) ?? ''}
+        disabled={viewLocked}
+        aria-describedby={viewLocked ? 'op-view-shared' : undefined}
         onChange={(e) => {
-          const [by, id] = e.target.value.split(':') as ['sector' | 'line' | 'relation', string]
-          setHighlight(e.target.value ? { by, id } : { by: 'none' })
+          const next = parseView(e.target.value)
+          setHighlight(next)
+          // The facilitator showing their view to everyone changes it for everyone.
+          if (sharing) sendControl({ action: 'highlight', view: viewId(next) })
         }}
       >
         <option value="">{t('view.none')}</option>
@@ -92,6 +115,11 @@ export function ViewControl({ editor }: { editor: Editor }) {
           </optgroup>
         ))}
       </select>
+      {sharing && (
+        <span id="op-view-shared" className="op-view-shared">
+          {t(viewLocked ? 'session.highlight.locked' : 'session.highlight.sharing')}
+        </span>
+      )}
     </label>
   )
 }

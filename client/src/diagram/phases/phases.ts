@@ -18,6 +18,19 @@ function frame(c: Ctx, name: string, x: number, y: number, w: number, h: number,
   return id
 }
 
+/** A phase's own frame, marked with its number, so "go to phase" finds it whatever it is renamed to. */
+function phaseFrame(c: Ctx, phase: number, name: string, x: number, y: number, w: number, h: number): TLShapeId {
+  const id = createShapeId()
+  c.editor.createShape<TLFrameShape>({ id, type: 'frame', x, y, props: { w, h, name }, meta: { [PHASE_META]: phase } })
+  return id
+}
+
+/** The meta key that marks a phase's frame with the phase's number. */
+export const PHASE_META = 'opificioPhase'
+
+/** The title each phase's frame is given, in every language: frames from before the mark are found by it. */
+export const PHASE_FRAME_TITLES: Record<number, StringKey> = { 1: 'phase.table.title', 2: 'phase.map.title', 3: 'phase.pact.title' }
+
 function text(c: Ctx, parentId: TLShapeId, content: string, x: number, y: number, w: number) {
   c.editor.createShape({ type: 'text', parentId, x, y, props: { richText: toRichText(content), autoSize: false, w, size: 'm', font: 'sans' } })
 }
@@ -58,7 +71,7 @@ function question(c: Ctx, n: number) {
 function negotiationTable(c: Ctx, x: number, y: number) {
   const columnW = 380
   const w = 40 + c.template.sectors.length * (columnW + 20) + 20
-  const f = frame(c, c.t('phase.table.title'), x, y, Math.max(w, 1240), 860)
+  const f = phaseFrame(c, 1, c.t('phase.table.title'), x, y, Math.max(w, 1240), 860)
   text(c, f, question(c, 1), 40, 40, 760)
   c.editor.createShape({ type: BALANCE_SHAPE, parentId: f, x: 840, y: 30, props: { w: 360, h: 170 } })
   c.template.sectors.forEach((s, i) => frame(c, labelText(s.label, c.locale), 40 + i * (columnW + 20), 240, columnW, 580, f))
@@ -67,7 +80,7 @@ function negotiationTable(c: Ctx, x: number, y: number) {
 
 /** Phase 2: the seven places of the square kilometre, production-line lanes, the governance canvas. */
 function squareKilometre(c: Ctx, x: number, y: number) {
-  const f = frame(c, c.t('phase.map.title'), x, y, 2080, 1220)
+  const f = phaseFrame(c, 2, c.t('phase.map.title'), x, y, 2080, 1220)
   text(c, f, question(c, 2), 40, 40, 1200)
   const places = c.template.elementKinds.filter((k) => k.group === 'place')
   places.forEach((p, i) => {
@@ -89,7 +102,7 @@ function squareKilometre(c: Ctx, x: number, y: number) {
 
 /** Phase 3: the collaboration pact's "who does what", filled from the commitment relations. */
 function pactArea(c: Ctx, x: number, y: number) {
-  const f = frame(c, c.t('phase.pact.title'), x, y, 1160, 700)
+  const f = phaseFrame(c, 3, c.t('phase.pact.title'), x, y, 1160, 700)
   text(c, f, question(c, 3), 40, 40, 1080)
   c.editor.createShape({ type: PACT_SHAPE, parentId: f, x: 40, y: 180, props: { w: 1080, h: 480 } })
   return f

@@ -1,0 +1,241 @@
+import { sessionOf, templateOf, type ProcessTemplate } from '@opificio/shared'
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import { useEffect, useState } from 'react'
+import { Tldraw, useValue, type Editor, type TLStore } from 'tldraw'
+import { loadRuntimeConfig, type RuntimeConfig } from '../app/runtimeConfig.ts'
+import { NotFound } from '../board/NotFound.tsx'
+import { BrokenShape, containedShapeUtils } from '../board/shapeContainment.tsx'
+import { useBoardSync } from '../board/useBoardSync.ts'
+import { ConnectionBanner } from '../connection/ConnectionBanner.tsx'
+import { useConnectionStore } from '../connection/connectionStore.ts'
+import { Legend } from '../diagram/highlight/Legend.tsx'
+import { type Highlight, parseView } from '../diagram/highlight/viewId.ts'
+import { useViewStore, ViewFader } from '../diagram/highlight/views.tsx'
+import { labelText } from '../diagram/model/model.ts'
+import { ElementShapeUtil } from '../diagram/shapes/ElementShapeUtil.tsx'
+import { BalanceShapeUtil, PactShapeUtil } from '../diagram/shapes/PhaseShapeUtils.tsx'
+import type { Locale } from '../i18n/strings.ts'
+import { useT } from '../i18n/translate.ts'
+import { useUserStore } from '../user/userStore.ts'
+import { JoinAddress, JoinQr, useParticipantLink } from './JoinCode.tsx'
+import { useProjectorPrefs } from './projectorPrefs.ts'
+import { formatRemaining, phaseInfo, timerRemaining } from './projectorView.ts'
+import { useFollowFacilitator } from './useFollowFacilitator.ts'
+
+const assetUrls = getAssetUrlsByImport()
+const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
+const components = { ShapeErrorFallback: BrokenShape }
+/** The contrast button hides after this long without the mouse moving. */
+const IDLE_MS = 3000
+
+/**
+ * What the room sees: the board title, the phase and its key question, the facilitator's view
+ * with names large enough to read from the back, the legend, and the way in (QR code and link).
+ * Chrome-less and read-only; it asks for no name and shows itself to nobody.
+ */
+export function ProjectorView({ boardId, token }: { boardId: string; token: string }) {
+  const t = useT()
+  const [config, setConfig] = useState<RuntimeConfig | null>(null)
+  useEffect(() => {
+    void loadRuntimeConfig().then(setConfig)
+  }, [])
+  if (!config) {
+    return (
+      <p className="op-board__loading" role="status">
+        {t('board.loading')}
+      </p>
+    )
+  }
+  return <ProjectorSession boardId={boardId} token={token} config={config} />
+}
+
+function ProjectorSession({ boardId, token, config }: { boardId: string; token: string; config: RuntimeConfig }) {
+  const t = useT()
+  const sync = useBoardSync(boardId, token, config.serverUrls)
+  const connection = useConnectionStore((s) => s.sync.connection)
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const highContrast = useProjectorPrefs((s) => s.highContrast)
+  const link = useParticipantLink(boardId, token)
+  const following = useFollowFacilitator(editor)
+  const idle = useIdle(IDLE_MS)
+  useContrastKey()
+
+  useEffect(() => {
+    if (!editor) return // For browser tests and for debugging from the console.
+    ;(window as unknown as { opificioEditor?: Editor }).opificioEditor = editor
+    // The cards' kind labels follow this device's language; the projector has no name to give.
+    const applyLocale = () => editor.user.updateUserPreferences({ locale: useUserStore.getState().locale })
+    applyLocale()
+    return useUserStore.subscribe(applyLocale)
+  }, [editor])
+
+  // With nobody to follow yet, the whole page: better than an empty corner of it.
+  useEffect(() => {
+    if (editor && !following) editor.zoomToFit({ force: true })
+  }, [editor, following])
+
+  useEffect(() => {
+    if (sync.status === 'ready') document.title = `${sync.board.title} · Opificio`
+  }, [sync])
+
+  if (connection === 'not-found') return <NotFound />
+
+  const store = sync.status === 'ready' ? sync.store : null
+  return (
+    <div className={`op-projector${highContrast ? ' op-projector--contrast' : ''}${idle ? ' op-projector--idle' : ''}`} data-role="projector">
+      {store && <ProjectorHeader store={store} title={sync.status === 'ready' ? sync.board.title : ''} />}
+      <ConnectionBanner />
+      <div className="op-projector__main">
+        <div className="op-projector__canvas">
+          {store ? (
+            <Tldraw
+              store={store}
+              shapeUtils={shapeUtils}
+              components={components}
+              assetUrls={assetUrls}
+              licenseKey={config.tldrawLicenseKey ?? undefined}
+              hideUi
+              onMount={(mounted) => {
+                // Before the first frame: a projector changes nothing.
+                mounted.updateInstanceState({ isReadonly: true })
+                setEditor(mounted)
+              }}
+            />
+          ) : (
+            <p className="op-board__loading" role="status">
+              {t('board.loading')}
+            </p>
+          )}
+          {editor && !following && (
+            <p className="op-projector__waiting" role="status">
+              {t('projector.waiting')}
+            </p>
+          )}
+        </div>
+        <aside className="op-projector__side">
+          {editor && <Legend editor={editor} />}
+          <JoinQr link={link} />
+        </aside>
+      </div>
+      <footer className="op-projector__footer">
+        <JoinAddress link={link} />
+      </footer>
+      {editor && <SharedHighlight editor={editor} />}
+      <button
+        type="button"
+        className="op-button op-projector__contrast"
+        aria-pressed={highContrast}
+        aria-label={t('projector.contrast.label')}
+        title={t('projector.contrast.label')}
+        onClick={() => useProjectorPrefs.getState().toggleContrast()}
+      >
+        {t(highContrast ? 'projector.contrast.off' : 'projector.contrast.on')}
+      </button>
+    </div>
+  )
+}
+
+/** The board title, the current phase with its key question, the timer and what is highlighted. */
+function ProjectorHeader({ store, title }: { store: TLStore; title: string }) {
+  const t = useT()
+  const locale = useUserStore((s) => s.locale)
+  const get = (id: string) => store.get(id as never)
+  const session = useValue('session', () => sessionOf(get), [store])
+  const template = useValue('template', () => templateOf(get), [store])
+  const phase = phaseInfo(template, session.phase, locale)
+  const highlight = highlightLabel(template, parseView(session.highlight), locale)
+  return (
+    <header className="op-projector__header">
+      <div className="op-projector__heading">
+        <h1 className="op-projector__title">{title}</h1>
+        {phase && (
+          <p className="op-projector__phase">
+            <span className="op-projector__phase-number">{t('projector.phase', { n: phase.number })}</span>
+            {phase.label && <span> · {phase.label}</span>}
+          </p>
+        )}
+        {phase?.question && <p className="op-projector__question">{phase.question}</p>}
+        {highlight && <p className="op-projector__highlight">{t('projector.highlight', { what: highlight })}</p>}
+      </div>
+      <Countdown timer={session.timer} />
+    </header>
+  )
+}
+
+function highlightLabel(template: ProcessTemplate, h: Highlight, locale: Locale): string | null {
+  if (h.by === 'none') return null
+  const list = h.by === 'sector' ? template.sectors : h.by === 'line' ? template.lines : template.relationTypes
+  const found = list.find((x) => x.id === h.id)
+  return found ? labelText(found.label, locale) : null
+}
+
+/**
+ * The session timer, mm:ss. What is left is worked out from the server's end time and this
+ * device's clock (the clock offset the welcome measures is not applied here yet).
+ */
+function Countdown({ timer }: { timer: { state: 'stopped' | 'running' | 'paused'; endsAt: number; remainingMs: number } }) {
+  const t = useT()
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (timer.state !== 'running') return
+    const tick = setInterval(() => setNow(Date.now()), 250)
+    return () => clearInterval(tick)
+  }, [timer.state])
+  const remaining = timerRemaining(timer, now)
+  if (remaining === null) return null
+  return (
+    <p className="op-projector__timer" data-state={timer.state} data-over={remaining === 0 || undefined}>
+      <span className="op-projector__timer-label">
+        {t('projector.timer')}
+        {timer.state === 'paused' && ` (${t('projector.timer.paused')})`}
+      </span>
+      <span className="op-projector__timer-value">{formatRemaining(remaining)}</span>
+    </p>
+  )
+}
+
+/** The facilitator's Evidenzia, when they share it, fades the rest here as on their screen. */
+function SharedHighlight({ editor }: { editor: Editor }) {
+  const shared = useValue('shared highlight', () => sessionOf((id) => editor.store.get(id as never)).highlight, [editor])
+  useEffect(() => {
+    useViewStore.getState().setHighlight(parseView(shared))
+  }, [shared])
+  return <ViewFader editor={editor} />
+}
+
+/** Whether the mouse has been still for `ms`: the projector's own controls then get out of the way. */
+function useIdle(ms: number): boolean {
+  const [idle, setIdle] = useState(false)
+  useEffect(() => {
+    let timer = setTimeout(() => setIdle(true), ms)
+    const wake = () => {
+      setIdle(false)
+      clearTimeout(timer)
+      timer = setTimeout(() => setIdle(true), ms)
+    }
+    window.addEventListener('pointermove', wake)
+    window.addEventListener('keydown', wake)
+    return () => {
+      clearTimeout(timer)
+      window.removeEventListener('pointermove', wake)
+      window.removeEventListener('keydown', wake)
+    }
+  }, [ms])
+  return idle
+}
+
+/** C switches high contrast, from anywhere on the page. */
+function useContrastKey() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'c' && e.key !== 'C') return
+      if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return
+      e.preventDefault()
+      e.stopPropagation()
+      useProjectorPrefs.getState().toggleContrast()
+    }
+    // Capture: before tldraw's own shortcuts.
+    window.addEventListener('keydown', onKey, true)
+    return () => window.removeEventListener('keydown', onKey, true)
+  }, [])
+}
