@@ -2,7 +2,8 @@ import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect, useMemo, useState } from 'react'
 import { Tldraw, useValue, type Editor, type TLUiOverrides } from 'tldraw'
 import { LanguageSwitch } from '../app/LanguageSwitch.tsx'
-import { loadRuntimeConfig, type RuntimeConfig } from '../app/runtimeConfig.ts'
+import type { RuntimeConfig } from '../app/runtimeConfig.ts'
+import { BoardLoading, useRuntimeConfig } from '../app/useRuntimeConfig.tsx'
 import { ConnectionBanner } from '../connection/ConnectionBanner.tsx'
 import { Notices } from '../connection/Notices.tsx'
 import { useConnectionStore } from '../connection/connectionStore.ts'
@@ -55,18 +56,8 @@ function overridesFor(ui: RoleUi): TLUiOverrides {
 }
 
 export function BoardCanvas({ boardId, token }: { boardId: string; token: string }) {
-  const t = useT()
-  const [config, setConfig] = useState<RuntimeConfig | null>(null)
-  useEffect(() => {
-    void loadRuntimeConfig().then(setConfig)
-  }, [])
-  if (!config) {
-    return (
-      <p className="op-board__loading" role="status">
-        {t('board.loading')}
-      </p>
-    )
-  }
+  const config = useRuntimeConfig()
+  if (!config) return <BoardLoading />
   return <BoardSession boardId={boardId} token={token} config={config} />
 }
 
@@ -143,9 +134,7 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
               }}
             />
           ) : (
-            <p className="op-board__loading" role="status">
-              {t('board.loading')}
-            </p>
+            <BoardLoading />
           )}
           {editor && <Legend editor={editor} />}
           {editor && <EndedBanner editor={editor} />}

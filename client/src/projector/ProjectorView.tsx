@@ -2,7 +2,8 @@ import { sessionOf, templateOf, type ProcessTemplate } from '@opificio/shared'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect, useState } from 'react'
 import { Tldraw, useValue, type Editor, type TLStore } from 'tldraw'
-import { loadRuntimeConfig, type RuntimeConfig } from '../app/runtimeConfig.ts'
+import type { RuntimeConfig } from '../app/runtimeConfig.ts'
+import { BoardLoading, useRuntimeConfig } from '../app/useRuntimeConfig.tsx'
 import { NotFound } from '../board/NotFound.tsx'
 import { BrokenShape, containedShapeUtils } from '../board/shapeContainment.tsx'
 import { useBoardSync } from '../board/useBoardSync.ts'
@@ -34,18 +35,8 @@ const IDLE_MS = 3000
  * Chrome-less and read-only; it asks for no name and shows itself to nobody.
  */
 export function ProjectorView({ boardId, token }: { boardId: string; token: string }) {
-  const t = useT()
-  const [config, setConfig] = useState<RuntimeConfig | null>(null)
-  useEffect(() => {
-    void loadRuntimeConfig().then(setConfig)
-  }, [])
-  if (!config) {
-    return (
-      <p className="op-board__loading" role="status">
-        {t('board.loading')}
-      </p>
-    )
-  }
+  const config = useRuntimeConfig()
+  if (!config) return <BoardLoading />
   return <ProjectorSession boardId={boardId} token={token} config={config} />
 }
 
@@ -102,9 +93,7 @@ function ProjectorSession({ boardId, token, config }: { boardId: string; token: 
               }}
             />
           ) : (
-            <p className="op-board__loading" role="status">
-              {t('board.loading')}
-            </p>
+            <BoardLoading />
           )}
           {editor && !following && (
             <p className="op-projector__waiting" role="status">
