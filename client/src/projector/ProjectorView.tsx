@@ -1,4 +1,4 @@
-import { sessionOf, templateOf, type ProcessTemplate } from '@opificio/shared'
+import { sessionOf, templateOf, type ProcessTemplate, type Timer } from '@opificio/shared'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect, useState } from 'react'
 import { Tldraw, useValue, type Editor, type TLStore } from 'tldraw'
@@ -20,7 +20,10 @@ import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { JoinAddress, JoinQr, useParticipantLink } from './JoinCode.tsx'
 import { useProjectorPrefs } from './projectorPrefs.ts'
-import { formatRemaining, phaseInfo, timerRemaining } from './projectorView.ts'
+import { phaseInfo } from './projectorView.ts'
+import { useRemaining } from '../session/SessionTimer.tsx'
+import { useSessionLink } from '../session/sessionStore.ts'
+import { formatClock } from '../session/timer.ts'
 import { useFollowFacilitator } from './useFollowFacilitator.ts'
 
 const assetUrls = getAssetUrlsByImport()
@@ -162,15 +165,10 @@ function highlightLabel(template: ProcessTemplate, h: Highlight, locale: Locale)
  * The session timer, mm:ss. What is left is worked out from the server's end time and this
  * device's clock (the clock offset the welcome measures is not applied here yet).
  */
-function Countdown({ timer }: { timer: { state: 'stopped' | 'running' | 'paused'; endsAt: number; remainingMs: number } }) {
+function Countdown({ timer }: { timer: Timer }) {
   const t = useT()
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (timer.state !== 'running') return
-    const tick = setInterval(() => setNow(Date.now()), 250)
-    return () => clearInterval(tick)
-  }, [timer.state])
-  const remaining = timerRemaining(timer, now)
+  const offset = useSessionLink((s) => s.clockOffsetMs)
+  const remaining = useRemaining(timer, offset)
   if (remaining === null) return null
   return (
     <p className="op-projector__timer" data-state={timer.state} data-over={remaining === 0 || undefined}>
@@ -178,7 +176,7 @@ function Countdown({ timer }: { timer: { state: 'stopped' | 'running' | 'paused'
         {t('projector.timer')}
         {timer.state === 'paused' && ` (${t('projector.timer.paused')})`}
       </span>
-      <span className="op-projector__timer-value">{formatRemaining(remaining)}</span>
+      <span className="op-projector__timer-value">{formatClock(remaining)}</span>
     </p>
   )
 }

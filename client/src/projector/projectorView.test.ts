@@ -1,17 +1,6 @@
 import { OPIFICIO_TEMPLATE } from '@opificio/shared'
 import { describe, expect, it } from 'vitest'
-import {
-  chooseLeader,
-  followCamera,
-  formatRemaining,
-  joinText,
-  minReadableZoom,
-  NAME_PX,
-  phaseInfo,
-  READABLE_PX,
-  timerRemaining,
-  type LeaderCandidate,
-} from './projectorView.ts'
+import { chooseLeader, followCamera, joinText, minReadableZoom, NAME_PX, phaseInfo, READABLE_PX, type LeaderCandidate } from './projectorView.ts'
 
 function presence(userId: string, role: string, at: number | null, extra: Partial<LeaderCandidate> = {}): LeaderCandidate {
   return {
@@ -122,24 +111,6 @@ describe('phaseInfo', () => {
 
   it('still tells the number of a phase the template does not describe', () => {
     expect(phaseInfo({ phases: [] }, 4, 'it')).toEqual({ number: 4, label: '', question: '' })
-  })
-})
-
-describe('the timer', () => {
-  it('writes minutes and seconds, rounding up', () => {
-    expect(formatRemaining(0)).toBe('00:00')
-    expect(formatRemaining(1)).toBe('00:01')
-    expect(formatRemaining(65_000)).toBe('01:05')
-    expect(formatRemaining(59 * 60_000 + 59_500)).toBe('1:00:00')
-    expect(formatRemaining(2 * 3600_000 + 5 * 60_000)).toBe('2:05:00')
-    expect(formatRemaining(-5000)).toBe('00:00')
-  })
-
-  it('counts down while running, holds while paused, shows nothing while stopped', () => {
-    expect(timerRemaining({ state: 'running', endsAt: 10_000, remainingMs: 0 }, 4_000)).toBe(6_000)
-    expect(timerRemaining({ state: 'running', endsAt: 10_000, remainingMs: 0 }, 12_000)).toBe(0)
-    expect(timerRemaining({ state: 'paused', endsAt: 0, remainingMs: 30_000 }, 99_999)).toBe(30_000)
-    expect(timerRemaining({ state: 'stopped', endsAt: 0, remainingMs: 300_000 }, 0)).toBeNull()
   })
 })
 

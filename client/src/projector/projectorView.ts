@@ -82,23 +82,6 @@ export function phaseInfo(
   return { number: phase, label: labelText(found.label, locale), question: labelText(found.question, locale) }
 }
 
-/** A countdown as mm:ss (h:mm:ss past the hour), never below zero, rounded up so 0:00 means over. */
-export function formatRemaining(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = total % 60
-  const ss = String(s).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`
-}
-
-/** What is left of a timer now; null when there is nothing to show. */
-export function timerRemaining(timer: { state: string; endsAt: number; remainingMs: number }, now: number): number | null {
-  if (timer.state === 'running') return Math.max(0, timer.endsAt - now)
-  if (timer.state === 'paused') return timer.remainingMs
-  return null
-}
-
 /**
  * How the join link is written under its QR code. The token in the fragment is what lets people
  * in, so an address without it opens nothing: the whole link when it fits, otherwise only where

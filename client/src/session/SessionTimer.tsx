@@ -7,8 +7,11 @@ import { useSessionLink } from './sessionStore.ts'
 import { formatClock, inLastMinute, shouldChime, timerRemainingMs } from './timer.ts'
 import { useSession } from './useSession.ts'
 
-/** What is left, rounded up to the second: re-renders once a second while running, not on every tick. */
-function useRemaining(timer: Timer, clockOffsetMs: number): number | null {
+/**
+ * What is left, rounded up to the second, on the server's clock as this device measured it:
+ * read again whenever the timer changes, and four times a second while it runs.
+ */
+export function useRemaining(timer: Timer, clockOffsetMs: number = useSessionLink.getState().clockOffsetMs): number | null {
   const read = () => {
     const ms = timerRemainingMs(timer, Date.now(), clockOffsetMs)
     return ms === null ? null : Math.ceil(ms / 1000) * 1000

@@ -11,12 +11,13 @@ export function timerRemainingMs(timer: Timer, now: number, clockOffsetMs: numbe
   return Math.min(TIMER_MAX_MS, Math.max(0, left))
 }
 
-/** mm:ss, rounding up so the display reads 00:00 only when the time is really up. */
+/** mm:ss (h:mm:ss past an hour), rounding up so the display reads 00:00 only when the time is really up. */
 export function formatClock(ms: number): string {
   const total = Math.ceil(Math.max(0, ms) / 1000)
-  const minutes = Math.floor(total / 60)
-  const seconds = total % 60
-  return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`
+  const h = Math.floor(total / 3600)
+  const mm = String(Math.floor((total % 3600) / 60)).padStart(2, '0')
+  const ss = String(total % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`
 }
 
 /** The last minute: the display turns to the attention colour. */
