@@ -91,6 +91,8 @@ describe('refusal texts', () => {
       'forbidden',
       'locked',
       'session-ended',
+      'vote-closed',
+      'no-dots-left',
     ])
     // Each language has a line for every code, and none for a code that does not exist.
     const codeKeys = (table: Record<string, string | undefined>) =>

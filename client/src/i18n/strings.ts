@@ -221,6 +221,8 @@ export const it = {
   'refusal.type.instance_presence': 'presenza',
   // The live session (client/src/session): the facilitator's controls and what everyone sees of them.
   'refusal.session-ended': 'Chi facilita ha chiuso la sessione: la lavagna è in sola lettura finché non la riapre',
+  'refusal.vote-closed': 'La votazione non è aperta, o questo elemento non è tra quelli da votare',
+  'refusal.no-dots-left': 'Hai già messo tutti i tuoi {limit} punti: togline uno per spostarlo',
   'refusal.type.session': 'sessione',
   'session.open': 'Sessione',
   'session.open.label': 'Guida la sessione: fase, porta tutti a una vista, timer, chiusura',
@@ -494,6 +496,8 @@ export const en: Partial<Record<StringKey, string>> = {
   'refusal.type.instance_presence': 'presence',
   // The live session (client/src/session): the facilitator's controls and what everyone sees of them.
   'refusal.session-ended': 'The facilitator has closed the session: the board is read-only until they reopen it',
+  'refusal.vote-closed': 'The vote is not open, or this element is not one of its choices',
+  'refusal.no-dots-left': 'You have placed all your {limit} dots: take one back to move it',
   'refusal.type.session': 'session',
   'session.open': 'Session',
   'session.open.label': 'Lead the session: phase, bring everyone to a view, timer, closing',

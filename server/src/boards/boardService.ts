@@ -23,7 +23,12 @@ export function newLinkToken() {
 }
 
 export function newBoardAccess(): BoardAccess {
-  return { facilitator: newLinkToken(), participant: newLinkToken(), projector: newLinkToken() }
+  return { facilitator: newLinkToken(), participant: newLinkToken(), projector: newLinkToken(), sealKey: newSealKey() }
+}
+
+/** 256 random bits: the AES-GCM key that keeps a vote's dots unreadable until the reveal. */
+export function newSealKey() {
+  return randomBytes(32).toString('base64url')
 }
 
 /** Where a board id sits inside free text (a file path, a Redis key): 22 characters, the last carrying 2 bits. */

@@ -1,7 +1,7 @@
 import { ROLES, type Role } from '@opificio/shared'
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { BoardAccess, StorageEngine } from '../storage/types.ts'
-import { newBoardAccess } from './boardService.ts'
+import { newBoardAccess, newSealKey } from './boardService.ts'
 
 const digest = (token: string) => createHash('sha256').update(token).digest()
 
@@ -37,4 +37,18 @@ export async function roleOnBoard(storage: StorageEngine, boardId: string, token
   if (token === undefined) return null
   const access = await accessOf(storage, boardId)
   return access ? roleOf(access, token) : null
+}
+
+/**
+ * The key that seals the board's votes. A board given its links before votes existed gets one
+ * now. Two nodes doing so at once could each make one; the later write wins, and dots sealed
+ * with the other are counted as unreadable at the reveal, which the facilitator is told.
+ */
+export async function sealKeyOf(storage: StorageEngine, boardId: string): Promise<Buffer | null> {
+  const access = await accessOf(storage, boardId)
+  if (!access) return null
+  if (access.sealKey) return Buffer.from(access.sealKey, 'base64url')
+  const sealKey = newSealKey()
+  await storage.setAccess(boardId, { ...access, sealKey })
+  return Buffer.from(sealKey, 'base64url')
 }

@@ -11,7 +11,12 @@ export function accessOf(access: BoardAccess): BoardAccess {
   for (const role of ROLES) {
     if (typeof access?.[role] !== 'string') throw new TypeError(`a board's ${role} token must be a string`)
   }
-  return { facilitator: access.facilitator, participant: access.participant, projector: access.projector }
+  const copy: BoardAccess = { facilitator: access.facilitator, participant: access.participant, projector: access.projector }
+  if (access.sealKey !== undefined) {
+    if (typeof access.sealKey !== 'string') throw new TypeError("a board's seal key must be a string")
+    copy.sealKey = access.sealKey
+  }
+  return copy
 }
 
 /**
@@ -29,5 +34,7 @@ export function parseStoredAccess(raw: string): { access: BoardAccess } | { dama
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { damage: 'not an object' }
   const missing = ROLES.filter((role) => typeof (value as Record<string, unknown>)[role] !== 'string')
   if (missing.length > 0) return { damage: `no ${missing.join(', ')} token` }
+  const sealKey = (value as Record<string, unknown>).sealKey
+  if (sealKey !== undefined && typeof sealKey !== 'string') return { damage: 'a seal key that is not text' }
   return { access: accessOf(value as BoardAccess) }
 }

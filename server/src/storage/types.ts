@@ -34,6 +34,8 @@ export interface BoardAccess {
   facilitator: string
   participant: string
   projector: string
+  /** The key that seals the dots of the board's votes until they are counted (base64url, 256 bits). */
+  sealKey?: string
 }
 
 /**

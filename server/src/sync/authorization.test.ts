@@ -302,3 +302,90 @@ describe.each(Object.keys(ENGINES))('the facilitator’s session controls, %s en
     expect(answers(participant)[1]).toMatchObject({ kind: 'ack', seq: 2 })
   })
 })
+
+describe.each(Object.keys(ENGINES))('an anonymous dot vote, %s engine', (engine) => {
+  let nodes: Nodes
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.socket.disconnect())
+    await nodes?.close()
+  })
+
+  /** The board's records as the batches a client received left them. */
+  const recordsSeen = (client: Client) => {
+    const records = new Map<string, Record<string, unknown>>()
+    for (const e of client.entries()) {
+      if (e.kind !== 'change') continue
+      for (const [id, op] of Object.entries(e.diff)) {
+        if (op[0] === 'put') records.set(id, op[1] as unknown as Record<string, unknown>)
+        else if (op[0] === 'remove') records.delete(id)
+        else records.set(id, { ...records.get(id), ...op[1].set })
+      }
+    }
+    return records
+  }
+  const ofType = (client: Client, type: string) => [...recordsSeen(client).values()].filter((r) => r.typeName === type)
+  const lastDots = (c: Client) =>
+    c.received.filter((r) => r.event === EV.dots).at(-1)?.message as { mine: Record<string, number>; left: number } | undefined
+  const refusals = (c: Client) =>
+    c.received.filter((r) => r.event === EV.refused).map((r) => (r.message as { refusal: { code: string } }).refusal.code)
+
+  it('seals each dot until the reveal, counts them then, and keeps no trace of who voted for what', async () => {
+    nodes = await ENGINES[engine]()
+    const [a, b] = nodes.urls
+    const board = await createBoard(a)
+    // The projector on the other node watches from the start: everything reaches it in batches.
+    const watcher = (await hello(b, board.id, board.token('projector'))).client
+    const facilitator = (await hello(a, board.id, board.token('facilitator'))).client
+    facilitator.socket.emit(EV.push, { seq: 1, diff: { 'shape:one': ['put', geoShape('one')], 'shape:two': ['put', geoShape('two')] } })
+    await until(() => recordsSeen(watcher).has('shape:two'), 'the cards at the watcher')
+
+    // Only the facilitator opens a vote.
+    const anna = (await hello(a, board.id, board.token('participant'))).client
+    anna.socket.emit(EV.control, { action: 'vote-open', targets: ['shape:one', 'shape:two'], dots: 2 })
+    facilitator.socket.emit(EV.control, { action: 'vote-open', targets: ['shape:one', 'shape:two'], dots: 2 })
+    await until(() => ofType(watcher, 'vote').length === 1, 'the vote at the watcher')
+    const voteId = ofType(watcher, 'vote')[0].id as string
+    expect(ofType(watcher, 'vote')[0]).toMatchObject({ state: 'open', dots: 2, results: null })
+
+    const bruno = (await hello(b, board.id, board.token('participant'))).client
+    const ballot = (c: Client, target: string, op: 'add' | 'remove' = 'add') => c.socket.emit(EV.ballot, { voteId, target, op })
+    ballot(anna, 'shape:one')
+    ballot(anna, 'shape:two')
+    ballot(anna, 'shape:two')
+    await until(() => refusals(anna).includes('no-dots-left'), 'anna’s third dot refused')
+    ballot(anna, 'shape:two', 'remove')
+    ballot(anna, 'shape:one')
+    await until(() => lastDots(anna)?.mine['shape:one'] === 2, 'anna’s dots told to her')
+    expect(lastDots(anna)).toEqual({ voteId, mine: { 'shape:one': 2 }, left: 0 })
+    ballot(bruno, 'shape:two')
+    const projector = (await hello(a, board.id, board.token('projector'))).client
+    ballot(projector, 'shape:one')
+    await until(() => refusals(projector).length === 1, 'the projector refused')
+    expect(refusals(projector)).toEqual(['forbidden'])
+    await until(() => ofType(watcher, 'dot').length === 3 && lastDots(bruno) !== undefined, 'three dots on the board')
+    expect(refusals(anna)).toEqual(['forbidden', 'no-dots-left'])
+
+    // Sealed: the board shows three dots, not where they are, nor whose.
+    for (const dot of ofType(watcher, 'dot')) {
+      expect(Object.keys(dot).sort()).toEqual(['id', 'meta', 'sealed', 'typeName', 'voteId'])
+      expect(JSON.stringify(dot)).not.toMatch(/shape:|one|two/)
+    }
+    expect(ofType(watcher, 'vote')[0].results).toBeNull()
+
+    facilitator.socket.emit(EV.control, { action: 'vote-reveal', voteId })
+    await until(() => ofType(watcher, 'vote')[0]?.state === 'revealed', 'the reveal at the watcher')
+    expect(ofType(watcher, 'vote')[0].results).toEqual({ 'shape:one': 2, 'shape:two': 1 })
+    expect(ofType(watcher, 'dot')).toEqual([])
+    // Too late to vote.
+    ballot(bruno, 'shape:one')
+    await until(() => refusals(bruno).includes('vote-closed'), 'a dot after the reveal refused')
+
+    // The results are part of the board for anyone who opens it later, on either node.
+    for (const url of [a, b]) {
+      const late = (await hello(url, board.id, board.token('participant'))).welcome!
+      const records = JSON.parse(new TextDecoder().decode(late.document as Uint8Array)) as { typeName: string; results?: unknown }[]
+      expect(records.filter((r) => r.typeName === 'vote').map((r) => r.results)).toEqual([{ 'shape:one': 2, 'shape:two': 1 }])
+      expect(records.filter((r) => r.typeName === 'dot')).toEqual([])
+    }
+  })
+})

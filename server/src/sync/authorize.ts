@@ -83,6 +83,9 @@ export const RECORD_AUTHORIZERS: Readonly<Record<string, RecordAuthorizer>> = {
   template: facilitatorOnly,
   // Written by the server alone, on a facilitator's control message (Room.control).
   session: () => false,
+  // Votes and their sealed dots are the server's too (Room.writeVote, Room.ballot).
+  vote: () => false,
+  dot: () => false,
   page: pages,
   shape: shapes,
   binding: bindings,

@@ -5,6 +5,7 @@ import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
 import { type Refusal, refusalValidator } from './refusal.ts'
 import { type Summon, summonTargetValidator, TIMER_MAX_MS } from '../session/sessionRecord.ts'
+import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../session/voteRecords.ts'
 
 /**
  * The wire protocol: every message in each direction is one case of a union keyed by its
@@ -24,11 +25,13 @@ export const EV = {
   push: 'push',
   presence: 'presence',
   control: 'control',
+  ballot: 'ballot',
   welcome: 'welcome',
   batch: 'batch',
   fatal: 'fatal',
   saving: 'saving',
   refused: 'refused',
+  dots: 'dots',
 } as const
 
 const clientId = T.string.check((s) => {
@@ -107,6 +110,9 @@ export type ControlMessage =
   | { action: 'timer-pause' }
   | { action: 'timer-resume' }
   | { action: 'timer-stop' }
+  | { action: 'vote-open'; targets: string[]; dots: number }
+  | { action: 'vote-close'; voteId: string }
+  | { action: 'vote-reveal'; voteId: string }
 
 const timerMs = T.integer.check((n) => {
   if (n < 1000 || n > TIMER_MAX_MS) throw new Error('a timer is 1 second to 3 hours')
@@ -137,7 +143,29 @@ export const controlValidator: T.Validator<ControlMessage> = T.union('action', {
   'timer-pause': T.object({ action: T.literal('timer-pause') }),
   'timer-resume': T.object({ action: T.literal('timer-resume') }),
   'timer-stop': T.object({ action: T.literal('timer-stop') }),
+  'vote-open': T.object({ action: T.literal('vote-open'), targets: voteTargets, dots: dotCount }),
+  'vote-close': T.object({ action: T.literal('vote-close'), voteId: voteIdValidator }),
+  'vote-reveal': T.object({ action: T.literal('vote-reveal'), voteId: voteIdValidator }),
 }) as T.Validator<ControlMessage>
+
+/** A person placing or taking back one of their dots in an open vote. */
+export interface BallotMessage {
+  voteId: string
+  target: string
+  op: 'add' | 'remove'
+}
+export const ballotValidator: T.Validator<BallotMessage> = T.object({
+  voteId: voteIdValidator,
+  target: voteTargetValidator,
+  op: T.literalEnum('add', 'remove'),
+})
+
+/** Where this person's own dots are in a vote: told only to them, and kept by no one else. */
+export interface MyDotsMessage {
+  voteId: string
+  mine: Record<string, number>
+  left: number
+}
 
 /** What a client sends, by event. */
 export interface ClientMessages {
@@ -145,6 +173,7 @@ export interface ClientMessages {
   push: PushMessage
   presence: PresenceMessage
   control: ControlMessage
+  ballot: BallotMessage
 }
 export type ClientMessage = { [E in keyof ClientMessages]: { event: E; message: ClientMessages[E] } }[keyof ClientMessages]
 
@@ -235,7 +264,7 @@ export interface FatalMessage {
 
 /** A message other than a push that the server refused: the person is told why, nothing changed. */
 export interface RefusedMessage {
-  event: 'control'
+  event: 'control' | 'ballot'
   refusal: Refusal
 }
 
@@ -246,6 +275,7 @@ export interface ServerMessages {
   saving: SavingMessage
   fatal: FatalMessage
   refused: RefusedMessage
+  dots: MyDotsMessage
 }
 export type ServerMessage = { [E in keyof ServerMessages]: { event: E; message: ServerMessages[E] } }[keyof ServerMessages]
 
@@ -286,7 +316,8 @@ export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator
     message: T.string,
     retryAfterMs: T.positiveInteger.optional(),
   }),
-  refused: T.object({ event: T.literal('control'), refusal: refusalValidator }),
+  refused: T.object({ event: T.literalEnum('control', 'ballot'), refusal: refusalValidator }),
+  dots: T.object({ voteId: voteIdValidator, mine: T.dict(voteTargetValidator, T.positiveInteger), left: T.positiveInteger }),
 }
 
 /** Typed Socket.IO events, so an emit or a listener of the wrong shape does not compile. */

@@ -52,6 +52,10 @@ export interface RefusalParamsByCode {
   locked: Record<string, never>
   /** The facilitator ended the session: the board is read-only for participants until reopened. */
   'session-ended': Record<string, never>
+  /** The vote is not open (any more), or that element is not one of its choices. */
+  'vote-closed': Record<string, never>
+  /** All of this person's `limit` dots are placed: take one back first. */
+  'no-dots-left': { limit: number }
 }
 
 export type RefusalCode = keyof RefusalParamsByCode
@@ -77,6 +81,8 @@ export const REFUSAL_CODES: readonly RefusalCode[] = [
   'forbidden',
   'locked',
   'session-ended',
+  'vote-closed',
+  'no-dots-left',
 ]
 
 /** Builds a refusal whose params are checked against its code. */

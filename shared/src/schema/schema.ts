@@ -12,6 +12,7 @@ import type { IndexKey } from '@tldraw/utils'
 import { ELEMENT_SHAPE, elementShapeProps } from '../diagram/elementShape.ts'
 import { BALANCE_SHAPE, boxShapeProps, PACT_SHAPE } from '../diagram/phaseShapes.ts'
 import { sessionRecordValidator } from '../session/sessionRecord.ts'
+import { dotRecordValidator, voteRecordValidator } from '../session/voteRecords.ts'
 import { OPIFICIO_TEMPLATE } from '../template/opificio.ts'
 import { TEMPLATE_RECORD_ID, templateRecordValidator, type TemplateRecord } from '../template/templateRecord.ts'
 import type { ProcessTemplate } from '../template/types.ts'
@@ -31,6 +32,8 @@ export const boardSchema = createTLSchema({
   records: {
     template: { scope: 'document', validator: templateRecordValidator },
     session: { scope: 'document', validator: sessionRecordValidator },
+    vote: { scope: 'document', validator: voteRecordValidator },
+    dot: { scope: 'document', validator: dotRecordValidator },
   },
 })
 

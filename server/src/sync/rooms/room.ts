@@ -4,14 +4,17 @@ import {
   refusal,
   SESSION_RECORD_ID,
   sessionOf,
+  type BallotMessage,
   type BatchMessage,
   type BoardMeta,
   type ControlMessage,
   type DocDiff,
+  type DotRecord,
   type InboundPush,
   type Refusal,
   type Role,
   type SessionRecord,
+  type VoteRecord,
   type WelcomeMessage,
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
@@ -23,6 +26,8 @@ import { UnstorableEntryError, type LogEntry, type StorageEngine, type Unsubscri
 import { authorizeDiff } from '../authorize.ts'
 import { appendAsServer } from '../serverWrites.ts'
 import { applyControl } from '../session/sessionControls.ts'
+import { VoteBox } from '../session/voteBox.ts'
+import { sealKeyOf } from '../../boards/linkAccess.ts'
 import { repairDiff, REPAIR_WRITER } from './boardRepair.ts'
 import { BoardState } from './boardState.ts'
 import { CatchUp, wireEntry, type FoldedEntry } from './catchUp.ts'
@@ -51,6 +56,8 @@ export interface RoomOptions {
   nodeId?: string
 }
 
+const randomId = () => randomBytes(12).toString('base64url')
+
 /**
  * One board on this server process: the order of its pushes, the fold of its log, and the
  * fan-out to its sessions. Order comes only from the storage tail, never from the order pushes
@@ -77,6 +84,7 @@ export class Room {
     readonly board: BoardMeta,
     private readonly storage: StorageEngine,
     private state: BoardState,
+    private readonly votes: VoteBox,
     opts: RoomOptions
   ) {
     this.log = opts.logger ?? consoleLogger
@@ -91,7 +99,9 @@ export class Room {
   static async load(board: BoardMeta, storage: StorageEngine, opts: RoomOptions): Promise<Room> {
     const { snapshot, entries } = await storage.load(board.id)
     const state = new BoardState(snapshot, entries)
-    const room = new Room(board, storage, state, opts)
+    const sealKey = await sealKeyOf(storage, board.id)
+    if (!sealKey) throw new Error(`board ${boardTag(board.id)} has no access record`)
+    const room = new Room(board, storage, state, new VoteBox(sealKey), opts)
     room.lastSnapshotOffset = snapshot.offset
     if (state.migrated) await room.compact()
     room.unsubscribe = storage.subscribe(board.id, state.offset, (e) => room.onEntries(e))
@@ -133,6 +143,8 @@ export class Room {
     const session = newSession(socket, writerId, role, limits)
     socket.emit('welcome', this.welcomeFor(session, lastOffset))
     this.sessions.add(session)
+    // Back on this node: their dots in open votes are still theirs to take back.
+    for (const vote of this.openVotes()) if (this.votes.count(vote.id, writerId) > 0) this.tellDots(session, vote)
     return session
   }
 
@@ -247,6 +259,7 @@ export class Room {
    * before that one has come back through the tail, so two quick controls never undo each other.
    */
   private async writeControl(control: ControlMessage) {
+    if (control.action === 'vote-open' || control.action === 'vote-close' || control.action === 'vote-reveal') return this.writeVote(control)
     const stored = this.state.records.get(SESSION_RECORD_ID)
     const ahead = this.sessionAhead && this.sessionAhead.offset > this.state.offset ? this.sessionAhead.record : null
     const base = ahead ?? sessionOf((id) => this.state.records.get(id))
@@ -262,6 +275,103 @@ export class Room {
     } catch (e) {
       this.log.error(`board ${boardTag(this.board.id)}: a session control could not be stored`, (e as Error).message)
     }
+  }
+
+  // ─── Votes ───
+
+  private openVotes(): VoteRecord[] {
+    return [...this.state.records.values()].filter((r): r is VoteRecord => r.typeName === 'vote' && (r as VoteRecord).state === 'open')
+  }
+
+  private async writeVote(control: Extract<ControlMessage, { action: 'vote-open' | 'vote-close' | 'vote-reveal' }>) {
+    let diff: DocDiff
+    if (control.action === 'vote-open') {
+      const vote: VoteRecord = {
+        id: `vote:${randomId()}` as VoteRecord['id'],
+        typeName: 'vote',
+        targets: control.targets,
+        dots: control.dots,
+        state: 'open',
+        results: null,
+        meta: {},
+      }
+      diff = { [vote.id]: ['put', vote as unknown as UnknownRecord] }
+    } else {
+      const vote = this.state.records.get(control.voteId) as VoteRecord | undefined
+      if (!vote || vote.state === 'revealed') return
+      if (control.action === 'vote-close') {
+        if (vote.state !== 'open') return
+        diff = { [vote.id]: ['patch', { set: { state: 'closed' } }] }
+      } else {
+        // The count: every sealed dot of the vote opened and tallied, then removed from the board.
+        const results: Record<string, number> = Object.fromEntries(vote.targets.map((t) => [t, 0]))
+        diff = {}
+        let unreadable = 0
+        for (const r of this.state.records.values()) {
+          if (r.typeName !== 'dot' || (r as DotRecord).voteId !== vote.id) continue
+          const target = this.votes.open((r as DotRecord).sealed)
+          if (target !== null && target in results) results[target]++
+          else unreadable++
+          diff[r.id] = ['remove']
+        }
+        if (unreadable > 0) this.log.warn(`board ${boardTag(this.board.id)}: ${unreadable} dot(s) could not be counted`)
+        diff[vote.id] = ['patch', { set: { state: 'revealed', results } }]
+        this.votes.forget(vote.id)
+      }
+    }
+    try {
+      await this.write(diff)
+    } catch (e) {
+      this.log.error(`board ${boardTag(this.board.id)}: a vote could not be stored`, (e as Error).message)
+    }
+  }
+
+  /** A person placing or taking back a dot: in order with the facilitator's controls, so none lands after a reveal. */
+  async ballot(session: Session, ballot: BallotMessage): Promise<void> {
+    if (!this.sessions.has(session)) return
+    if (!(session.limits?.push(1, 256) ?? true)) {
+      this.strike(session)
+      return
+    }
+    this.controls = this.controls.then(async () => void (await this.writeBallot(session, ballot)))
+    await this.controls
+  }
+
+  private async writeBallot(session: Session, { voteId, target, op }: BallotMessage) {
+    const vote = this.state.records.get(voteId) as VoteRecord | undefined
+    const refuse = (why: Refusal) => session.socket.emit('refused', { event: 'ballot', refusal: why })
+    if (session.role === 'projector') return refuse(refusal('forbidden', { type: 'dot', role: session.role }, 'a projector does not vote'))
+    if (session.role === 'participant' && sessionOf((id) => this.state.records.get(id)).ended)
+      return refuse(refusal('session-ended', {}, 'the session has ended'))
+    if (!vote || vote.state !== 'open' || !vote.targets.includes(target)) return refuse(refusal('vote-closed', {}, 'no open vote on that element'))
+    let diff: DocDiff
+    if (op === 'add') {
+      if (this.votes.count(vote.id, session.writerId) >= vote.dots) return refuse(refusal('no-dots-left', { limit: vote.dots }, 'all dots placed'))
+      const dot: DotRecord = {
+        id: `dot:${randomId()}` as DotRecord['id'],
+        typeName: 'dot',
+        voteId: vote.id,
+        sealed: this.votes.seal(target),
+        meta: {},
+      }
+      this.votes.remember(vote.id, session.writerId, { dotId: dot.id, target })
+      diff = { [dot.id]: ['put', dot as unknown as UnknownRecord] }
+    } else {
+      const dotId = this.votes.takeBack(vote.id, session.writerId, target)
+      if (!dotId) return this.tellDots(session, vote)
+      diff = { [dotId]: ['remove'] }
+    }
+    try {
+      await this.write(diff)
+    } catch (e) {
+      this.log.error(`board ${boardTag(this.board.id)}: a dot could not be stored`, (e as Error).message)
+    }
+    this.tellDots(session, vote)
+  }
+
+  private tellDots(session: Session, vote: VoteRecord) {
+    const count = this.votes.count(vote.id, session.writerId)
+    session.socket.emit('dots', { voteId: vote.id, mine: this.votes.mine(vote.id, session.writerId), left: Math.max(0, vote.dots - count) })
   }
 
   /** Once per spell and session: the client keeps its pushes and re-sends them every second. */

@@ -1,10 +1,12 @@
 import {
+  ballotValidator,
   controlValidator,
   helloValidator,
   parsePush,
   presenceEnvelopeValidator,
   PROTOCOL_VERSION,
   schemaFingerprint,
+  type BallotMessage,
   type ClientMessages,
   type ControlMessage,
   type HelloMessage,
@@ -22,6 +24,7 @@ interface Parsed {
   push: InboundPush
   presence: UnknownRecord | null
   control: ControlMessage
+  ballot: BallotMessage
 }
 
 /** How one kind of client message enters. */
@@ -97,5 +100,12 @@ export const INBOUND: { [E in keyof ClientMessages]: InboundRoute<Parsed[E]> } =
     malformed: 'fatal',
     // Authorized in the room: only a facilitator's controls are written.
     handle: ({ room, session }, control) => room.control(session, control),
+  },
+  ballot: {
+    joined: true,
+    parse: (raw) => ballotValidator.validate(raw),
+    malformed: 'fatal',
+    // Who may vote, and on what, is the room's to say: it knows the open votes.
+    handle: ({ room, session }, ballot) => room.ballot(session, ballot),
   },
 }
