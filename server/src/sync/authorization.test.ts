@@ -166,6 +166,28 @@ describe.each(Object.keys(ENGINES))('who may do what on a board, %s engine', (en
     for (const url of [a, b]) expect((await hello(url, board.id, old)).fatal?.code).toBe('not-found')
   })
 
+  it('answers the HTTP API by role on either node: the board to each link, a replaced one to nobody', async () => {
+    nodes = await ENGINES[engine]()
+    const [a, b] = nodes.urls
+    const board = await createBoard(a)
+    const other = await createBoard(b)
+    const get = (url: string, token?: string) =>
+      fetch(`${url}/api/boards/${board.id}`, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+    for (const url of [a, b]) {
+      for (const role of ROLES) expect(((await (await get(url, board.token(role))).json()) as { role: Role }).role).toBe(role)
+      expect((await get(url)).status).toBe(401)
+      expect((await get(url, other.token('facilitator'))).status).toBe(404)
+      expect((await rotate(url, board.id, 'participant', board.token('participant'))).status).toBe(403)
+      expect((await rotate(url, board.id, 'participant', board.token('projector'))).status).toBe(403)
+    }
+    const old = board.token('participant')
+    expect((await rotate(a, board.id, 'participant', board.token('facilitator'))).status).toBe(200)
+    for (const url of [a, b]) {
+      expect((await get(url, old)).status).toBe(404)
+      expect((await rotate(url, board.id, 'projector', old)).status).toBe(404)
+    }
+  })
+
   it.each(PUSHES)('answers a push of %s by role, and a refused one changes nothing', async (_what, diff, expected) => {
     nodes = await ENGINES[engine]()
     const [a, b] = nodes.urls
