@@ -28,12 +28,14 @@ import { sessionAccess } from '../session/sessionRules.ts'
 import { SessionTimer } from '../session/SessionTimer.tsx'
 import { SummonFollower } from '../session/SummonFollower.tsx'
 import { sessionIn } from '../session/useSession.ts'
+import { VoteCanvasLayer } from '../session/VoteLayer.tsx'
 
 // Fonts, icons and translations come from this server: no CDN, which town-hall networks may block.
 const assetUrls = getAssetUrlsByImport()
 const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
-// The live session: others' cursors hidden when the facilitator says so, roles in the people menu.
-const sessionComponents = { CollaboratorCursor: SessionCursor, PeopleMenuItem }
+// The live session: others' cursors hidden when the facilitator says so, roles in the people menu,
+// dot votes on the elements.
+const sessionComponents = { CollaboratorCursor: SessionCursor, PeopleMenuItem, InFrontOfTheCanvas: VoteCanvasLayer }
 const components = { StylePanel: InspectorPanel, ShapeErrorFallback: BrokenShape, ...sessionComponents }
 const viewerComponents = { StylePanel: null, ShapeErrorFallback: BrokenShape, ...sessionComponents }
 const narrow = () => window.matchMedia('(max-width: 700px)').matches

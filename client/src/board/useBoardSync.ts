@@ -1,9 +1,10 @@
-import { boardSchema, type BoardMeta, type Refusal } from '@opificio/shared'
+import { boardSchema, EV, serverMessageValidators, type BoardMeta, type Refusal } from '@opificio/shared'
 import { useEffect, useState } from 'react'
 import { io } from 'socket.io-client'
 import { atom, createPresenceStateDerivation, createTLStore, createUserId, UserRecordType, type TLStore, type TLUser } from 'tldraw'
 import { useConnectionStore } from '../connection/connectionStore.ts'
 import { useSessionLink } from '../session/sessionStore.ts'
+import { useVoteLink } from '../session/voteStore.ts'
 import { adjustmentNotices } from '../sync/adjustmentNotices.ts'
 import { failoverSocket } from '../sync/failoverSocket.ts'
 import { IndexedDbPendingStore } from '../sync/indexedDbPendingStore.ts'
@@ -89,9 +90,10 @@ function connectBoard(
   let keeper: PendingKeeper | null = null
   let restoring = restored !== null
 
+  const socket = serverUrls ? failoverSocket(nodeOrder(serverUrls)) : io({ autoConnect: true })
   const client = new SyncClient({
     store: store as never,
-    socket: serverUrls ? failoverSocket(nodeOrder(serverUrls)) : io({ autoConnect: true }),
+    socket,
     boardId,
     token,
     clientId,
@@ -102,6 +104,8 @@ function connectBoard(
       const count = client.syncState.unconfirmed
       if (restoring && count) addNotice(count === 1 ? 'notice.restored.one' : 'notice.restored', { count }, 'info')
       restoring = false
+      // The server tells this person's dots again right after a welcome, where they still hold.
+      useVoteLink.getState().forget()
       setRole(welcome.role)
       useSessionLink.getState().setClockOffset(client.clockOffsetMs)
       onReady(store, welcome.board)
@@ -122,6 +126,16 @@ function connectBoard(
   })
   // The facilitator's panel sends controls through this page's connection (see session/).
   useSessionLink.getState().attach((message) => client.control(message))
+  // Dot voting on the same connection: a ballot is not kept while offline (as a control), and where
+  // this person's dots are comes to them alone, checked as every server message is.
+  useVoteLink.getState().attach((message) => socket.connected && socket.emit(EV.ballot, message))
+  socket.on(EV.dots, (raw: unknown) => {
+    try {
+      useVoteLink.getState().tell(serverMessageValidators.dots.validate(raw))
+    } catch (e) {
+      console.error('opificio: the server sent malformed dots', e)
+    }
+  })
   if (pendingStore) {
     keeper = new PendingKeeper({
       store: pendingStore,
@@ -160,6 +174,7 @@ function connectBoard(
     keeper?.dispose()
     client.dispose()
     useSessionLink.getState().detach()
+    useVoteLink.getState().detach()
     setRole(null)
     stopUser()
     void kept.finally(release)

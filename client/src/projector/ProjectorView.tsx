@@ -24,11 +24,13 @@ import { phaseInfo } from './projectorView.ts'
 import { useRemaining } from '../session/SessionTimer.tsx'
 import { useSessionLink } from '../session/sessionStore.ts'
 import { formatClock } from '../session/timer.ts'
+import { VoteCanvasLayer } from '../session/VoteLayer.tsx'
 import { useFollowFacilitator } from './useFollowFacilitator.ts'
 
 const assetUrls = getAssetUrlsByImport()
 const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
-const components = { ShapeErrorFallback: BrokenShape }
+// The counts of revealed dot votes, on the elements (the projector never votes).
+const components = { ShapeErrorFallback: BrokenShape, InFrontOfTheCanvas: VoteCanvasLayer }
 /** The contrast button hides after this long without the mouse moving. */
 const IDLE_MS = 3000
 

@@ -11,6 +11,7 @@ import { phaseTarget, selectionTarget, viewTarget } from './phaseTargets.ts'
 import { sendControl } from './sessionStore.ts'
 import { minutesToMs } from './timer.ts'
 import { useSession } from './useSession.ts'
+import { VotePanel } from './VotePanel.tsx'
 
 const ONE_MINUTE = 60_000
 
@@ -199,6 +200,8 @@ function SessionPanel({ id, editor, onClose }: { id: string; editor: Editor; onC
           </div>
         )}
       </fieldset>
+
+      <VotePanel editor={editor} disabled={!online} send={send} />
 
       <fieldset className="op-session__group" disabled={!online}>
         <legend>{t('session.state')}</legend>
