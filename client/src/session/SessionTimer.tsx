@@ -59,8 +59,29 @@ export function SessionTimer({ editor }: { editor: Editor }) {
         title={t(muted ? 'session.timer.unmute' : 'session.timer.mute')}
         onClick={() => setMuted(!muted)}
       >
-        <span aria-hidden="true">{muted ? '🔕' : '🔔'}</span>
+        <BellIcon muted={muted} />
       </button>
     </div>
+  )
+}
+
+/** A bell, struck through when muted: drawn here, since emoji fonts are missing on many town-hall PCs. */
+function BellIcon({ muted }: { muted: boolean }) {
+  return (
+    <svg
+      aria-hidden="true"
+      width="18"
+      height="18"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+      {muted && <path d="M3 3l18 18" />}
+    </svg>
   )
 }

@@ -1,6 +1,6 @@
 import type { DotRecord, VoteRecord } from '@opificio/shared'
 import { useMemo } from 'react'
-import { useEditor, useValue, type Editor, type TLShapeId } from 'tldraw'
+import { stopEventPropagation, useEditor, useValue, type Editor, type TLShapeId } from 'tldraw'
 import { useConnectionStore } from '../connection/connectionStore.ts'
 import { useT } from '../i18n/translate.ts'
 import { sendBallot, useVoteLink } from './voteStore.ts'
@@ -125,6 +125,8 @@ export function VoteLayer({ editor, canVote }: { editor: Editor; canVote: boolea
               data-target={spot.id}
               data-mine={mine}
               style={{ left: spot.control.x, top: spot.control.y }}
+              // A tap on the control, a disabled button included, is not a tap on the canvas below.
+              onPointerDown={stopEventPropagation}
             >
               <button
                 type="button"
