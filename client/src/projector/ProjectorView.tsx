@@ -1,4 +1,5 @@
 import { sessionOf, templateOf, type ProcessTemplate, type Timer } from '@opificio/shared'
+import { SessionCursor, sessionOverlayUtils } from '../session/cursors.tsx'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect, useState } from 'react'
 import { Tldraw, useValue, type Editor, type TLStore } from 'tldraw'
@@ -30,7 +31,8 @@ import { useFollowFacilitator } from './useFollowFacilitator.ts'
 const assetUrls = getAssetUrlsByImport()
 const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
 // The counts of revealed dot votes, on the elements (the projector never votes).
-const components = { ShapeErrorFallback: BrokenShape, InFrontOfTheCanvas: VoteCanvasLayer }
+// Cursors as everywhere else: hidden when the facilitator hides everyone's.
+const components = { ShapeErrorFallback: BrokenShape, InFrontOfTheCanvas: VoteCanvasLayer, CollaboratorCursor: SessionCursor }
 /** The contrast button hides after this long without the mouse moving. */
 const IDLE_MS = 3000
 
@@ -88,6 +90,7 @@ function ProjectorSession({ boardId, token, config }: { boardId: string; token: 
               store={store}
               shapeUtils={shapeUtils}
               components={components}
+              overlayUtils={sessionOverlayUtils}
               assetUrls={assetUrls}
               licenseKey={config.tldrawLicenseKey ?? undefined}
               hideUi
