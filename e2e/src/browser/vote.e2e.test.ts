@@ -4,39 +4,19 @@ import type { UnknownRecord } from '@tldraw/store'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ARTIFACTS, joinBoard } from '../harness/boardPage.ts'
-import { CHROMIUM, launchContext } from '../harness/browser.ts'
+import { launchContext, PHONE } from '../harness/browser.ts'
 import { createBoard, startServer } from '../harness/server.ts'
 
 /** How long a change made on one screen may take to show on another. */
 const SYNC_MS = 5000
-const PHONE = { width: 390, height: 844 }
 /** The smallest touch target a finger hits reliably (CSS px). */
 const FINGER = 44
 
 /** A phone: small portrait screen, touch, mobile user agent behaviour. */
-async function launchPhone(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'opificio-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: PHONE,
-    isMobile: true,
-    hasTouch: true,
-    deviceScaleFactor: 3,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  })
-}
+const launchPhone = () => launchContext(PHONE)
 
 /** The ids of the element cards on the page's current page (read only). */
 function cards(page: Page): Promise<string[]> {
@@ -193,8 +173,8 @@ describe('anonymous dot voting on four screens: facilitator, two participants (o
         expect(box.width).toBeGreaterThanOrEqual(FINGER)
         expect(box.height).toBeGreaterThanOrEqual(FINGER)
         expect(box.x).toBeGreaterThanOrEqual(0)
-        expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width)
-        expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height)
+        expect(box.x + box.width).toBeLessThanOrEqual(PHONE.viewport.width)
+        expect(box.y + box.height).toBeLessThanOrEqual(PHONE.viewport.height)
       }
     }
     await b.screenshot({ path: join(ARTIFACTS, 'vote-phone-open.png') })

@@ -5,11 +5,17 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+/** A phone as Chromium emulates one: a touch screen, a small viewport, dense pixels. */
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 }
+
 /** A fresh headless Chromium profile (Debian's Chromium: Playwright's own download is not reachable). */
-export async function launchContext(opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+export async function launchContext(
+  opts: { viewport?: { width: number; height: number }; isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number } = {}
+): Promise<BrowserContext> {
   return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'opificio-chromium-')), {
     executablePath: CHROMIUM,
     headless: true,
+    ...opts,
     viewport: opts.viewport ?? { width: 1280, height: 800 },
     args: [
       '--headless',
