@@ -1,4 +1,5 @@
 import { ELEMENT_SHAPE, elementShapeProps, type ElementShape, type ProcessTemplate } from '@opificio/shared'
+import type { CSSProperties } from 'react'
 import { BaseBoxShapeUtil, HTMLContainer, type TLShapeUtilCanBindOpts } from 'tldraw'
 import { translate } from '../../i18n/translate.ts'
 import type { Locale } from '../../i18n/strings.ts'
@@ -114,7 +115,7 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
           <Icon name={look.icon} size={18} color="#fff" />
           <span className="op-element__kind">{look.heading}</span>
         </div>
-        <div className="op-element__name" style={{ fontSize: nameSize(shape.props.name || look.kindLabel) }}>
+        <div className="op-element__name" style={{ '--op-name-size': `${nameSize(shape.props.name || look.kindLabel)}px` } as CSSProperties}>
           {shape.props.name || look.kindLabel}
         </div>
         {(look.sector || look.lines.length > 0) && (
