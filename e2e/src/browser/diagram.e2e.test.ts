@@ -2,7 +2,7 @@ import { FIRST_PAGE_ID } from '@opificio/shared'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { ARTIFACTS, useTwoBrowsers, joinBoard } from '../harness/boardPage.ts'
+import { ARTIFACTS, joinBoard, screenRect, useTwoBrowsers, type Rect } from '../harness/boardPage.ts'
 import { createBoard } from '../harness/server.ts'
 
 const PHASE_SELECT = 'select[aria-label="Inserisci il modello di una fase"]'
@@ -47,19 +47,6 @@ function diagram(page: Page) {
       }))
     return { elements, arrows }
   })
-}
-
-type Rect = { x: number; y: number; w: number; h: number }
-
-/** A shape's bounds on screen (CSS pixels of the page), from the editor's camera. */
-function screenRect(page: Page, id: string): Promise<Rect> {
-  return page.evaluate((shapeId) => {
-    const editor = (window as any).opificioEditor
-    const b = editor.getShapePageBounds(shapeId)
-    const tl = editor.pageToScreen({ x: b.minX, y: b.minY })
-    const br = editor.pageToScreen({ x: b.maxX, y: b.maxY })
-    return { x: tl.x, y: tl.y, w: br.x - tl.x, h: br.y - tl.y }
-  }, id)
 }
 
 const centre = (r: Rect) => ({ x: r.x + r.w / 2, y: r.y + r.h / 2 })

@@ -5,7 +5,7 @@ import jsQR from 'jsqr'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, joinBoard } from '../harness/boardPage.ts'
+import { ARTIFACTS, joinBoard, screenRect } from '../harness/boardPage.ts'
 import { launchContext } from '../harness/browser.ts'
 import { rawClient } from '../harness/rawClient.ts'
 import { createBoard, startServer, until } from '../harness/server.ts'
@@ -53,17 +53,6 @@ function cardsOfKind(page: Page, kind: string): Promise<string[]> {
         .map((s: any) => s.id as string),
     kind
   )
-}
-
-/** A shape's bounds on the page's screen (CSS pixels). */
-function screenRect(page: Page, id: string) {
-  return page.evaluate((shapeId) => {
-    const editor = (window as any).opificioEditor
-    const b = editor.getShapePageBounds(shapeId)
-    const tl = editor.pageToScreen({ x: b.minX, y: b.minY })
-    const br = editor.pageToScreen({ x: b.maxX, y: b.maxY })
-    return { x: tl.x, y: tl.y, w: br.x - tl.x, h: br.y - tl.y }
-  }, id)
 }
 
 /** Every removal of `id` the page's store ever sees from now on, as a list on `window`. */

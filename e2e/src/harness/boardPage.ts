@@ -48,6 +48,19 @@ export async function joinBoard(ctx: BrowserContext, url: string, name: string):
   return { page, foreign, errors }
 }
 
+export type Rect = { x: number; y: number; w: number; h: number }
+
+/** A shape's bounds on screen (CSS pixels of the page), from the editor's camera. */
+export function screenRect(page: Page, id: string): Promise<Rect> {
+  return page.evaluate((shapeId) => {
+    const editor = (window as any).opificioEditor
+    const b = editor.getShapePageBounds(shapeId)
+    const tl = editor.pageToScreen({ x: b.minX, y: b.minY })
+    const br = editor.pageToScreen({ x: b.maxX, y: b.maxY })
+    return { x: tl.x, y: tl.y, w: br.x - tl.x, h: br.y - tl.y }
+  }, id)
+}
+
 export const rectangles = (page: Page) => page.locator('.tl-shape[data-shape-type="geo"]').count()
 
 /** Draws a rectangle with the rectangle tool, by mouse, from (x, y). */
