@@ -91,6 +91,13 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
     editor?.updateInstanceState({ isReadonly: readonly })
   }, [editor, readonly])
 
+  // tldraw's page menu has no seam for its delete item: it is hidden by the role's style, and
+  // this keeps a page from going by any other way the editor offers (the server refuses it too).
+  useEffect(() => {
+    if (!editor || ui.removePages) return
+    return editor.sideEffects.registerBeforeDeleteHandler('page', (_page, source) => (source === 'user' ? false : undefined))
+  }, [editor, ui.removePages])
+
   useEffect(() => {
     if (sync.status === 'ready') document.title = `${sync.board.title} · Opificio`
   }, [sync])

@@ -16,6 +16,7 @@ describe('what the page offers to a role', () => {
       editTemplate: true,
       insertPhases: true,
       lock: true,
+      removePages: true,
       share: ['facilitator', 'participant', 'projector'],
       rotateLinks: true,
       facilitate: true,
@@ -31,6 +32,7 @@ describe('what the page offers to a role', () => {
       editTemplate: false,
       insertPhases: false,
       lock: false,
+      removePages: false,
       rotateLinks: false,
       facilitate: false,
     })
@@ -46,6 +48,7 @@ describe('what the page offers to a role', () => {
         editTemplate: false,
         insertPhases: false,
         lock: false,
+        removePages: false,
         share: [],
         rotateLinks: false,
         facilitate: false,

@@ -17,6 +17,8 @@ export interface RoleUi {
   insertPhases: boolean
   /** Locking and unlocking shapes (tldraw's action, Shift+L, and the bar's toggle). */
   lock: boolean
+  /** Removing a page, with everything on it. */
+  removePages: boolean
   /** The links the share panel shows: their holders may pass them on. */
   share: readonly Role[]
   /** Replacing a link, which disconnects the people who came in by it. */
@@ -32,6 +34,7 @@ const NOTHING: RoleUi = {
   editTemplate: false,
   insertPhases: false,
   lock: false,
+  removePages: false,
   share: [],
   rotateLinks: false,
   facilitate: false,
@@ -45,6 +48,7 @@ const BY_ROLE: Record<Role, RoleUi> = {
     editTemplate: true,
     insertPhases: true,
     lock: true,
+    removePages: true,
     share: ROLES,
     rotateLinks: true,
     facilitate: true,

@@ -21,7 +21,10 @@ export function selectedVoteTargets(editor: Editor): string[] {
  */
 export function VotePanel({ editor, disabled, send }: { editor: Editor; disabled: boolean; send(message: ControlMessage): void }) {
   const t = useT()
-  const vote = currentVote(useVotes(editor))
+  const votes = useVotes(editor)
+  const vote = currentVote(votes)
+  const revealed = votes.filter((v) => v.state === 'revealed')
+  const shown = revealed.filter((v) => !v.hidden)
   const placed = useDotsPlaced(editor, vote?.id ?? null)
   const targets = useValue('vote targets', () => selectedVoteTargets(editor), [editor])
   const [dotsField, setDotsField] = useState('3')
@@ -64,6 +67,19 @@ export function VotePanel({ editor, disabled, send }: { editor: Editor; disabled
                 : t('vote.targets', { count: targets.length })}
           </p>
           {dots === null && <p className="op-session__note">{t('vote.dots.invalid', { max: MAX_DOTS })}</p>}
+          {revealed.length > 0 && (
+            <button
+              type="button"
+              className="op-button"
+              data-testid="vote-results-toggle"
+              onClick={() => {
+                const hide = shown.length > 0
+                for (const v of hide ? shown : revealed) send({ action: 'vote-results', voteId: v.id, shown: !hide })
+              }}
+            >
+              {shown.length > 0 ? t('vote.results.hide') : t('vote.results.show')}
+            </button>
+          )}
         </>
       ) : (
         <>

@@ -71,6 +71,12 @@ describe('what the screens show of the votes', () => {
     expect([...shown.entries()]).toEqual([['shape:a', [{ voteId: 'vote:r', count: 4 }]]])
   })
 
+  test('no counts of a vote whose results the facilitator took off the elements', () => {
+    const revealed = { state: 'revealed' as const, targets: ['shape:a'], results: { 'shape:a': 4 } }
+    expect(resultsByShape([vote('vote:r', { ...revealed, hidden: true })]).size).toBe(0)
+    expect(resultsByShape([vote('vote:r', { ...revealed, hidden: false })]).size).toBe(1)
+  })
+
   test('my dots: as the server last told them, or all still to place', () => {
     expect(myDotsIn(vote('vote:o'), {})).toEqual({ mine: {}, left: 3 })
     expect(myDotsIn(vote('vote:o'), { 'vote:o': { mine: { 'shape:a': 2 }, left: 1 } })).toEqual({ mine: { 'shape:a': 2 }, left: 1 })

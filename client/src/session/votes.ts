@@ -66,7 +66,7 @@ export function resultsByShape(votes: readonly VoteRecord[]): Map<string, ShownR
   const running = new Set(votes.filter((v) => v.state !== 'revealed').flatMap((v) => v.targets))
   const out = new Map<string, ShownResult[]>()
   for (const vote of [...votes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    if (vote.state !== 'revealed' || !vote.results) continue
+    if (vote.state !== 'revealed' || !vote.results || vote.hidden) continue
     for (const [shapeId, count] of Object.entries(vote.results)) {
       if (running.has(shapeId)) continue
       const list = out.get(shapeId) ?? []

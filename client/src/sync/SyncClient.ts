@@ -26,6 +26,7 @@ import {
 } from '@opificio/shared'
 import { react, type Signal } from '@tldraw/state'
 import { reverseRecordsDiff, squashRecordDiffs, type RecordId, type RecordsDiff, type Store, type UnknownRecord } from '@tldraw/store'
+import { clockOffset } from './clockOffset.ts'
 import { storeSource } from './storeSource.ts'
 import { Throttle } from './throttle.ts'
 
@@ -146,6 +147,8 @@ export class SyncClient {
    * set by the server needs to agree on every screen, whatever the phones' clocks say.
    */
   clockOffsetMs = 0
+  /** When the hello the next welcome answers was sent; null when a welcome comes unasked. */
+  private helloSentAt: number | null = null
 
   /** A facilitator's control of the session; the server decides whether this page may. Not kept while offline. */
   control(message: ControlMessage) {
@@ -186,6 +189,7 @@ export class SyncClient {
   private sendHello() {
     if (this.stopped) return
     this.setState({ connection: 'connecting' })
+    this.helloSentAt = Date.now()
     this.opts.socket.emit(EV.hello, {
       protocol: PROTOCOL_VERSION,
       schema: SCHEMA,
@@ -292,7 +296,8 @@ export class SyncClient {
   }
 
   private onWelcome(welcome: WelcomeMessage) {
-    this.clockOffsetMs = welcome.serverTime - Date.now()
+    this.clockOffsetMs = clockOffset(welcome, Date.now(), this.helloSentAt)
+    this.helloSentAt = null
     const records = welcomeRecords(welcome)
     // A page restored from an older copy of its edits may have pushed past what that copy says:
     // a seq the log has seen would be taken for a duplicate, so numbering resumes after it.

@@ -56,7 +56,15 @@ export class FakeSocket implements SyncSocket {
   }
 
   welcome(w: Partial<WelcomeMessage> & { offset: number }) {
-    this.fire(EV.welcome, { board: BOARD, role: 'participant', settledSeq: 0, presence: [], serverTime: Date.now(), ...w } satisfies WelcomeMessage)
+    this.fire(EV.welcome, {
+      board: BOARD,
+      role: 'participant',
+      settledSeq: 0,
+      presence: [],
+      serverTime: Date.now(),
+      heldMs: 0,
+      ...w,
+    } satisfies WelcomeMessage)
   }
 
   batch(b: BatchMessage) {

@@ -345,6 +345,33 @@ describe('a live session on three screens: facilitator, participant, projector',
     expect(errors()).toEqual([])
   })
 
+  it('only the facilitator is offered removing a page, and a participant’s editor keeps every page', async () => {
+    const { f, p, errors } = await openOnThreeScreens('Pagine')
+    await f.evaluate(() => (window as any).opificioEditor.createPage({ name: 'Fase 2' }))
+    const pageCount = (page: Page) => page.evaluate(() => (window as any).opificioEditor.getPages().length)
+    await expect.poll(() => pageCount(p), { timeout: SYNC_MS }).toBe(2)
+    const deleteOffered = async (page: Page) => {
+      await page.getByTestId('page-menu.button').click()
+      await page.getByTestId('page-menu.item-submenu').last().click()
+      await page.getByTestId('page-menu.duplicate').waitFor()
+      const offered = await page.getByTestId('page-menu.delete').isVisible()
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('Escape')
+      return offered
+    }
+    expect(await deleteOffered(f)).toBe(true)
+    expect(await deleteOffered(p)).toBe(false)
+    // Nor any other way the editor offers: the page stays, and nothing is sent for the server to refuse.
+    await p.evaluate(() => {
+      const editor = (window as any).opificioEditor
+      editor.deletePage(editor.getPages()[1].id)
+    })
+    await p.waitForTimeout(500)
+    expect(await pageCount(p)).toBe(2)
+    expect(await p.locator('.op-notice').count()).toBe(0)
+    expect(errors()).toEqual([])
+  })
+
   it('the projector’s QR code holds exactly the participants’ link', async () => {
     const { board, j, errors } = await openOnThreeScreens('Codice QR')
     await j.locator('.op-projector__qr').waitFor({ state: 'visible', timeout: SYNC_MS })

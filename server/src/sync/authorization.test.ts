@@ -101,14 +101,14 @@ async function until(check: () => boolean, what: string, ms = 10_000) {
 
 let clientIds = 0
 /** A client's hello with `token`, answered by a welcome or a fatal. */
-async function hello(url: string, boardId: string, token: string | undefined) {
+async function hello(url: string, boardId: string, token: string | undefined, clientId = `client-authz-${clientIds++}`) {
   const client = connect(url)
   client.socket.emit(EV.hello, {
     protocol: PROTOCOL_VERSION,
     schema: schemaFingerprint(),
     boardId,
     token,
-    clientId: `client-authz-${clientIds++}`,
+    clientId,
     lastOffset: null,
   })
   await until(() => client.received.some((r) => r.event === EV.welcome || r.event === EV.fatal), 'a welcome or a fatal')
@@ -362,7 +362,8 @@ describe.each(Object.keys(ENGINES))('an anonymous dot vote, %s engine', (engine)
     await until(() => recordsSeen(watcher).has('shape:two'), 'the cards at the watcher')
 
     // Only the facilitator opens a vote.
-    const anna = (await hello(a, board.id, board.token('participant'))).client
+    const annaKey = `client-anna-${clientIds++}`
+    const anna = (await hello(a, board.id, board.token('participant'), annaKey)).client
     anna.socket.emit(EV.control, { action: 'vote-open', targets: ['shape:one', 'shape:two'], dots: 2 })
     facilitator.socket.emit(EV.control, { action: 'vote-open', targets: ['shape:one', 'shape:two'], dots: 2 })
     await until(() => ofType(watcher, 'vote').length === 1, 'the vote at the watcher')
@@ -387,6 +388,20 @@ describe.each(Object.keys(ENGINES))('an anonymous dot vote, %s engine', (engine)
     await until(() => ofType(watcher, 'dot').length === 3 && lastDots(bruno) !== undefined, 'three dots on the board')
     expect(refusals(anna)).toEqual(['forbidden', 'no-dots-left'])
 
+    // Anna's tab comes back on the other node, which never saw her vote: her dots are still hers
+    // to take back, and still count against her limit.
+    anna.socket.disconnect()
+    const annaAgain = (await hello(b, board.id, board.token('participant'), annaKey)).client
+    await until(() => lastDots(annaAgain) !== undefined, 'anna told her dots on the other node')
+    expect(lastDots(annaAgain)).toEqual({ voteId, mine: { 'shape:one': 2 }, left: 0 })
+    ballot(annaAgain, 'shape:two')
+    await until(() => refusals(annaAgain).includes('no-dots-left'), 'a third dot refused on the other node')
+    ballot(annaAgain, 'shape:one', 'remove')
+    await until(() => lastDots(annaAgain)?.left === 1, 'a dot taken back on the other node')
+    await until(() => ofType(watcher, 'dot').length === 2, 'the dot gone from the board')
+    ballot(annaAgain, 'shape:one')
+    await until(() => ofType(watcher, 'dot').length === 3, 'the dot placed again')
+
     // Sealed: the board shows three dots, not where they are, nor whose.
     for (const dot of ofType(watcher, 'dot')) {
       expect(Object.keys(dot).sort()).toEqual(['id', 'meta', 'sealed', 'typeName', 'voteId'])
@@ -401,6 +416,15 @@ describe.each(Object.keys(ENGINES))('an anonymous dot vote, %s engine', (engine)
     // Too late to vote.
     ballot(bruno, 'shape:one')
     await until(() => refusals(bruno).includes('vote-closed'), 'a dot after the reveal refused')
+
+    // The facilitator takes the counts off the elements, and puts them back; nobody else can.
+    annaAgain.socket.emit(EV.control, { action: 'vote-results', voteId, shown: false })
+    facilitator.socket.emit(EV.control, { action: 'vote-results', voteId, shown: false })
+    await until(() => ofType(watcher, 'vote')[0]?.hidden === true, 'the results hidden at the watcher')
+    expect(refusals(annaAgain)).toContain('forbidden')
+    facilitator.socket.emit(EV.control, { action: 'vote-results', voteId, shown: true })
+    await until(() => ofType(watcher, 'vote')[0]?.hidden === false, 'the results shown again')
+    expect(ofType(watcher, 'vote')[0].results).toEqual({ 'shape:one': 2, 'shape:two': 1 })
 
     // The results are part of the board for anyone who opens it later, on either node.
     for (const url of [a, b]) {

@@ -86,8 +86,8 @@ describe.each(Object.keys(ENGINES))('entries the server writes in its own name, 
     const { meta, storage, nodeA, nodeB } = await twoNodes()
     const anna = listener()
     const bruno = listener()
-    const annaSession = nodeA.join(anna, 'writerAnna', null, 'participant')
-    nodeB.join(bruno, 'writerBruno', null, 'participant')
+    const annaSession = nodeA.join(anna, { writerId: 'writerAnna', voterKey: 'voterAnna' }, null, 'participant')
+    nodeB.join(bruno, { writerId: 'writerBruno', voterKey: 'voterBruno' }, null, 'participant')
 
     const written = nodeA.write(put('tally'))
     await nodeA.push(annaSession, { ok: true, seq: 1, diff: put('anna'), bytes: 100 })

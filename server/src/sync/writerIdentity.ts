@@ -10,3 +10,12 @@ import { createHash } from 'node:crypto'
 export function writerIdentity(boardId: string, clientKey: string): string {
   return createHash('sha256').update(`${boardId}\0${clientKey}`).digest('base64url').slice(0, 24)
 }
+
+/**
+ * Who votes, as the vote box knows them: another digest of the same key, so a voter's dots can be
+ * told to be theirs without anything that appears in the log (the writer identity) being able to
+ * link them to that person's edits.
+ */
+export function voterIdentity(boardId: string, clientKey: string): string {
+  return createHash('sha256').update(`voter\0${boardId}\0${clientKey}`).digest('base64url').slice(0, 24)
+}

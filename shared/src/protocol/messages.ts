@@ -17,7 +17,8 @@ import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../
 // 3: batch entries are tagged by kind; refusals are codes with params.
 // 4: role links: a hello carries its link's token, roles are facilitator, participant, projector;
 //    facilitators' control messages; welcomes carry the server's time.
-export const PROTOCOL_VERSION = 4
+// 5: welcomes say how long the server held the hello; the fold keeps dots off closed votes.
+export const PROTOCOL_VERSION = 5
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -113,6 +114,8 @@ export type ControlMessage =
   | { action: 'vote-open'; targets: string[]; dots: number }
   | { action: 'vote-close'; voteId: string }
   | { action: 'vote-reveal'; voteId: string }
+  /** Shows or hides a revealed vote's counts on the elements; the results stay on the board either way. */
+  | { action: 'vote-results'; voteId: string; shown: boolean }
 
 const timerMs = T.integer.check((n) => {
   if (n < 1000 || n > TIMER_MAX_MS) throw new Error('a timer is 1 second to 3 hours')
@@ -146,6 +149,7 @@ export const controlValidator: T.Validator<ControlMessage> = T.union('action', {
   'vote-open': T.object({ action: T.literal('vote-open'), targets: voteTargets, dots: dotCount }),
   'vote-close': T.object({ action: T.literal('vote-close'), voteId: voteIdValidator }),
   'vote-reveal': T.object({ action: T.literal('vote-reveal'), voteId: voteIdValidator }),
+  'vote-results': T.object({ action: T.literal('vote-results'), voteId: voteIdValidator, shown: T.boolean }),
 }) as T.Validator<ControlMessage>
 
 /** A person placing or taking back one of their dots in an open vote. */
@@ -234,6 +238,11 @@ export interface WelcomeMessage {
   presence: UnknownRecord[]
   /** The server's clock when it sent this (ms): clients measure their offset from it, for the timer. */
   serverTime: number
+  /**
+   * How long the server held the hello before this answer (loading the board): the rest of the
+   * round trip is the network's, half of it on the way back.
+   */
+  heldMs: number
 }
 
 export interface BatchMessage {
@@ -308,6 +317,7 @@ export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator
     settledSeq: offset,
     presence: T.arrayOf(record),
     serverTime: T.number,
+    heldMs: T.number,
   }),
   batch: T.object({ entries: T.arrayOf(wireEntryValidator).optional(), presence: presenceUpdate.optional() }),
   saving: T.object({ paused: T.boolean, reason: T.literalEnum('storage', 'slow-down').optional() }),

@@ -14,6 +14,8 @@ export interface VoteRecord extends BaseRecord<'vote', RecordId<VoteRecord>> {
   state: 'open' | 'closed' | 'revealed'
   /** Dots per element, once revealed; null before. */
   results: Record<string, number> | null
+  /** The facilitator took the revealed counts off the elements (they stay here). */
+  hidden?: boolean
   meta: JsonObject
 }
 
@@ -60,6 +62,7 @@ export const voteRecordValidator: T.Validator<VoteRecord> = T.object({
       })
     )
   ),
+  hidden: T.boolean.optional(),
   meta: T.jsonValue as T.Validator<JsonObject>,
 })
 

@@ -147,6 +147,19 @@ describe('folding a push into a board', () => {
     expect(!r.ok && r.refusal.detail).toMatch(/at least one page/)
   })
 
+  it('keeps a dot off the board once its vote is no longer open, whoever wrote it', () => {
+    const vote = { id: 'vote:v', typeName: 'vote', targets: ['shape:a'], dots: 2, state: 'open', results: null, meta: {} }
+    const dot = (id: string) => ({ id, typeName: 'dot', voteId: 'vote:v', sealed: 'c2VhbGVk', meta: {} }) as unknown as UnknownRecord
+    const map = testBoard(vote as unknown as UnknownRecord)
+    expect(pushTo(map, { 'dot:one': ['put', dot('dot:one')] }).ok).toBe(true)
+    expect(pushTo(map, { 'vote:v': ['patch', { set: { state: 'closed' } }] }).ok).toBe(true)
+    const late = pushTo(map, { 'dot:two': ['put', dot('dot:two')] })
+    expect(!late.ok && late.refusal.code).toBe('vote-closed')
+    expect([...map.keys()].filter((id) => id.startsWith('dot:'))).toEqual(['dot:one'])
+    // Taking a dot away is still folded: the count removes what it counted.
+    expect(pushTo(map, { 'dot:one': ['remove'] }).ok).toBe(true)
+  })
+
   it('leaves out a move that would make a shape its own ancestor, and keeps the rest', () => {
     const map = testBoard(geoShape('a'), geoShape('b', { parentId: 'shape:a' }))
     const r = pushTo(map, { 'shape:a': ['patch', { set: { parentId: 'shape:b' } }], 'shape:c': ['put', geoShape('c')] })

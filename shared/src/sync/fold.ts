@@ -4,6 +4,7 @@ import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing'
 import type { Refusal } from '../protocol/refusal.ts'
 import { templateOf, templateProblem } from '../template/rules.ts'
 import { TEMPLATE_RECORD_ID } from '../template/templateRecord.ts'
+import type { DotRecord, VoteRecord } from '../session/voteRecords.ts'
 import type { Adjustment, AdjustmentReason, AdjustmentWhat } from './adjustment.ts'
 import { freedTerminal, type ArrowBindingRecord } from './arrowTerminals.ts'
 import { MAX_SHAPE_NESTING, reject, Rejection, validateRecord } from './checkDocDiff.ts'
@@ -173,6 +174,15 @@ class Fold {
       if (problem) throw new Rejection(problem)
     }
     if (this.removes.has(TEMPLATE_RECORD_ID)) reject('protected', {}, 'the board’s template cannot be removed')
+    // A dot that reaches the log after its vote closed (placed on another node at that moment)
+    // is never on the board: what the count saw is all there is.
+    for (const r of this.puts.values()) {
+      if (r.typeName !== 'dot' || this.source.get(r.id)) continue
+      const vote = this.view((r as unknown as DotRecord).voteId) as unknown as VoteRecord | undefined
+      if (vote?.state !== 'open') {
+        reject('vote-closed', {}, 'the vote is closed')
+      }
+    }
   }
 
   private buildIndex() {

@@ -103,7 +103,7 @@ async function openRoom(opts: RoomOptions = {}) {
 
 function enter(room: Room, clientId: string, lastOffset: number | null = null, role: Role = 'participant') {
   const socket = new FakeSocket()
-  const session = room.join(socket, clientId, lastOffset, role)
+  const session = room.join(socket, { writerId: clientId, voterKey: clientId }, lastOffset, role)
   return { socket, session }
 }
 
@@ -248,7 +248,7 @@ describe('Room', () => {
     const { room } = await openRoom()
     const limits = new InboundLimits({ pushesPerConnection: { perSecond: 20, burst: 3 } }).connect('198.51.100.1')!
     const socket = new FakeSocket()
-    const a = room.join(socket, A, null, 'participant', limits)
+    const a = room.join(socket, { writerId: A, voterKey: A }, null, 'participant', limits)
     const diffs = [1, 2, 3, 4, 5, 6].map((n) => put(geoShape(`r${n}`)))
     const sendAll = (from: number) => Promise.all(diffs.slice(from - 1).map((diff, i) => deliver(room, a, 'push', { seq: from + i, diff })))
 
@@ -460,7 +460,7 @@ describe('Room', () => {
     // Exactly as many strikes as there are malformed records: one more refused message cuts it off.
     const limits = new InboundLimits({ strikes: { perSecond: 1, burst: malformed.length } }).connect('198.51.100.2')!
     const a = { socket: new FakeSocket(), session: null as unknown as Session }
-    a.session = room.join(a.socket, A, null, 'participant', limits)
+    a.session = room.join(a.socket, { writerId: A, voterKey: A }, null, 'participant', limits)
     const b = enter(room, B)
 
     for (const record of malformed) deliver(room, a.session, 'presence', record)

@@ -34,7 +34,7 @@ import { CatchUp, wireEntry, type FoldedEntry } from './catchUp.ts'
 import { FlushScheduler } from './flushScheduler.ts'
 import { RoomPresence } from './presence.ts'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
-import { newSession, type RoomSocket, type Session } from './session.ts'
+import { type Identity, newSession, type RoomSocket, type Session } from './session.ts'
 
 export interface RoomOptions {
   /** How many entries a reconnecting client may be behind and still get entries, not the whole board. */
@@ -58,6 +58,8 @@ export interface RoomOptions {
 
 const randomId = () => randomBytes(12).toString('base64url')
 
+type VoteControl = Extract<ControlMessage, { action: `vote-${string}` }>
+
 /**
  * One board on this server process: the order of its pushes, the fold of its log, and the
  * fan-out to its sessions. Order comes only from the storage tail, never from the order pushes
@@ -75,6 +77,8 @@ export class Room {
   private compacting = false
   private lastSnapshotOffset: number
   private readonly compactEvery: number
+  /** Who waits for the fold to reach an offset. */
+  private foldWaiters: { offset: number; resolve: () => void }[] = []
   /** The facilitators' controls, one after another. */
   private controls: Promise<void> = Promise.resolve()
   /** The session as this room last wrote it, at that entry's offset: ahead of the fold until it is folded. */
@@ -132,7 +136,8 @@ export class Room {
     return [...this.state.records.values()]
   }
 
-  join(socket: RoomSocket, writerId: string, lastOffset: number | null, role: Role, limits?: ConnectionLimits): Session {
+  join(socket: RoomSocket, identity: Identity, lastOffset: number | null, role: Role, limits?: ConnectionLimits, helloAt = Date.now()): Session {
+    const { writerId } = identity
     for (const other of this.sessions) {
       // A client that reconnects before its old socket timed out takes its place.
       if (other.writerId === writerId) {
@@ -140,22 +145,24 @@ export class Room {
         other.socket.disconnect(true)
       }
     }
-    const session = newSession(socket, writerId, role, limits)
-    socket.emit('welcome', this.welcomeFor(session, lastOffset))
+    const session = newSession(socket, identity, role, limits)
+    socket.emit('welcome', this.welcomeFor(session, lastOffset, helloAt))
     this.sessions.add(session)
     // Back on this node: their dots in open votes are still theirs to take back.
-    for (const vote of this.openVotes()) if (this.votes.count(vote.id, writerId) > 0) this.tellDots(session, vote)
+    for (const vote of this.openVotes()) if (this.dotsOf(session, vote).length > 0) this.tellDots(session, vote)
     return session
   }
 
-  private welcomeFor(session: Session, lastOffset: number | null): WelcomeMessage {
+  private welcomeFor(session: Session, lastOffset: number | null, helloAt: number): WelcomeMessage {
+    const now = Date.now()
     const welcome: WelcomeMessage = {
       board: this.board,
       role: session.role,
       offset: this.state.offset,
       settledSeq: this.state.clientSeqs.get(session.writerId) ?? 0,
       presence: this.presence.all(),
-      serverTime: Date.now(),
+      serverTime: now,
+      heldMs: Math.max(0, now - helloAt),
     }
     const entries = lastOffset === null ? null : this.catchUp.entriesAfter(lastOffset, this.state.offset, this.state.bytes)
     if (entries) welcome.entries = entries.map((e) => wireEntry(e, session.writerId))
@@ -259,7 +266,7 @@ export class Room {
    * before that one has come back through the tail, so two quick controls never undo each other.
    */
   private async writeControl(control: ControlMessage) {
-    if (control.action === 'vote-open' || control.action === 'vote-close' || control.action === 'vote-reveal') return this.writeVote(control)
+    if (control.action.startsWith('vote-')) return this.writeVote(control as VoteControl)
     const stored = this.state.records.get(SESSION_RECORD_ID)
     const ahead = this.sessionAhead && this.sessionAhead.offset > this.state.offset ? this.sessionAhead.record : null
     const base = ahead ?? sessionOf((id) => this.state.records.get(id))
@@ -277,13 +284,19 @@ export class Room {
     }
   }
 
+  /** Resolves once the fold has reached `offset`. */
+  private folded(offset: number): Promise<void> {
+    if (this.state.offset >= offset) return Promise.resolve()
+    return new Promise((resolve) => this.foldWaiters.push({ offset, resolve }))
+  }
+
   // ─── Votes ───
 
   private openVotes(): VoteRecord[] {
     return [...this.state.records.values()].filter((r): r is VoteRecord => r.typeName === 'vote' && (r as VoteRecord).state === 'open')
   }
 
-  private async writeVote(control: Extract<ControlMessage, { action: 'vote-open' | 'vote-close' | 'vote-reveal' }>) {
+  private async writeVote(control: VoteControl) {
     let diff: DocDiff
     if (control.action === 'vote-open') {
       const vote: VoteRecord = {
@@ -298,25 +311,32 @@ export class Room {
       diff = { [vote.id]: ['put', vote as unknown as UnknownRecord] }
     } else {
       const vote = this.state.records.get(control.voteId) as VoteRecord | undefined
-      if (!vote || vote.state === 'revealed') return
-      if (control.action === 'vote-close') {
+      if (!vote) return
+      if (control.action === 'vote-results') {
+        if (vote.state !== 'revealed' || !vote.hidden === control.shown) return
+        diff = { [vote.id]: ['patch', { set: { hidden: !control.shown } }] }
+      } else if (vote.state === 'revealed') {
+        return
+      } else if (control.action === 'vote-close') {
         if (vote.state !== 'open') return
         diff = { [vote.id]: ['patch', { set: { state: 'closed' } }] }
       } else {
-        // The count: every sealed dot of the vote opened and tallied, then removed from the board.
-        const results: Record<string, number> = Object.fromEntries(vote.targets.map((t) => [t, 0]))
-        diff = {}
-        let unreadable = 0
-        for (const r of this.state.records.values()) {
-          if (r.typeName !== 'dot' || (r as DotRecord).voteId !== vote.id) continue
-          const target = this.votes.open((r as DotRecord).sealed)
-          if (target !== null && target in results) results[target]++
-          else unreadable++
-          diff[r.id] = ['remove']
+        // Closed first, and counted once the close is folded: a dot after it in the log is never
+        // on the board (the fold refuses it), one before it is folded here, wherever it was placed.
+        if (vote.state === 'open') {
+          try {
+            await this.folded(await this.write({ [vote.id]: ['patch', { set: { state: 'closed' } }] }))
+          } catch (e) {
+            this.log.error(`board ${boardTag(this.board.id)}: a vote could not be closed`, (e as Error).message)
+            return
+          }
         }
+        // The count: every sealed dot of the vote opened and tallied, then removed from the board.
+        const dots = [...this.state.records.values()].filter((r): r is DotRecord => r.typeName === 'dot' && (r as DotRecord).voteId === vote.id)
+        const { results, unreadable } = this.votes.tally(vote.id, vote.targets, dots)
         if (unreadable > 0) this.log.warn(`board ${boardTag(this.board.id)}: ${unreadable} dot(s) could not be counted`)
+        diff = Object.fromEntries(dots.map((d) => [d.id, ['remove']]))
         diff[vote.id] = ['patch', { set: { state: 'revealed', results } }]
-        this.votes.forget(vote.id)
       }
     }
     try {
@@ -344,34 +364,43 @@ export class Room {
     if (session.role === 'participant' && sessionOf((id) => this.state.records.get(id)).ended)
       return refuse(refusal('session-ended', {}, 'the session has ended'))
     if (!vote || vote.state !== 'open' || !vote.targets.includes(target)) return refuse(refusal('vote-closed', {}, 'no open vote on that element'))
-    let diff: DocDiff
+    const mine = this.dotsOf(session, vote)
+    let dotId: string
+    let dot: DotRecord | null = null
     if (op === 'add') {
-      if (this.votes.count(vote.id, session.writerId) >= vote.dots) return refuse(refusal('no-dots-left', { limit: vote.dots }, 'all dots placed'))
-      const dot: DotRecord = {
+      if (mine.length >= vote.dots) return refuse(refusal('no-dots-left', { limit: vote.dots }, 'all dots placed'))
+      dot = {
         id: `dot:${randomId()}` as DotRecord['id'],
         typeName: 'dot',
         voteId: vote.id,
-        sealed: this.votes.seal(target),
+        sealed: this.votes.seal(target, this.votes.pseudonym(vote.id, session.voterKey)),
         meta: {},
       }
-      this.votes.remember(vote.id, session.writerId, { dotId: dot.id, target })
-      diff = { [dot.id]: ['put', dot as unknown as UnknownRecord] }
+      dotId = dot.id
     } else {
-      const dotId = this.votes.takeBack(vote.id, session.writerId, target)
-      if (!dotId) return this.tellDots(session, vote)
-      diff = { [dotId]: ['remove'] }
+      const taken = mine.findLast((d) => d.target === target)
+      if (!taken) return this.tellDots(session, vote)
+      dotId = taken.dotId
     }
     try {
-      await this.write(diff)
+      const offset = await this.write({ [dotId]: dot ? ['put', dot as unknown as UnknownRecord] : ['remove'] })
+      this.votes.wrote(dotId, dot, offset)
     } catch (e) {
       this.log.error(`board ${boardTag(this.board.id)}: a dot could not be stored`, (e as Error).message)
     }
     this.tellDots(session, vote)
   }
 
+  /** The session's voter's dots in a vote, wherever and whenever they were placed. */
+  private dotsOf(session: Session, vote: VoteRecord) {
+    return this.votes.dotsOf(vote.id, this.votes.pseudonym(vote.id, session.voterKey), this.state.records.values(), this.state.offset)
+  }
+
   private tellDots(session: Session, vote: VoteRecord) {
-    const count = this.votes.count(vote.id, session.writerId)
-    session.socket.emit('dots', { voteId: vote.id, mine: this.votes.mine(vote.id, session.writerId), left: Math.max(0, vote.dots - count) })
+    const mine = this.dotsOf(session, vote)
+    const counts: Record<string, number> = {}
+    for (const dot of mine) counts[dot.target] = (counts[dot.target] ?? 0) + 1
+    session.socket.emit('dots', { voteId: vote.id, mine: counts, left: Math.max(0, vote.dots - mine.length) })
   }
 
   /** Once per spell and session: the client keeps its pushes and re-sends them every second. */
@@ -446,6 +475,11 @@ export class Room {
       for (const s of this.sessions) s.outbox.push(wireEntry(folded, s.writerId))
     }
     this.scheduler.request()
+    if (this.foldWaiters.length > 0) {
+      const waiting = this.foldWaiters
+      this.foldWaiters = waiting.filter((w) => w.offset > this.state.offset)
+      for (const w of waiting) if (w.offset <= this.state.offset) w.resolve()
+    }
     if (this.state.offset - this.lastSnapshotOffset >= this.compactEvery) void this.compact()
   }
 
@@ -500,7 +534,7 @@ export class Room {
     this.unsubscribe = this.storage.subscribe(this.board.id, this.state.offset, (e) => this.onEntries(e))
     for (const s of this.sessions) {
       s.outbox.length = 0
-      s.socket.emit('welcome', this.welcomeFor(s, null))
+      s.socket.emit('welcome', this.welcomeFor(s, null, Date.now()))
     }
   }
 

@@ -136,7 +136,7 @@ function expectOther(actual: Room | null, expected: Room | null) {
 
 function enter(room: Room, clientId: string) {
   const socket = new FakeSocket()
-  const session = room.join(socket, clientId, null, 'participant')
+  const session = room.join(socket, { writerId: clientId, voterKey: clientId }, null, 'participant')
   return { socket, session }
 }
 

@@ -15,6 +15,8 @@ export interface Session {
   socket: RoomSocket
   /** The name this connection's pushes are logged under (see writerIdentity). */
   writerId: string
+  /** Who votes, for the vote box alone: never logged, never stored (see voterIdentity). */
+  voterKey: string
   role: Role
   /** Stands in for the writer in presence ids, so other clients never learn it. */
   presenceId: string
@@ -31,10 +33,17 @@ export interface Session {
   limits?: ConnectionLimits
 }
 
-export function newSession(socket: RoomSocket, writerId: string, role: Role, limits?: ConnectionLimits): Session {
+/** The names one connection goes by on a board, both digests of the key only its tab holds. */
+export interface Identity {
+  writerId: string
+  voterKey: string
+}
+
+export function newSession(socket: RoomSocket, { writerId, voterKey }: Identity, role: Role, limits?: ConnectionLimits): Session {
   return {
     socket,
     writerId,
+    voterKey,
     role,
     presenceId: `instance_presence:${randomBytes(9).toString('base64url')}`,
     outbox: [],

@@ -7,7 +7,7 @@ import { accessFor } from '../access.ts'
 import type { Room } from '../rooms/room.ts'
 import type { RoomManager } from '../rooms/roomManager.ts'
 import type { Session } from '../rooms/session.ts'
-import { writerIdentity } from '../writerIdentity.ts'
+import { voterIdentity, writerIdentity } from '../writerIdentity.ts'
 
 export interface Joined {
   room: Room
@@ -41,14 +41,15 @@ export class Connection {
   /** Access: the hello's board and link → a room and a role; then the session joins it. */
   async hello(hello: HelloMessage | 'reload') {
     if (hello === 'reload') return this.fatal({ code: 'reload', message: 'Opificio has been updated: reload the page.' })
+    const helloAt = Date.now()
     this.leave()
     const attempt = ++this.hellos
     try {
       const access = await accessFor(hello, this.rooms)
       if (!access) return this.fatal({ code: 'not-found', message: 'This board does not exist.' })
       if (this.socket.disconnected || attempt !== this.hellos) return this.rooms.released(access.room)
-      const writer = writerIdentity(hello.boardId, hello.clientId)
-      this.joined = { room: access.room, session: access.room.join(this.socket, writer, hello.lastOffset, access.role, this.limits) }
+      const identity = { writerId: writerIdentity(hello.boardId, hello.clientId), voterKey: voterIdentity(hello.boardId, hello.clientId) }
+      this.joined = { room: access.room, session: access.room.join(this.socket, identity, hello.lastOffset, access.role, this.limits, helloAt) }
     } catch (e) {
       this.logger.error(`hello for board ${boardTag(hello.boardId)} failed`, (e as Error).message)
       this.socket.disconnect(true)
