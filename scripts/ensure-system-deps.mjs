@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 const needed = [
   { what: 'Chromium (browser tests)', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' },
   { what: 'redis-server (Redis storage and scale-out tests)', path: process.env.REDIS_SERVER ?? '/usr/bin/redis-server', pkg: 'redis-server' },
+  { what: 'pdfinfo/pdftotext (PDF export tests)', path: '/usr/bin/pdftotext', pkg: 'poppler-utils' },
 ]
 
 const missing = needed.filter((n) => !existsSync(n.path))

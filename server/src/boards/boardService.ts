@@ -9,6 +9,7 @@ import {
   type CreatedBoard,
   type Role,
 } from '@opificio/shared'
+import type { UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import type { BoardAccess, StorageEngine } from '../storage/types.ts'
 
@@ -39,9 +40,15 @@ export function linksOf(origin: string, boardId: string, access: BoardAccess, ro
   return Object.fromEntries(roles.map((role) => [role, boardLink(origin, boardId, access[role])]))
 }
 
-export async function createBoard(storage: StorageEngine, title: string, origin: string): Promise<CreatedBoard> {
+/**
+ * A new board: empty (its first page named after it), or holding `records` (from a snapshot or an
+ * imported file, already checked), less what belongs to another board's live session: its
+ * session record and sealed dots.
+ */
+export async function createBoard(storage: StorageEngine, title: string, origin: string, records?: UnknownRecord[]): Promise<CreatedBoard> {
   const meta: BoardMeta = { id: newBoardId(), title: normalizeBoardTitle(title), createdAt: new Date().toISOString() }
   const access = newBoardAccess()
-  await storage.createBoard(meta, { offset: 0, records: createInitialRecords(meta.title), clientSeqs: {}, schema: boardSchema.serialize() }, access)
+  const content = records ? records.filter((r) => r.typeName !== 'dot' && r.typeName !== 'session') : createInitialRecords(meta.title)
+  await storage.createBoard(meta, { offset: 0, records: content, clientSeqs: {}, schema: boardSchema.serialize() }, access)
   return { ...meta, links: linksOf(origin, meta.id, access) as BoardLinks }
 }

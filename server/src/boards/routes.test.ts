@@ -192,6 +192,7 @@ describe('board creation limit', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(9)
     expect(await refused.json()).toEqual({
       error: expect.stringMatching(/^slow down: too many boards created from this address; retry in \d+ s$/),
+      code: 'slow-down',
     })
     // Behind a proxy on this host, each person is counted under the address the proxy saw.
     expect((await post(title, 'application/json', at, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(201)

@@ -2,7 +2,9 @@ import { createBoardBodyValidator, ROLES, validationMessage, type BoardView, typ
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express'
 import type { RoomManager } from '../sync/rooms/roomManager.ts'
 import { createBoard, linksOf, newLinkToken } from './boardService.ts'
-import { accessOf, roleOf } from './linkAccess.ts'
+import { authorizedBoard, facilitatorOf } from './bearerAccess.ts'
+import { exportRoutes, importRoute } from '../exports/routes.ts'
+import { snapshotRoutes } from '../snapshots/routes.ts'
 import { clientAddress } from '../limits/clientAddress.ts'
 import { RateLimiter } from '../limits/rateLimiter.ts'
 import type { StorageEngine } from '../storage/types.ts'
@@ -36,15 +38,10 @@ const VISIBLE_LINKS: Record<Role, readonly Role[]> = {
   projector: ['participant', 'projector'],
 }
 
-/** The token of an `Authorization: Bearer <token>` header. */
-function bearer(req: Request): string | undefined {
-  const match = /^Bearer ([A-Za-z0-9_-]{1,128})$/.exec(req.headers.authorization ?? '')
-  return match?.[1]
-}
-
 export function apiRouter({ storage, rooms, publicOrigin, tldrawLicenseKey, serverUrls, boardCreationLimit, logger }: ApiOptions): Router {
   const router = express.Router()
   const creations = new RateLimiter(boardCreationLimit.perSecond, boardCreationLimit.burst)
+  importRoute(router, { storage, originOf: (req) => originOf(req), mayCreateBoard: (req, res) => mayCreateBoard(req, res) })
   router.use(express.json({ limit: '64kb' }))
 
   router.get('/config', (_req, res) => {
@@ -60,41 +57,25 @@ export function apiRouter({ storage, rooms, publicOrigin, tldrawLicenseKey, serv
       return
     }
     // Only boards actually created count: a person fixing a typo in a refused title is not slowed.
-    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'])
-    if (!creations.take(address)) {
-      const seconds = Math.max(1, creations.retryAfter(address))
-      res.setHeader('Retry-After', String(seconds))
-      res.status(429).json({ error: `slow down: too many boards created from this address; retry in ${seconds} s` })
-      return
-    }
+    if (!mayCreateBoard(req, res)) return
     res.status(201).json(await createBoard(storage, body.title, originOf(req)))
   })
+
+  /** Takes one board from the address's budget, or answers 429 and says when to retry. */
+  function mayCreateBoard(req: Request, res: express.Response): boolean {
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'])
+    if (creations.take(address)) return true
+    const seconds = Math.max(1, creations.retryAfter(address))
+    res.setHeader('Retry-After', String(seconds))
+    res.status(429).json({ error: `slow down: too many boards created from this address; retry in ${seconds} s`, code: 'slow-down' })
+    return false
+  }
 
   // Without PUBLIC_URL, links point where this request came in: right on a laptop or a LAN.
   const originOf = (req: Request) => publicOrigin ?? `${req.protocol}://${req.get('host')}`
 
-  /**
-   * The board and the role the request's bearer token gives there, or an answer already sent:
-   * 401 without a token, 404 when it opens nothing (no such board, or not its token: not told apart).
-   */
-  async function authorized(req: Request<{ id: string }>, res: express.Response) {
-    const token = bearer(req)
-    if (!token) {
-      res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ error: 'a board link token is needed: Authorization: Bearer <token>' })
-      return null
-    }
-    const access = await accessOf(storage, req.params.id)
-    const role = access && roleOf(access, token)
-    const meta = role && (await storage.getBoard(req.params.id))
-    if (!access || !role || !meta) {
-      res.status(404).json({ error: 'board not found' })
-      return null
-    }
-    return { meta, access, role }
-  }
-
   router.get('/boards/:id', async (req, res) => {
-    const found = await authorized(req, res)
+    const found = await authorizedBoard(storage, req, res)
     if (!found) return
     const { meta, access, role } = found
     const view: BoardView = { ...meta, role, links: linksOf(originOf(req), meta.id, access, VISIBLE_LINKS[role]) }
@@ -102,12 +83,8 @@ export function apiRouter({ storage, rooms, publicOrigin, tldrawLicenseKey, serv
   })
 
   router.post('/boards/:id/links/:role/rotate', async (req, res) => {
-    const found = await authorized(req, res)
+    const found = await facilitatorOf(storage, req, res, 'replace a link')
     if (!found) return
-    if (found.role !== 'facilitator') {
-      res.status(403).json({ error: 'only a facilitator can replace a link' })
-      return
-    }
     const role = req.params.role as Role
     if (!ROLES.includes(role)) {
       res.status(400).json({ error: `no such link: ${ROLES.join(', ')}` })
@@ -118,6 +95,9 @@ export function apiRouter({ storage, rooms, publicOrigin, tldrawLicenseKey, serv
     rooms.revoke(found.meta.id, role)
     res.json({ role, link: linksOf(originOf(req), found.meta.id, access, [role])[role] })
   })
+
+  snapshotRoutes(router, { storage, originOf, mayCreateBoard })
+  exportRoutes(router, { storage, originOf, mayCreateBoard })
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'no such API route' })

@@ -10,7 +10,7 @@
  * is one process's: stop the server first. On Redis the nodes may stay up.
  */
 import type { DocDiff } from '@opificio/shared'
-import { isEqual } from '@tldraw/utils'
+import { boardDiff } from '../snapshots/boardDiff.ts'
 import { boardTag } from '../storage/boardTag.ts'
 import type { StorageEngine } from '../storage/types.ts'
 import { BoardState } from '../sync/rooms/boardState.ts'
@@ -28,10 +28,7 @@ export async function restoreDiff(storage: StorageEngine, boardId: string, offse
   const now = new BoardState(latest, entries).records
   // Folded on its own, so an older schema's snapshot is migrated the way a load would.
   const then = new BoardState({ ...snapshot, clientSeqs: {} }, []).records
-  const diff: DocDiff = {}
-  for (const [id, record] of then) if (!isEqual(now.get(id), record)) diff[id] = ['put', record]
-  for (const id of now.keys()) if (!then.has(id)) diff[id] = ['remove']
-  return Object.keys(diff).length > 0 ? diff : null
+  return boardDiff(now, then)
 }
 
 /** Appends the restore to the board's log; returns the offset it took, or null if nothing changed. */

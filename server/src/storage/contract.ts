@@ -1,7 +1,15 @@
 import { createInitialRecords, type BoardMeta, type DocDiff } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BoardNotFoundError, type BoardAccess, type BoardSnapshot, type LogEntry, type StorageEngine } from './types.ts'
+import {
+  BoardNotFoundError,
+  SnapshotExistsError,
+  type BoardAccess,
+  type BoardSnapshot,
+  type LogEntry,
+  type SavedSnapshot,
+  type StorageEngine,
+} from './types.ts'
 
 /*
  * The storage rules (DESIGN.md "Storage: the same contract, two engines", storage/types.ts).
@@ -30,6 +38,12 @@ import { BoardNotFoundError, type BoardAccess, type BoardSnapshot, type LogEntry
  *     reopen, and absent (null) for a board made without them or unknown: getAccess gives them
  *     back as last stored; setAccess on an unknown board throws BoardNotFoundError. They are
  *     never part of what is sent to clients: not in getBoard's metadata, a snapshot or the log.
+ * S11 A saved snapshot (a facilitator's) is stored durably with its board and never changed:
+ *     listSavedSnapshots gives the descriptions oldest first, readSavedSnapshot the whole of one as
+ *     saved (null for an id not saved, whatever its form), a second save under an id is refused
+ *     with SnapshotExistsError and changes nothing, and an unknown board throws
+ *     BoardNotFoundError. Compaction, history pruning and other boards leave them alone.
+ * S12 boardIds gives the id of every board created, once each.
  */
 
 /** Makes engines over one backing store: `open` again after `close` must see everything durable. */
@@ -382,6 +396,76 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       ]
       for (const access of [accessA, rotated]) expect(holdsAToken(shown, access)).toBe(false)
       expect(Object.keys((await engine.getBoard(a.id))!).sort()).toEqual(Object.keys(a).sort())
+    })
+
+    const saved = (id: string, createdAt: number, snapshot: BoardSnapshot): SavedSnapshot => ({
+      meta: { id, kind: 'phase', phase: 1, title: `Fase 1 «${id}»`, note: 'Uscita della fase – città', createdAt, createdBy: 'Giulia' },
+      snapshot: { ...snapshot, clientSeqs: {} },
+    })
+
+    it('S2, S11: saves snapshots durably, lists them oldest first and reads each back whole', async () => {
+      const meta = newMeta()
+      const first = await open()
+      await first.createBoard(meta, initialSnapshot(), newAccess())
+      await first.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
+      const atOne: BoardSnapshot = { ...initialSnapshot(), offset: 1, records: initialSnapshot().records.slice(1) }
+      const later = saved('later', 2000, atOne)
+      const earlier = saved('earlier', 1000, initialSnapshot())
+      await first.saveSnapshot(meta.id, later)
+      await first.saveSnapshot(meta.id, earlier)
+      expect((await first.listSavedSnapshots(meta.id)).map((m) => m.id)).toEqual(['earlier', 'later'])
+      await first.close()
+      const second = await open()
+      expect(await second.listSavedSnapshots(meta.id)).toEqual([earlier.meta, later.meta])
+      expect(await second.readSavedSnapshot(meta.id, 'later')).toEqual(later)
+      expect(await second.readSavedSnapshot(meta.id, 'none')).toBeNull()
+      expect(await second.readSavedSnapshot(meta.id, '../access')).toBeNull()
+    })
+
+    it('S11: a saved snapshot is never replaced, and survives compaction and history pruning', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
+      const original = saved('fase1', 1000, initialSnapshot())
+      await engine.saveSnapshot(meta.id, original)
+      const impostor = { ...saved('fase1', 5000, initialSnapshot()), meta: { ...original.meta, title: 'Cambiata' } }
+      await expect(engine.saveSnapshot(meta.id, impostor)).rejects.toBeInstanceOf(SnapshotExistsError)
+      for (let seq = 1; seq <= 12; seq++) {
+        await engine.append(meta.id, { clientId: 'clientAAA', seq, diff: diff(seq) })
+        await engine.compact(meta.id, { ...initialSnapshot(), offset: seq, clientSeqs: { clientAAA: seq } })
+      }
+      expect(await engine.listSavedSnapshots(meta.id)).toEqual([original.meta])
+      expect(await engine.readSavedSnapshot(meta.id, 'fase1')).toEqual(original)
+    })
+
+    it('S8, S9, S11: an unknown board has no saved snapshots and takes none; boards keep theirs apart; copies are copies', async () => {
+      const engine = await open()
+      const a = newMeta()
+      const b = newMeta()
+      await engine.createBoard(a, initialSnapshot(), newAccess())
+      await engine.createBoard(b, initialSnapshot(), newAccess())
+      const passed = saved('mine', 1000, initialSnapshot())
+      await engine.saveSnapshot(a.id, passed)
+      passed.meta.title = 'changed'
+      expect(await engine.listSavedSnapshots(b.id)).toEqual([])
+      expect(await engine.readSavedSnapshot(b.id, 'mine')).toBeNull()
+      const read = (await engine.readSavedSnapshot(a.id, 'mine'))!
+      expect(read.meta.title).toBe('Fase 1 «mine»')
+      read.snapshot.records.length = 0
+      expect((await engine.readSavedSnapshot(a.id, 'mine'))!.snapshot.records.length).toBeGreaterThan(0)
+      await expect(engine.saveSnapshot('contractNoSuchBoard', saved('x', 1, initialSnapshot()))).rejects.toBeInstanceOf(BoardNotFoundError)
+      await expect(engine.listSavedSnapshots('contractNoSuchBoard')).rejects.toBeInstanceOf(BoardNotFoundError)
+      await expect(engine.readSavedSnapshot('contractNoSuchBoard', 'x')).rejects.toBeInstanceOf(BoardNotFoundError)
+      await expect(engine.saveSnapshot(a.id, saved('../../escape', 1, initialSnapshot()))).rejects.toBeInstanceOf(TypeError)
+    })
+
+    it('S12: lists every board created, once', async () => {
+      const engine = await open()
+      const metas = [newMeta(), newMeta(), newMeta()]
+      for (const m of metas) await engine.createBoard(m, initialSnapshot(), newAccess())
+      const ids = await engine.boardIds()
+      for (const m of metas) expect(ids.filter((id) => id === m.id)).toEqual([m.id])
+      expect(new Set(ids).size).toBe(ids.length)
     })
 
     it.skipIf(!factory.forgetAccess)('S10: a board made before role links has no tokens (null) until it is given some', async () => {

@@ -25,6 +25,30 @@ export interface BoardSnapshot {
   schema: unknown
 }
 
+/**
+ * A facilitator's snapshot: a phase's output, or the board as it was just before a restore.
+ * Never changed once saved, kept for the life of the board.
+ */
+export interface SavedSnapshotMeta {
+  /** Made by the server: letters, digits, _ and -. */
+  id: string
+  kind: 'phase' | 'before-restore'
+  /** The board's phase when it was taken; null outside the phases. */
+  phase: number | null
+  title: string
+  note: string
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  /** The facilitator's display name, as they gave it. */
+  createdBy: string
+}
+
+export interface SavedSnapshot {
+  meta: SavedSnapshotMeta
+  /** The board at the log offset it was taken at, with the schema it was written with; no client seqs. */
+  snapshot: BoardSnapshot
+}
+
 export type AppendResult = { offset: number; duplicate: false } | { duplicate: true }
 
 export type Unsubscribe = () => void
@@ -71,7 +95,22 @@ export interface StorageEngine {
   listSnapshots(boardId: string): Promise<{ offset: number; takenAt: number }[]>
   /** One kept snapshot, or null if none is kept at that offset. */
   readSnapshot(boardId: string, offset: number): Promise<BoardSnapshot | null>
+  /** The ids of every board stored: for the rare request that names no board (an import). */
+  boardIds(): Promise<string[]>
+  /** Stores a facilitator's snapshot, durably; SnapshotExistsError if its id is taken, BoardNotFoundError for an unknown board. */
+  saveSnapshot(boardId: string, saved: SavedSnapshot): Promise<void>
+  /** The board's saved snapshots' descriptions, oldest first. */
+  listSavedSnapshots(boardId: string): Promise<SavedSnapshotMeta[]>
+  /** One saved snapshot as it was stored, or null if the board has none by that id. */
+  readSavedSnapshot(boardId: string, id: string): Promise<SavedSnapshot | null>
   close(): Promise<void>
+}
+
+/** A saved snapshot is never replaced: a second one under its id is refused. */
+export class SnapshotExistsError extends Error {
+  constructor(id: string) {
+    super(`a snapshot ${id} is already saved`)
+  }
 }
 
 export class BoardNotFoundError extends Error {

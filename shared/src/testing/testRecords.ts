@@ -96,3 +96,19 @@ export function presenceRecord(name: string, cursor = { x: 10, y: 20 }): Unknown
     cursor: { ...cursor, type: 'default', rotation: 0 },
   }) as unknown as UnknownRecord
 }
+
+/** An element card (the diagram's custom shape) with `props` over empty defaults. */
+export function elementShape(id: string, props: Record<string, unknown>, parentId = 'page:page'): UnknownRecord {
+  return {
+    ...geoShape(id, { type: 'element', parentId }),
+    props: { w: 200, h: 120, kind: 'cittadino', name: '', sector: '', lines: [], notes: '', ...props },
+  } as unknown as UnknownRecord
+}
+
+/** A relation: an arrow bound at both ends (or only at its start when `to` is undefined), with its relation meta. */
+export function relationShapes(id: string, from: string, to: string | undefined, meta: Record<string, unknown> = {}): UnknownRecord[] {
+  const arrowId = `shape:${id}`
+  const bindings = [arrowBinding(`${id}-start`, arrowId, `shape:${from}`, 'start')]
+  if (to !== undefined) bindings.push(arrowBinding(`${id}-end`, arrowId, `shape:${to}`, 'end'))
+  return [arrowShape(id, { meta }), ...bindings]
+}

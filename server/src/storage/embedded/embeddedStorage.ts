@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { boardIdValidator, type BoardMeta } from '@opificio/shared'
 import { boardTag } from '../boardTag.ts'
@@ -8,12 +8,15 @@ import { Subscribers } from '../subscribers.ts'
 import {
   BoardDamagedError,
   BoardNotFoundError,
+  SnapshotExistsError,
   UnstorableEntryError,
   type AppendResult,
   type BoardAccess,
   type BoardSnapshot,
   type LogEntry,
   type Push,
+  type SavedSnapshot,
+  type SavedSnapshotMeta,
   type StorageEngine,
   type Unsubscribe,
 } from '../types.ts'
@@ -29,6 +32,8 @@ import {
 } from './boardFiles.ts'
 import { fsyncDir, removeTempFiles, writeAll, writeFileAtomic } from './files.ts'
 import { encodeEntry } from './logFormat.ts'
+import { listSavedFiles, readSavedFile, savedFileExists, writeSavedFile } from './savedFiles.ts'
+import { savedSnapshotOf } from '../savedSnapshots.ts'
 import { readBoard } from './readBoard.ts'
 import { encodeSnapshot } from './snapshotFormat.ts'
 import { consoleLogger, type Logger } from '../../observability/logger.ts'
@@ -91,6 +96,8 @@ export class EmbeddedStorage implements StorageEngine {
   private readonly closing = new Map<string, Promise<void>>()
   /** Rewrites of a board's access.json, one after another (they share a temporary file). */
   private readonly accessWrites = new Map<string, Promise<void>>()
+  /** Saved snapshots being written, per board, one after another: an id is checked free and written in one turn of the lane. */
+  private readonly savedWrites = new Map<string, Promise<void>>()
   private readonly opts: Required<EmbeddedStorageOptions>
   private readonly sweeper: NodeJS.Timeout
   private closed = false
@@ -175,6 +182,63 @@ export class EmbeddedStorage implements StorageEngine {
       if (this.accessWrites.get(boardId) === settled) this.accessWrites.delete(boardId)
     })
     return write
+  }
+
+  async boardIds(): Promise<string[]> {
+    if (this.closed) throw new Error('storage is closed')
+    let names: string[]
+    try {
+      names = await readdir(join(this.dataDir, 'boards'))
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw e
+    }
+    const ids: string[] = []
+    // A board exists once its metadata does (createBoard writes it last).
+    for (const name of names) if ((await this.getBoard(name).catch(() => null)) !== null) ids.push(name)
+    return ids
+  }
+
+  saveSnapshot(boardId: string, saved: SavedSnapshot): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('storage is closed'))
+    let stored: SavedSnapshot
+    try {
+      stored = savedSnapshotOf(saved)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    const write = (this.savedWrites.get(boardId) ?? Promise.resolve()).then(async () => {
+      if (!(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
+      const dir = this.boardDir(boardId)
+      if (await savedFileExists(dir, stored.meta.id)) throw new SnapshotExistsError(stored.meta.id)
+      await writeSavedFile(dir, stored)
+    })
+    const settled = write.catch(() => undefined)
+    this.savedWrites.set(boardId, settled)
+    void settled.then(() => {
+      if (this.savedWrites.get(boardId) === settled) this.savedWrites.delete(boardId)
+    })
+    return write
+  }
+
+  async listSavedSnapshots(boardId: string): Promise<SavedSnapshotMeta[]> {
+    if (this.closed) throw new Error('storage is closed')
+    if (!(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
+    return listSavedFiles(this.boardDir(boardId), (file, reason) =>
+      this.opts.logger.error(`board ${boardTag(boardId)}: saved snapshot ${file} left out: ${reason}`)
+    )
+  }
+
+  async readSavedSnapshot(boardId: string, id: string): Promise<SavedSnapshot | null> {
+    if (this.closed) throw new Error('storage is closed')
+    if (!(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
+    const read = await readSavedFile(this.boardDir(boardId), id)
+    if (read && 'damage' in read) {
+      const error = new BoardDamagedError(boardId, read.damage)
+      this.opts.logger.error(error.message)
+      throw error
+    }
+    return read?.saved ?? null
   }
 
   /** Runs `work` on the open board, opening it if needed; the board stays open until `work` settles. */
@@ -492,6 +556,7 @@ export class EmbeddedStorage implements StorageEngine {
     }
     await Promise.all(this.closing.values())
     await Promise.all(this.accessWrites.values())
+    await Promise.all(this.savedWrites.values())
     this.boards.clear()
     this.opened.clear()
   }

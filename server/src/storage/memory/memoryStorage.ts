@@ -3,14 +3,18 @@ import { boardTag } from '../boardTag.ts'
 import { accessOf } from '../access.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import { Subscribers } from '../subscribers.ts'
+import { oldestFirst, savedSnapshotOf } from '../savedSnapshots.ts'
 import {
   BoardNotFoundError,
+  SnapshotExistsError,
   UnstorableEntryError,
   type AppendResult,
   type BoardAccess,
   type BoardSnapshot,
   type LogEntry,
   type Push,
+  type SavedSnapshot,
+  type SavedSnapshotMeta,
   type StorageEngine,
   type Unsubscribe,
 } from '../types.ts'
@@ -37,6 +41,8 @@ interface StoredBoard {
   /** The pending store of the queue, if one is scheduled. */
   flushing: Promise<void> | null
   subscribers: Subscribers
+  /** Facilitators' snapshots, in the order they were saved. */
+  saved: Map<string, SavedSnapshot>
 }
 
 /**
@@ -110,6 +116,7 @@ export class MemoryStorage implements StorageEngine {
       queue: [],
       flushing: null,
       subscribers: new Subscribers(),
+      saved: new Map(),
     })
   }
 
@@ -221,6 +228,27 @@ export class MemoryStorage implements StorageEngine {
   async readSnapshot(boardId: string, offset: number): Promise<BoardSnapshot | null> {
     const kept = this.board(boardId).history.get(offset)
     return kept ? copy(kept.snapshot) : null
+  }
+
+  async boardIds(): Promise<string[]> {
+    this.checkOpen()
+    return [...this.store.boards.keys()]
+  }
+
+  async saveSnapshot(boardId: string, saved: SavedSnapshot): Promise<void> {
+    const board = this.board(boardId)
+    const stored = copy(savedSnapshotOf(saved))
+    if (board.saved.has(stored.meta.id)) throw new SnapshotExistsError(stored.meta.id)
+    board.saved.set(stored.meta.id, stored)
+  }
+
+  async listSavedSnapshots(boardId: string): Promise<SavedSnapshotMeta[]> {
+    return copy(oldestFirst([...this.board(boardId).saved.values()].map((s) => s.meta)))
+  }
+
+  async readSavedSnapshot(boardId: string, id: string): Promise<SavedSnapshot | null> {
+    const saved = this.board(boardId).saved.get(id)
+    return saved ? copy(saved) : null
   }
 
   /** Stops this engine's subscriptions once what was appended through it is stored; the store keeps the boards. */

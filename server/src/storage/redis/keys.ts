@@ -15,6 +15,10 @@ export function boardKeys(prefix: string, boardId: string) {
     /** When each snapshot, current or kept, was taken: offset -> ms since the epoch. */
     snapshotTimes: `${base}:snapshot-times`,
     lease: `${base}:compaction-lease`,
+    /** Facilitators' saved snapshots: id -> description JSON. */
+    saved: `${base}:saved`,
+    /** Their bodies: id -> snapshot JSON, read only when one is opened. */
+    savedBodies: `${base}:saved-bodies`,
   }
 }
 export type BoardKeys = ReturnType<typeof boardKeys>

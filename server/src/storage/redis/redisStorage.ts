@@ -7,15 +7,19 @@ import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import {
   BoardDamagedError,
   BoardNotFoundError,
+  SnapshotExistsError,
   type AppendResult,
   type BoardAccess,
   type BoardSnapshot,
   type LogEntry,
   type Push,
+  type SavedSnapshot,
+  type SavedSnapshotMeta,
   type StorageEngine,
   type Unsubscribe,
 } from '../types.ts'
 import { boardKeys } from './keys.ts'
+import { oldestFirst, savedSnapshotOf } from '../savedSnapshots.ts'
 import { defineScripts, type BoardScripts } from './scripts.ts'
 import { parseEntry, TailReader } from './tailReader.ts'
 import { consoleLogger, type Logger } from '../../observability/logger.ts'
@@ -128,6 +132,59 @@ export class RedisStorage implements StorageEngine {
     const k = this.keys(boardId)
     const stored = await this.redis.opSetAccess(k.meta, k.access, JSON.stringify(accessOf(access)))
     if (stored !== 1) throw new BoardNotFoundError(boardId)
+  }
+
+  async boardIds(): Promise<string[]> {
+    const pattern = `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}{*}:meta`
+    const ids = new Set<string>()
+    let cursor = '0'
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+      cursor = next
+      for (const key of keys) ids.add(key.slice(this.prefix.length + 1, key.length - '}:meta'.length))
+    } while (cursor !== '0')
+    return [...ids]
+  }
+
+  async saveSnapshot(boardId: string, saved: SavedSnapshot): Promise<void> {
+    const k = this.keys(boardId)
+    const { meta, snapshot } = savedSnapshotOf(saved)
+    const stored = await this.redis.opSaveSnapshot(k.meta, k.saved, k.savedBodies, meta.id, JSON.stringify(meta), JSON.stringify(snapshot))
+    if (stored === 0) throw new BoardNotFoundError(boardId)
+    if (stored === -1) throw new SnapshotExistsError(meta.id)
+  }
+
+  async listSavedSnapshots(boardId: string): Promise<SavedSnapshotMeta[]> {
+    const k = this.keys(boardId)
+    const [meta, all] = await Promise.all([this.redis.exists(k.meta), this.redis.hgetall(k.saved)])
+    if (meta === 0) throw new BoardNotFoundError(boardId)
+    const metas: SavedSnapshotMeta[] = []
+    for (const [id, raw] of Object.entries(all)) {
+      try {
+        metas.push(JSON.parse(raw) as SavedSnapshotMeta)
+      } catch {
+        this.opts.logger.error(`board ${boardTag(boardId)}: saved snapshot ${id} left out: its description does not parse`)
+      }
+    }
+    return oldestFirst(metas)
+  }
+
+  async readSavedSnapshot(boardId: string, id: string): Promise<SavedSnapshot | null> {
+    const k = this.keys(boardId)
+    const [exists, rawMeta, rawBody] = await Promise.all([
+      this.redis.exists(k.meta),
+      this.redis.hget(k.saved, id),
+      this.redis.hget(k.savedBodies, id),
+    ])
+    if (exists === 0) throw new BoardNotFoundError(boardId)
+    if (rawMeta === null || rawBody === null) return null
+    try {
+      return { meta: JSON.parse(rawMeta) as SavedSnapshotMeta, snapshot: JSON.parse(rawBody) as BoardSnapshot }
+    } catch {
+      const error = new BoardDamagedError(boardId, `saved snapshot ${id} does not parse`)
+      this.opts.logger.error(error.message)
+      throw error
+    }
   }
 
   async append(boardId: string, push: Push): Promise<AppendResult> {

@@ -62,6 +62,18 @@ redis.call('SET', KEYS[2], ARGV[1])
 return 1
 `
 
+/**
+ * Saves a facilitator's snapshot, body and description together (KEYS: meta, saved, savedBodies;
+ * ARGV: id, description, body): 0 for an unknown board, -1 for an id already saved, 1 once stored.
+ */
+const SAVE_SNAPSHOT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return -1 end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1
+`
+
 /** Drops kept snapshots (ARGV: their offsets), never the current one. */
 const PRUNE = `
 local current = redis.call('GET', KEYS[3])
@@ -119,6 +131,7 @@ export interface BoardScripts {
     accessJson: string
   ): Promise<number>
   opSetAccess(meta: string, access: string, accessJson: string): Promise<number>
+  opSaveSnapshot(meta: string, saved: string, savedBodies: string, id: string, metaJson: string, bodyJson: string): Promise<number>
   opPrune(history: string, times: string, snapshotOffset: string, ...offsets: string[]): Promise<number>
   opListSnapshots(meta: string, snapshotOffset: string, times: string): Promise<[string, string[]] | null>
   opReadSnapshot(snapshot: string, snapshotOffset: string, history: string, offset: number): Promise<string | null>
@@ -132,6 +145,7 @@ export function defineScripts(redis: Redis): Redis & BoardScripts {
   redis.defineCommand('opCompact', { numberOfKeys: 5, lua: COMPACT })
   redis.defineCommand('opCreate', { numberOfKeys: 6, lua: CREATE })
   redis.defineCommand('opSetAccess', { numberOfKeys: 2, lua: SET_ACCESS })
+  redis.defineCommand('opSaveSnapshot', { numberOfKeys: 3, lua: SAVE_SNAPSHOT })
   redis.defineCommand('opPrune', { numberOfKeys: 3, lua: PRUNE })
   redis.defineCommand('opListSnapshots', { numberOfKeys: 3, lua: LIST_SNAPSHOTS })
   redis.defineCommand('opReadSnapshot', { numberOfKeys: 3, lua: READ_SNAPSHOT })

@@ -312,6 +312,20 @@ describe('Room', () => {
     expect(entries.at(-1)!.clientId).toBe('server:repair')
   })
 
+  it('keeps an edited board as automatic history: a snapshot once edits have waited autoSnapshotMs, none while idle', async () => {
+    const { room, storage, meta } = await openRoom({ autoSnapshotMs: 60 })
+    const { session } = enter(room, A)
+    await deliver(room, session, 'push', { seq: 1, diff: put(geoShape('one')) })
+    await until(() => room.offset === 1, 'the edit folded')
+    expect((await storage.listSnapshots(meta.id)).map((s) => s.offset)).toEqual([0])
+    await new Promise((r) => setTimeout(r, 200))
+    expect((await storage.listSnapshots(meta.id)).map((s) => s.offset)).toEqual([0, 1])
+    // Nothing edited since: no more snapshots however long it waits.
+    await new Promise((r) => setTimeout(r, 200))
+    expect((await storage.listSnapshots(meta.id)).map((s) => s.offset)).toEqual([0, 1])
+    expect((await storage.readSnapshot(meta.id, 1))?.records.some((r) => r.id === 'shape:one')).toBe(true)
+  })
+
   it('applies a retried push (same client, same seq) once', async () => {
     const { room } = await openRoom()
     const a = enter(room, A)
@@ -570,6 +584,10 @@ describe('Room', () => {
       compact: (id, snap) => storage.compact(id, snap),
       listSnapshots: (id) => storage.listSnapshots(id),
       readSnapshot: (id, offset) => storage.readSnapshot(id, offset),
+      boardIds: () => storage.boardIds(),
+      saveSnapshot: (id, saved) => storage.saveSnapshot(id, saved),
+      listSavedSnapshots: (id) => storage.listSavedSnapshots(id),
+      readSavedSnapshot: (id, snapshotId) => storage.readSavedSnapshot(id, snapshotId),
       close: () => storage.close(),
       subscribe: (_id, _after, onEntries) => {
         deliver = onEntries

@@ -46,6 +46,12 @@ export interface RoomOptions {
   catchUpBytes?: number
   /** Entries folded between two compactions. */
   compactEvery?: number
+  /**
+   * How long an edited board waits, at most, for its next compaction: each one is kept as
+   * automatic history (storage/snapshotRetention.ts), so ten minutes of a session are never
+   * more than one restore away. Ten minutes by default.
+   */
+  autoSnapshotMs?: number
   tickMs?: number
   logger?: Logger
   /** Other server nodes serving this board; absent on a single node. */
@@ -77,6 +83,8 @@ export class Room {
   private compacting = false
   private lastSnapshotOffset: number
   private readonly compactEvery: number
+  private readonly autoSnapshotMs: number
+  private autoSnapshot: ReturnType<typeof setTimeout> | null = null
   /** Who waits for the fold to reach an offset. */
   private foldWaiters: { offset: number; resolve: () => void }[] = []
   /** The facilitators' controls, one after another. */
@@ -93,6 +101,7 @@ export class Room {
   ) {
     this.log = opts.logger ?? consoleLogger
     this.compactEvery = opts.compactEvery ?? 500
+    this.autoSnapshotMs = opts.autoSnapshotMs ?? 10 * 60_000
     this.writer = `server:${opts.nodeId ?? opts.bus?.nodeId ?? randomBytes(8).toString('hex')}`
     this.lastSnapshotOffset = state.offset
     this.scheduler = new FlushScheduler(() => this.flush(), opts.tickMs ?? 8)
@@ -481,6 +490,13 @@ export class Room {
       for (const w of waiting) if (w.offset <= this.state.offset) w.resolve()
     }
     if (this.state.offset - this.lastSnapshotOffset >= this.compactEvery) void this.compact()
+    else if (fresh.length > 0 && !this.autoSnapshot) {
+      this.autoSnapshot = setTimeout(() => {
+        this.autoSnapshot = null
+        if (this.state.offset > this.lastSnapshotOffset) void this.compact()
+      }, this.autoSnapshotMs)
+      this.autoSnapshot.unref()
+    }
   }
 
   private flush() {
@@ -553,6 +569,7 @@ export class Room {
   }
 
   close() {
+    if (this.autoSnapshot) clearTimeout(this.autoSnapshot)
     this.presence.close()
     this.unsubscribe?.()
     this.unsubscribe = null

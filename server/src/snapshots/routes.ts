@@ -1,0 +1,94 @@
+import {
+  snapshotActionBodyValidator,
+  takeSnapshotBodyValidator,
+  TITLE_MAX,
+  validationMessage,
+  type OpenedSnapshot,
+  type SnapshotInfo,
+} from '@opificio/shared'
+import type { Request, Response, Router } from 'express'
+import { authorizedBoard, facilitatorOf } from '../boards/bearerAccess.ts'
+import { createBoard } from '../boards/boardService.ts'
+import type { StorageEngine } from '../storage/types.ts'
+import { listAll, openSnapshot, restoreSnapshot, takeSnapshot, type SnapshotListing } from './snapshotService.ts'
+
+export interface SnapshotRouteOptions {
+  storage: StorageEngine
+  originOf(req: Request): string
+  /** Taken before a board is made from a snapshot: the same budget as creating one. */
+  mayCreateBoard(req: Request, res: Response): boolean
+}
+
+const info = (s: SnapshotListing): SnapshotInfo => ({ ...s, createdAt: new Date(s.createdAt).toISOString() })
+
+/** A request body through its validator, or a 400 saying what is wrong (and undefined). */
+function bodyOf<B>(validator: { validate(v: unknown): B }, req: Request, res: Response): B | undefined {
+  try {
+    return validator.validate(req.body ?? {})
+  } catch (e) {
+    res.status(400).json({ error: `invalid request: ${validationMessage(e)}`, code: 'invalid' })
+    return undefined
+  }
+}
+
+/**
+ * Phase outputs: a facilitator snapshots the board, restores a snapshot into it, or starts a new
+ * board from one; anyone with a link lists and opens them (the projector shows one).
+ */
+export function snapshotRoutes(router: Router, { storage, originOf, mayCreateBoard }: SnapshotRouteOptions) {
+  router.post('/boards/:id/snapshots', async (req, res) => {
+    const found = await facilitatorOf(storage, req, res, 'take a snapshot')
+    if (!found) return
+    const body = bodyOf(takeSnapshotBodyValidator, req, res)
+    if (!body) return
+    const meta = await takeSnapshot(storage, found.meta.id, { kind: 'phase', title: body.title, note: body.note, createdBy: body.author })
+    res.status(201).json(info(meta))
+  })
+
+  router.get('/boards/:id/snapshots', async (req, res) => {
+    const found = await authorizedBoard(storage, req, res)
+    if (!found) return
+    res.json((await listAll(storage, found.meta.id)).map(info))
+  })
+
+  router.get('/boards/:id/snapshots/:snapshotId', async (req: Request<{ id: string; snapshotId: string }>, res) => {
+    const found = await authorizedBoard(storage, req, res)
+    if (!found) return
+    const opened = await openSnapshot(storage, found.meta.id, req.params.snapshotId)
+    if (!opened) {
+      res.status(404).json({ error: 'no such snapshot', code: 'not-found' })
+      return
+    }
+    const body: OpenedSnapshot = { ...info(opened.listing), records: opened.records }
+    res.json(body)
+  })
+
+  router.post('/boards/:id/snapshots/:snapshotId/restore', async (req: Request<{ id: string; snapshotId: string }>, res) => {
+    const found = await facilitatorOf(storage, req, res, 'restore a snapshot')
+    if (!found) return
+    const body = bodyOf(snapshotActionBodyValidator, req, res)
+    if (!body) return
+    const done = await restoreSnapshot(storage, found.meta.id, req.params.snapshotId, body.author)
+    if (!done) {
+      res.status(404).json({ error: 'no such snapshot', code: 'not-found' })
+      return
+    }
+    res.json({ restored: info(done.restored), backup: info(done.backup), changed: done.offset !== null })
+  })
+
+  router.post('/boards/:id/snapshots/:snapshotId/board', async (req: Request<{ id: string; snapshotId: string }>, res) => {
+    const found = await facilitatorOf(storage, req, res, 'start a board from a snapshot')
+    if (!found) return
+    const body = bodyOf(snapshotActionBodyValidator, req, res)
+    if (!body) return
+    const opened = await openSnapshot(storage, found.meta.id, req.params.snapshotId)
+    if (!opened) {
+      res.status(404).json({ error: 'no such snapshot', code: 'not-found' })
+      return
+    }
+    if (!mayCreateBoard(req, res)) return
+    const title =
+      body.title ?? `${found.meta.title} · ${opened.listing.title || new Date(opened.listing.createdAt).toISOString().slice(0, 16).replace('T', ' ')}`
+    res.status(201).json(await createBoard(storage, [...title].slice(0, TITLE_MAX).join(''), originOf(req), opened.records))
+  })
+}
