@@ -29,6 +29,9 @@ import { SessionTimer } from '../session/SessionTimer.tsx'
 import { SummonFollower } from '../session/SummonFollower.tsx'
 import { sessionIn } from '../session/useSession.ts'
 import { VoteCanvasLayer } from '../session/VoteLayer.tsx'
+import { exportBoardImage } from '../export/imageExport.ts'
+import { SnapshotsButton } from '../snapshots/SnapshotsPanel.tsx'
+import { SnapshotViewer } from '../snapshots/SnapshotViewer.tsx'
 
 // Fonts, icons and translations come from this server: no CDN, which town-hall networks may block.
 const assetUrls = getAssetUrlsByImport()
@@ -78,6 +81,7 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
   useEffect(() => {
     if (!editor) return // For browser tests and for debugging from the console.
     ;(window as unknown as { opificioEditor?: Editor }).opificioEditor = editor
+    ;(window as unknown as { opificioExportImage?: typeof exportBoardImage }).opificioExportImage = exportBoardImage
     applyUserToEditor(editor)
     return useUserStore.subscribe(() => applyUserToEditor(editor))
   }, [editor])
@@ -119,6 +123,9 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
             onTogglePalette={() => setPaletteOpen((o) => !o)}
           />
         )}
+        {editor && ui.tools && sync.status === 'ready' && (
+          <SnapshotsButton editor={editor} boardId={boardId} token={token} title={sync.board.title} facilitate={ui.facilitate} />
+        )}
         <ShareLink boardId={boardId} token={token} role={role} />
         {ui.tools && <LanguageSwitch />}
       </header>
@@ -149,6 +156,16 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
           {editor && <EndedBanner editor={editor} />}
         </div>
       </div>
+      {editor && sync.status === 'ready' && (
+        <SnapshotViewer
+          liveEditor={editor}
+          boardId={boardId}
+          token={token}
+          title={sync.board.title}
+          facilitate={ui.facilitate}
+          licenseKey={config.tldrawLicenseKey ?? undefined}
+        />
+      )}
       {editor && <ViewFader editor={editor} />}
       {editor && <SummonFollower editor={editor} />}
       <Notices />

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import { useT } from '../i18n/translate.ts'
 import { ProjectorView } from '../projector/ProjectorView.tsx'
 import { useUserStore } from '../user/userStore.ts'
+import { useMyBoards } from '../home/myBoards.ts'
 import { BoardCanvas } from './BoardCanvas.tsx'
 import { fetchBoardView } from './boardApi.ts'
 import { NameDialog } from './NameDialog.tsx'
@@ -56,6 +57,13 @@ export function BoardPage({ boardId }: { boardId: string }) {
     window.addEventListener('hashchange', reopen)
     return () => window.removeEventListener('hashchange', reopen)
   }, [token])
+
+  const facilitated = opening.status === 'open' && opening.view.role === 'facilitator' ? opening.view : null
+  useEffect(() => {
+    // This device facilitates the board: the home page lists it, with the link that opens it.
+    if (facilitated?.links.facilitator)
+      useMyBoards.getState().remember({ id: boardId, title: facilitated.title, link: facilitated.links.facilitator })
+  }, [facilitated, boardId])
 
   if (!token) return <LinkIncomplete />
   if (opening.status === 'not-found') return <NotFound />

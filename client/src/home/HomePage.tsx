@@ -2,6 +2,8 @@ import { TITLE_MAX, type CreatedBoard } from '@opificio/shared'
 import { useState, type FormEvent } from 'react'
 import { PageHeader } from '../app/PageHeader.tsx'
 import { useT } from '../i18n/translate.ts'
+import { ImportBoard, MyBoards } from './ImportBoard.tsx'
+import { useMyBoards } from './myBoards.ts'
 
 export function HomePage() {
   const t = useT()
@@ -23,7 +25,10 @@ export function HomePage() {
       // The server's error text is English for developers: the page says the status in the user's words.
       const body = res.ok ? ((await res.json().catch(() => ({}))) as Partial<CreatedBoard>) : {}
       // Whoever creates the board facilitates it: its link (absolute, token in the fragment) opens it.
-      if (res.ok && body.links?.facilitator) return window.location.assign(body.links.facilitator)
+      if (res.ok && body.id && body.title && body.links?.facilitator) {
+        useMyBoards.getState().remember({ id: body.id, title: body.title, link: body.links.facilitator })
+        return window.location.assign(body.links.facilitator)
+      }
       setFailure(res.status)
     } catch {
       setFailure(0)
@@ -62,6 +67,8 @@ export function HomePage() {
             </p>
           )}
         </form>
+        <MyBoards />
+        <ImportBoard />
       </main>
     </div>
   )

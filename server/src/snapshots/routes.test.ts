@@ -210,7 +210,8 @@ describe.each(Object.keys(ENGINES))('phase outputs through the HTTP API, %s engi
     const csv = await call('GET', `/boards/${board.id}/export.csv`, f)
     expect(csv.status).toBe(200)
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8')
-    const day = new Date().toISOString().slice(0, 10)
+    const now = new Date()
+    const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
     expect(csv.headers.get('content-disposition')).toBe(
       `attachment; filename="Citta-dell-Opificio_${day}.csv"; filename*=UTF-8''Citta-dell-Opificio_${day}.csv`
     )

@@ -1,22 +1,45 @@
 import { describe, expect, it } from 'vitest'
 import { attachmentHeader, exportFileName } from './fileName.ts'
 
-const date = new Date('2026-12-06T10:00:00Z')
+const date = new Date(2026, 11, 6, 23, 30)
+const SAFE = /^[A-Za-z0-9_.-]+$/
 
-describe('the name of an exported file', () => {
-  it('is the title, the phase and the day, without accents or characters files cannot hold', () => {
-    expect(exportFileName({ title: 'Opificio — Santarcangelo: «Tavolo» n° 2/3', phase: 2, date, ext: 'csv' })).toBe(
-      'Opificio-Santarcangelo-Tavolo-n-2-3_fase-2_2026-12-06.csv'
-    )
-    expect(exportFileName({ title: 'Città più attiva', phase: null, date, ext: 'pdf' })).toBe('Citta-piu-attiva_2026-12-06.pdf')
+describe('exportFileName', () => {
+  it('joins title, phase and local date', () => {
+    expect(exportFileName({ title: 'Opificio Santarcangelo', phase: 2, date, ext: 'png' })).toBe('Opificio-Santarcangelo_fase-2_2026-12-06.png')
   })
 
-  it('is never empty or "Senza titolo", and stays short', () => {
-    expect(exportFileName({ title: '  ★★★  ', phase: 1, date, ext: 'png' })).toBe('Opificio_fase-1_2026-12-06.png')
-    const long = exportFileName({ title: 'Parola '.repeat(40), phase: 3, date, ext: 'svg', part: 'Patto di collaborazione' })
-    // The title is cut at 60 characters.
-    expect(long).toBe(`${'Parola-'.repeat(8)}Paro_Patto-di-collaborazione_fase-3_2026-12-06.svg`)
-    expect(long.length).toBeLessThan(120)
+  it('transliterates accents and drops apostrophes and punctuation', () => {
+    const name = exportFileName({ title: 'Attività dell’Opificio: città, perché sì!', phase: 1, date, ext: 'svg' })
+    expect(name).toBe('Attivita-dell-Opificio-citta-perche-si_fase-1_2026-12-06.svg')
+    expect(exportFileName({ title: 'Straße Øresund Łódź', date, ext: 'png' })).toBe('Strasse-Oresund-Lodz_2026-12-06.png')
+  })
+
+  it('never lets a slash or a dot make a path or a hidden file', () => {
+    const name = exportFileName({ title: '../Tavolo 1/2 \\ fase: bozza', date, ext: 'PNG' })
+    expect(name).toBe('Tavolo-1-2-fase-bozza_2026-12-06.png')
+    expect(name).toMatch(SAFE)
+  })
+
+  it('names a board without a title after the app, never "Senza titolo"', () => {
+    for (const title of ['', '   ', '???', 'Senza titolo', 'Untitled', '🙂🙂']) {
+      expect(exportFileName({ title, phase: 3, date, ext: 'png' })).toBe('Opificio_fase-3_2026-12-06.png')
+    }
+  })
+
+  it('cuts a long title at a word, within 60 characters', () => {
+    const title = 'Mappatura e co-progettazione operativa dei servizi del chilometro quadrato di Santarcangelo di Romagna'
+    const name = exportFileName({ title, phase: 2, date, ext: 'png' })
+    const titlePart = name.split('_')[0]
+    expect(titlePart.length).toBeLessThanOrEqual(60)
+    expect(titlePart).toBe('Mappatura-e-co-progettazione-operativa-dei-servizi-del')
+    expect(name).toMatch(SAFE)
+  })
+
+  it('adds the part exported, and the phase in the word asked for', () => {
+    expect(exportFileName({ title: 'Tavolo', phase: 3, date, ext: 'svg', part: 'Patto di Collaborazione', phaseWord: 'phase' })).toBe(
+      'Tavolo_phase-3_Patto-di-Collaborazione_2026-12-06.svg'
+    )
   })
 
   it('goes into a Content-Disposition header ASCII-safe, with the exact name alongside', () => {

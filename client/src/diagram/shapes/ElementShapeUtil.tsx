@@ -1,11 +1,12 @@
 import { ELEMENT_SHAPE, elementShapeProps, type ElementShape, type ProcessTemplate } from '@opificio/shared'
 import type { CSSProperties } from 'react'
-import { BaseBoxShapeUtil, HTMLContainer, type TLShapeUtilCanBindOpts } from 'tldraw'
+import { BaseBoxShapeUtil, HTMLContainer, type Editor, type TLShapeUtilCanBindOpts } from 'tldraw'
 import { translate } from '../../i18n/translate.ts'
 import type { Locale } from '../../i18n/strings.ts'
 import { iconPath, Icon } from './icons.tsx'
 import { boardTemplate, labelText } from '../model/model.ts'
 import { requestNameEdit } from '../model/nameEdit.ts'
+import { EXPORT_FONT_FACES, exportFontsReady, overflowMark, TextLines, wrapText, type TextStyle, type WrappedText } from './svgText.tsx'
 
 interface Look {
   kindLabel: string
@@ -38,28 +39,6 @@ function lookOf(shape: ElementShape, template: ProcessTemplate, locale: Locale):
 /** Long names get a smaller type, so a card shows a whole organisation's name, not a fragment. */
 function nameSize(name: string) {
   return name.length <= 24 ? 19 : name.length <= 44 ? 16 : 14
-}
-
-/** Wraps text into lines of at most `max` characters, for SVG export (SVG text does not wrap). */
-function wrap(text: string, max: number, lines: number): string[] {
-  const out: string[] = []
-  let current = ''
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if ((current + ' ' + word).trim().length > max && current) {
-      out.push(current)
-      current = word
-    } else current = (current + ' ' + word).trim()
-  }
-  if (current) out.push(current)
-  if (out.length > lines)
-    return [
-      ...out.slice(0, lines - 1),
-      out
-        .slice(lines - 1)
-        .join(' ')
-        .slice(0, max - 1) + '…',
-    ]
-  return out
 }
 
 /**
@@ -142,46 +121,142 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
     return path
   }
 
-  /** The same look in plain SVG, so PNG/SVG exports and the projector show one diagram. */
-  override toSvg(shape: ElementShape) {
+  override getFontFaces() {
+    return EXPORT_FONT_FACES
+  }
+
+  /** An export asks twice, for its bounds then for the drawing: measure each version of a card once. */
+  private readonly cards = new WeakMap<ElementShape, { key: string; look: Look; card: CardLayout }>()
+
+  private exportLayout(shape: ElementShape) {
     const look = lookOf(shape, boardTemplate(this.editor), this.locale())
-    const { w, h } = shape.props
-    const font = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
-    const nameLines = wrap(shape.props.name || look.kindLabel, Math.max(8, Math.floor((w - 24) / 10)), Math.max(1, Math.floor((h - 60) / 22)))
-    let tagX = 10
+    const key = JSON.stringify(look)
+    const cached = this.cards.get(shape)
+    if (cached?.key === key) return cached
+    const entry = { key, look, card: cardLayout(this.editor, shape, look) }
+    if (exportFontsReady(this.editor)) this.cards.set(shape, entry)
+    return entry
+  }
+
+  /** As tall as the card must be for its whole name and every tag: never less than on the canvas. */
+  exportHeight(shape: ElementShape) {
+    return this.exportLayout(shape).card.h
+  }
+
+  /** The same card in plain SVG, for PNG/SVG exports: nothing clipped, whatever the canvas clamps. */
+  override toSvg(shape: ElementShape) {
+    const { look, card } = this.exportLayout(shape)
+    const { w } = shape.props
+    const { h } = card
+    const band = look.sector?.color ?? look.kindColor
     return (
-      <g>
-        <rect width={w} height={h} rx={8} fill="#ffffff" stroke={look.kindColor} strokeWidth={2} />
-        <rect width={6} height={h} rx={3} fill={look.sector?.color ?? look.kindColor} />
-        <rect width={w} height={30} rx={8} fill={look.kindColor} />
-        <rect y={22} width={w} height={8} fill={look.kindColor} />
-        <g transform="translate(8 6) scale(0.75)">
+      <g {...overflowMark(h, shape.props.h)}>
+        <rect width={w} height={h} rx={8} fill={look.kindColor} />
+        <path d={`M8 0H${BORDER.left}V${h}H8A8 8 0 0 1 0 ${h - 8}V8A8 8 0 0 1 8 0Z`} fill={band} />
+        <rect x={BORDER.left} y={BORDER.side} width={w - BORDER.left - BORDER.side} height={h - 2 * BORDER.side} rx={6} fill="#fff" />
+        <rect x={BORDER.left} y={BORDER.side} width={w - BORDER.left - BORDER.side} height={card.headH} fill={look.kindColor} />
+        <g transform={`translate(${BORDER.left + 8} ${BORDER.side + (card.headH - ICON) / 2}) scale(${ICON / 24})`}>
           <path d={iconPath(look.icon)} fill="none" stroke="#fff" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" />
         </g>
-        <text x={32} y={20} fill="#fff" fontFamily={font} fontSize={13} fontWeight={600}>
-          {look.heading}
-          {look.sector ? ` · ${look.sector.label}` : ''}
-        </text>
-        {nameLines.map((line, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the wrapped lines of one name are positions, redrawn whole
-          <text key={i} x={14} y={54 + i * 22} fill="#1b1f24" fontFamily={font} fontSize={18} fontWeight={700}>
-            {line}
-          </text>
+        <TextLines
+          text={card.heading}
+          x={BORDER.left + 8 + ICON + 6}
+          y={BORDER.side + (card.headH - card.heading.height) / 2}
+          style={HEAD_TEXT}
+          fill="#fff"
+        />
+        <TextLines text={card.name} x={BORDER.left + 10} y={card.nameY} style={card.nameStyle} fill="#1b1f24" />
+        {card.tags.map((tag) => (
+          <g key={`${tag.filled}-${tag.label}`} transform={`translate(${tag.x} ${tag.y})`}>
+            <rect
+              width={tag.w}
+              height={tag.h}
+              rx={Math.min(tag.h / 2, 9)}
+              fill={tag.filled ? tag.color : '#fff'}
+              stroke={tag.filled ? 'none' : tag.color}
+              strokeWidth={1.5}
+            />
+            <TextLines text={tag.text} x={TAG_PAD} y={1.5} style={tag.style} fill={tag.filled ? '#fff' : tag.color} />
+          </g>
         ))}
-        {look.lines.map((l) => {
-          const width = Math.min(w - 20, l.label.length * 6.2 + 12)
-          const x = tagX
-          tagX += width + 6
-          return (
-            <g key={l.label} transform={`translate(${x} ${h - 24})`}>
-              <rect width={width} height={18} rx={9} fill="#fff" stroke={l.color} />
-              <text x={6} y={13} fill={l.color} fontFamily={font} fontSize={11}>
-                {l.label}
-              </text>
-            </g>
-          )
-        })}
       </g>
     )
   }
+}
+
+/** The card's borders (left: the sector's band), as the canvas's CSS draws them. */
+const BORDER = { left: 8, side: 2 }
+const HEAD_MIN = 28
+const ICON = 18
+const HEAD_TEXT: TextStyle = { size: 13, bold: true }
+const TAG_PAD = 7
+const TAG_GAP = 4
+/** The name's type: the canvas's size for its length first, smaller ones before the card grows. */
+const NAME_SIZES = [19, 16, 14, 13, 12]
+
+interface Tag {
+  label: string
+  color: string
+  /** The sector is a filled pill, a production line an outlined one. */
+  filled: boolean
+  style: TextStyle
+  text: WrappedText
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+/**
+ * Where the card's parts go in an export: the head with its kind, the name, then the sector and
+ * the production lines as wrapped rows of pills at the bottom, as on the canvas. The card keeps
+ * its size if the name fits in some size of the canvas's type; else it grows, so nothing is cut.
+ */
+type CardLayout = ReturnType<typeof cardLayout>
+
+function cardLayout(editor: Editor, shape: ElementShape, look: Look) {
+  const { w, h } = shape.props
+  const inner = w - BORDER.left - BORDER.side
+  const heading = wrapText(editor, look.heading, inner - 16 - ICON - 6, HEAD_TEXT)
+  const headH = Math.max(HEAD_MIN, heading.height + 8)
+
+  const rowW = inner - 16
+  const tags: Tag[] = []
+  let x = 0
+  let y = 0
+  let rowH = 0
+  const pills = [...(look.sector ? [{ ...look.sector, filled: true }] : []), ...look.lines.map((l) => ({ ...l, filled: false }))]
+  for (const pill of pills) {
+    const style: TextStyle = { size: 11, bold: pill.filled }
+    const text = wrapText(editor, pill.label, rowW - 2 * TAG_PAD, style)
+    const tag = { ...pill, style, text, w: text.width + 2 * TAG_PAD, h: text.height + 3, x, y }
+    if (x > 0 && x + tag.w > rowW) {
+      y += rowH + TAG_GAP
+      rowH = 0
+      tag.x = 0
+      tag.y = y
+    }
+    tags.push(tag)
+    x = tag.x + tag.w + TAG_GAP
+    rowH = Math.max(rowH, tag.h)
+  }
+  const tagsH = tags.length ? y + rowH + 6 : 0
+
+  const nameText = shape.props.name || look.kindLabel
+  const fixed = BORDER.side + headH + 6 + 4 + tagsH + BORDER.side
+  const sizes = NAME_SIZES.filter((s) => s <= nameSize(nameText))
+  let nameStyle: TextStyle = { size: sizes[0], bold: true, lineHeight: 1.2 }
+  let name = wrapText(editor, nameText, inner - 20, nameStyle)
+  for (const size of sizes.slice(1)) {
+    if (fixed + name.height <= h) break
+    nameStyle = { ...nameStyle, size }
+    name = wrapText(editor, nameText, inner - 20, nameStyle)
+  }
+  const cardH = Math.max(h, Math.ceil(fixed + name.height))
+  const tagsTop = cardH - BORDER.side - tagsH
+  for (const tag of tags) {
+    tag.x += BORDER.left + 8
+    tag.y += tagsTop
+  }
+  return { h: cardH, headH, heading, name, nameStyle, nameY: BORDER.side + headH + 6, tags }
 }
