@@ -29,6 +29,7 @@ import { SessionTimer } from '../session/SessionTimer.tsx'
 import { SummonFollower } from '../session/SummonFollower.tsx'
 import { sessionIn } from '../session/useSession.ts'
 import { VoteCanvasLayer } from '../session/VoteLayer.tsx'
+import { documentRecords, runExport } from '../export/exportJob.ts'
 import { exportBoardImage } from '../export/imageExport.ts'
 import { SnapshotsButton } from '../snapshots/SnapshotsPanel.tsx'
 import { SnapshotViewer } from '../snapshots/SnapshotViewer.tsx'
@@ -82,6 +83,7 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
     if (!editor) return // For browser tests and for debugging from the console.
     ;(window as unknown as { opificioEditor?: Editor }).opificioEditor = editor
     ;(window as unknown as { opificioExportImage?: typeof exportBoardImage }).opificioExportImage = exportBoardImage
+    ;(window as unknown as { opificioExport?: unknown }).opificioExport = { runExport, documentRecords }
     applyUserToEditor(editor)
     return useUserStore.subscribe(() => applyUserToEditor(editor))
   }, [editor])

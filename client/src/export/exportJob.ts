@@ -48,7 +48,7 @@ export async function runExport(format: ExportFormat, source: ExportSource, loca
   }
   if (format === 'png' || format === 'svg') {
     run.onProgress(0, 1)
-    const blob = await exportBoardImage(source.editor, { format, frameId: source.frameId })
+    const blob = await exportBoardImage(source.editor, { format, frameId: source.frameId, scale: format === 'png' ? pixelScale(source.editor, 6000) : 1 })
     run.signal.throwIfAborted()
     return { blob, name: name(format) }
   }
@@ -57,7 +57,7 @@ export async function runExport(format: ExportFormat, source: ExportSource, loca
   const [{ buildPdf }, { loadPdfFonts }] = await Promise.all([import('./pdf.ts'), import('./pdfFonts.ts')])
   const [fonts, png] = await Promise.all([
     loadPdfFonts(run.signal),
-    exportBoardImage(source.editor, { format: 'png', scale: pdfImageScale(source.editor) }),
+    exportBoardImage(source.editor, { format: 'png', scale: pixelScale(source.editor, 4000) }),
   ])
   run.signal.throwIfAborted()
   const image = await pngSize(png)
@@ -97,11 +97,12 @@ export function documentRecords(editor: Editor): UnknownRecord[] {
 }
 
 /**
- * A page of A4 shows no more than about 4000 pixels across, even printed: a big board is drawn at
- * less than its own size rather than filling the PDF with pixels nobody sees.
+ * Twice the board's size, sharp in print, up to `max` pixels on the long side: a page of A4 is
+ * 3508 pixels long at 300 dpi, so a big board is drawn smaller rather than filling a file with
+ * pixels nobody sees (a 300-element map at twice its size is 25 MiB of PNG).
  */
-function pdfImageScale(editor: Editor): number {
+function pixelScale(editor: Editor, max: number): number {
   const bounds = editor.getCurrentPageBounds()
   if (!bounds) return 2
-  return Math.min(2, 4000 / Math.max(bounds.w, bounds.h, 1))
+  return Math.min(2, max / Math.max(bounds.w, bounds.h, 1))
 }

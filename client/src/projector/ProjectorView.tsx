@@ -27,6 +27,7 @@ import { useSessionLink } from '../session/sessionStore.ts'
 import { formatClock } from '../session/timer.ts'
 import { VoteCanvasLayer } from '../session/VoteLayer.tsx'
 import { useFollowFacilitator } from './useFollowFacilitator.ts'
+import { ProjectedSnapshot } from './ProjectedSnapshot.tsx'
 
 const assetUrls = getAssetUrlsByImport()
 const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
@@ -56,6 +57,7 @@ function ProjectorSession({ boardId, token, config }: { boardId: string; token: 
   const link = useParticipantLink(boardId, token)
   const following = useFollowFacilitator(editor)
   const idle = useIdle(IDLE_MS)
+  const showing = useValue('showing', () => (editor ? (sessionOf((id) => editor.store.get(id as never)).showing ?? null) : null), [editor])
   useContrastKey()
 
   useEffect(() => {
@@ -79,6 +81,7 @@ function ProjectorSession({ boardId, token, config }: { boardId: string; token: 
   if (connection === 'not-found') return <NotFound />
 
   const store = sync.status === 'ready' ? sync.store : null
+
   return (
     <div className={`op-projector${highContrast ? ' op-projector--contrast' : ''}${idle ? ' op-projector--idle' : ''}`} data-role="projector">
       {store && <ProjectorHeader store={store} title={sync.status === 'ready' ? sync.board.title : ''} />}
@@ -103,14 +106,15 @@ function ProjectorSession({ boardId, token, config }: { boardId: string; token: 
           ) : (
             <BoardLoading />
           )}
-          {editor && !following && (
+          {showing && <ProjectedSnapshot boardId={boardId} token={token} id={showing} licenseKey={config.tldrawLicenseKey ?? undefined} />}
+          {editor && !following && !showing && (
             <p className="op-projector__waiting" role="status">
               {t('projector.waiting')}
             </p>
           )}
         </div>
         <aside className="op-projector__side">
-          {editor && <Legend editor={editor} />}
+          {editor && !showing && <Legend editor={editor} />}
           <JoinQr link={link} />
         </aside>
       </div>

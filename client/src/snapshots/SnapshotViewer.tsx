@@ -15,6 +15,8 @@ import { listSnapshots, openSnapshot } from './snapshotApi.ts'
 import { inOrder } from './snapshotLabels.ts'
 import { useSnapshotView } from './snapshotStore.ts'
 import { useSnapshotTitle } from './SnapshotsPanel.tsx'
+import { sendControl } from '../session/sessionStore.ts'
+import { sessionIn } from '../session/useSession.ts'
 
 const assetUrls = getAssetUrlsByImport()
 const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
@@ -69,15 +71,7 @@ export function SnapshotViewer({
     return () => window.removeEventListener('keydown', onKey)
   }, [close])
 
-  const shown = comparing?.records ?? open?.records ?? null
-  const store = useMemo(() => {
-    if (!shown) return null
-    const s = createTLStore({ schema: boardSchema })
-    s.mergeRemoteChanges(() => s.put(shown as never[]))
-    return s
-  }, [shown])
-
-  if (!open || !store) return null
+  if (!open) return null
   const snapshotTitle = titleOf(open.info)
 
   const compareWith = async (choice: string) => {
@@ -127,6 +121,7 @@ export function SnapshotViewer({
             ))}
           </select>
         </label>
+        {facilitate && <ProjectorToggle liveEditor={liveEditor} snapshotId={open.info.id} />}
         <button type="button" className="op-button op-button--primary" onClick={close}>
           {t('snapshots.viewer.close')}
         </button>
@@ -138,19 +133,11 @@ export function SnapshotViewer({
       )}
       <div className="op-snapshot-viewer__main">
         <div className="op-snapshot-viewer__canvas">
-          <Tldraw
+          <SnapshotCanvas
             key={comparing?.against ?? 'alone'}
-            store={store}
-            shapeUtils={shapeUtils}
-            components={components}
-            assetUrls={assetUrls}
+            records={comparing?.records ?? open.records}
             licenseKey={licenseKey}
-            onMount={(mounted) => {
-              mounted.updateInstanceState({ isReadonly: true })
-              mounted.user.updateUserPreferences({ locale })
-              mounted.zoomToFit({ animation: { duration: 0 } })
-              setViewer(mounted)
-            }}
+            onMount={setViewer}
           />
           {viewer && <Legend editor={viewer} />}
           {viewer && comparing && <ChangeOutlines editor={viewer} comparison={comparing.comparison} />}
@@ -173,6 +160,42 @@ export function SnapshotViewer({
         </footer>
       )}
     </div>
+  )
+}
+
+/** A board's records drawn read-only, the whole of it in view, with the board's own shapes. */
+export function SnapshotCanvas({
+  records,
+  licenseKey,
+  hideUi,
+  onMount,
+}: {
+  records: UnknownRecord[]
+  licenseKey?: string
+  hideUi?: boolean
+  onMount(editor: Editor): void
+}) {
+  const locale = useUserStore((s) => s.locale)
+  const store = useMemo(() => {
+    const s = createTLStore({ schema: boardSchema })
+    s.mergeRemoteChanges(() => s.put(records as never[]))
+    return s
+  }, [records])
+  return (
+    <Tldraw
+      store={store}
+      shapeUtils={shapeUtils}
+      components={components}
+      assetUrls={assetUrls}
+      licenseKey={licenseKey}
+      hideUi={hideUi}
+      onMount={(mounted) => {
+        mounted.updateInstanceState({ isReadonly: true })
+        mounted.user.updateUserPreferences({ locale })
+        mounted.zoomToFit({ animation: { duration: 0 } })
+        onMount(mounted)
+      }}
+    />
   )
 }
 
@@ -247,5 +270,23 @@ function ChangeOutlines({ editor, comparison }: { editor: Editor; comparison: Bo
         />
       ))}
     </div>
+  )
+}
+
+/** Shows this snapshot on the projector in place of the live board, or takes it off. */
+function ProjectorToggle({ liveEditor, snapshotId }: { liveEditor: Editor; snapshotId: string }) {
+  const t = useT()
+  const showing = useValue('showing', () => sessionIn(liveEditor).showing ?? null, [liveEditor])
+  const here = showing === snapshotId
+  return (
+    <button
+      type="button"
+      className="op-button"
+      aria-pressed={here}
+      data-testid="snapshot-projector"
+      onClick={() => sendControl({ action: 'show-snapshot', id: here ? null : snapshotId })}
+    >
+      {here ? t('snapshots.projector.hide') : t('snapshots.projector.show')}
+    </button>
   )
 }

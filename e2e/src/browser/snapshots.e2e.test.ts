@@ -72,13 +72,18 @@ async function keep(download: Download, name: string): Promise<string> {
 describe('phase outputs in the browser: snapshot, compare, restore and undo, export', () => {
   let server: Awaited<ReturnType<typeof startServer>>
   let ctx: BrowserContext
+  let projectorCtx: BrowserContext
 
   beforeAll(async () => {
     server = await startServer()
-    ctx = await launchContext({ viewport: { width: 1440, height: 900 } })
+    ;[ctx, projectorCtx] = await Promise.all([
+      launchContext({ viewport: { width: 1440, height: 900 } }),
+      launchContext({ viewport: { width: 1920, height: 1080 } }),
+    ])
   })
   afterAll(async () => {
     await ctx?.close()
+    await projectorCtx?.close()
     await server?.close()
   })
 
@@ -126,6 +131,18 @@ describe('phase outputs in the browser: snapshot, compare, restore and undo, exp
     // The added and the renamed card are outlined on the canvas.
     await expect.poll(() => page.locator('.op-compare-outline').count()).toBe(2)
     await page.screenshot({ path: join(ARTIFACTS, 'snapshots-compare.png') })
+
+    // The facilitator puts the phase 1 output on the projector, then takes it off.
+    const projector = await joinBoard(projectorCtx, board.links.projector, 'Proiettore')
+    await page.getByTestId('snapshot-projector').click()
+    const projected = projector.page.locator('.op-projector__snapshot')
+    await projected.locator('.tl-canvas').waitFor({ timeout: SYNC_MS })
+    expect(await projected.locator('.op-projector__snapshot-title').textContent()).toContain('Esito fase 1')
+    await expect.poll(() => projected.locator('.tl-shape[data-shape-type="element"]').count(), { timeout: SYNC_MS }).toBe(2)
+    await projector.page.screenshot({ path: join(ARTIFACTS, 'snapshots-projector.png') })
+    await page.getByTestId('snapshot-projector').click()
+    await projected.waitFor({ state: 'detached', timeout: SYNC_MS })
+    expect(projector.errors).toEqual([])
     await page.getByRole('button', { name: 'Torna alla lavagna' }).click()
 
     // Restore phase 1, then undo the restore.

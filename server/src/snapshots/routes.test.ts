@@ -14,7 +14,7 @@ import type { UnknownRecord } from '@tldraw/store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../app.ts'
 import { silentLogger } from '../observability/logger.ts'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EmbeddedStorage } from '../storage/embedded/embeddedStorage.ts'
@@ -249,5 +249,17 @@ describe.each(Object.keys(ENGINES))('phase outputs through the HTTP API, %s engi
     const byId = (rs: UnknownRecord[]) => rs.filter((r) => r.typeName !== 'session').sort((a, b) => (a.id < b.id ? -1 : 1))
     expect(byId([...(await boardNow(storage, created.id)).records.values()])).toEqual(byId(parsed.records))
     expect((await call('POST', '/boards/import', f, '{"not":"a board"}')).status).toBe(400)
+  })
+
+  it('imports a .tldr that tldraw itself wrote, its shapes kept', async () => {
+    const board = await newBoard()
+    // Saved by tldraw 5.4.2's own serializer (see shared/src/export/tldr.test.ts).
+    const file = await readFile(new URL('../../../shared/src/export/fixtures/tldraw-com.tldr', import.meta.url), 'utf8')
+    const res = await call('POST', '/boards/import?title=Da%20tldraw', board.token('facilitator'), file)
+    expect(res.status).toBe(201)
+    const created = (await res.json()) as CreatedBoard
+    expect(created.title).toBe('Da tldraw')
+    const shapes = [...(await boardNow(storage, created.id)).records.values()].filter((r) => r.typeName === 'shape')
+    expect(shapes.map((r) => (r as unknown as { type: string }).type).sort()).toEqual(['arrow', 'frame', 'geo', 'note'])
   })
 })

@@ -1,5 +1,5 @@
 import type { UnknownRecord } from '@tldraw/store'
-import { boardTables } from './tables.ts'
+import { boardTables, collate } from './tables.ts'
 import type { ElementRow, ExportLocale, PactRow, RelationRow } from './types.ts'
 
 export interface FieldChange {
@@ -34,7 +34,6 @@ export interface BoardComparison {
 }
 
 const CHANGE_ORDER: Record<Change, number> = { added: 0, changed: 1, removed: 2 }
-const collate = (a: string, b: string) => a.localeCompare(b, 'it')
 
 /**
  * What changed between two states of a board (two snapshots, or a snapshot and the live board),

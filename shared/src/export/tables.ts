@@ -24,7 +24,9 @@ type Ends = { start?: string; end?: string }
  */
 const MEMBERSHIP_RELATIONS: ReadonlySet<string> = new Set(['partecipa'])
 
-const collate = (a: string, b: string) => a.localeCompare(b, 'it')
+/** Italian order, numbers by value: "Tavolo 2" before "Tavolo 10", as a person lists them. */
+const COLLATOR = new Intl.Collator('it', { numeric: true })
+export const collate = (a: string, b: string) => COLLATOR.compare(a, b)
 
 function labelIn(label: Label | undefined, id: string, locale: ExportLocale): string {
   if (!label) return id

@@ -4,7 +4,7 @@ import type { BoardMeta, Role } from '../boards/board.ts'
 import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
 import { type Refusal, refusalValidator } from './refusal.ts'
-import { type Summon, summonTargetValidator, TIMER_MAX_MS } from '../session/sessionRecord.ts'
+import { snapshotIdValidator, type Summon, summonTargetValidator, TIMER_MAX_MS } from '../session/sessionRecord.ts'
 import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../session/voteRecords.ts'
 
 /**
@@ -114,6 +114,8 @@ export type ControlMessage =
   | { action: 'vote-open'; targets: string[]; dots: number }
   | { action: 'vote-close'; voteId: string }
   | { action: 'vote-reveal'; voteId: string }
+  /** Shows a snapshot on the projector instead of the live board, or (null) the board again. */
+  | { action: 'show-snapshot'; id: string | null }
   /** Shows or hides a revealed vote's counts on the elements; the results stay on the board either way. */
   | { action: 'vote-results'; voteId: string; shown: boolean }
 
@@ -149,6 +151,7 @@ export const controlValidator: T.Validator<ControlMessage> = T.union('action', {
   'vote-open': T.object({ action: T.literal('vote-open'), targets: voteTargets, dots: dotCount }),
   'vote-close': T.object({ action: T.literal('vote-close'), voteId: voteIdValidator }),
   'vote-reveal': T.object({ action: T.literal('vote-reveal'), voteId: voteIdValidator }),
+  'show-snapshot': T.object({ action: T.literal('show-snapshot'), id: T.nullable(snapshotIdValidator) }),
   'vote-results': T.object({ action: T.literal('vote-results'), voteId: voteIdValidator, shown: T.boolean }),
 }) as T.Validator<ControlMessage>
 

@@ -42,6 +42,8 @@ export interface SessionRecord extends BaseRecord<'session', RecordId<SessionRec
   highlight: string | null
   summon: Summon | null
   timer: Timer
+  /** A snapshot the facilitator shows on the projector instead of the live board; absent or null for none. */
+  showing?: string | null
   meta: JsonObject
 }
 
@@ -70,6 +72,11 @@ const ms = T.integer.check((n) => {
 })
 const shortId = T.string.check((s) => {
   if (s.length === 0 || s.length > 128) throw new Error('must be 1 to 128 characters')
+})
+
+/** A saved snapshot's id (server-made), or an automatic one's (`auto-<offset>`). */
+export const snapshotIdValidator = T.string.check((s) => {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(s)) throw new Error('not a snapshot id')
 })
 
 /** Where a summon goes: an area of a page. */
@@ -112,5 +119,6 @@ export const sessionRecordValidator: T.Validator<SessionRecord> = T.object({
   highlight: T.nullable(shortId),
   summon: T.nullable(summonValidator),
   timer: timerValidator,
+  showing: T.nullable(snapshotIdValidator).optional(),
   meta: T.jsonValue as T.Validator<JsonObject>,
 })

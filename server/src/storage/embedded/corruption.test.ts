@@ -163,3 +163,34 @@ describe('embedded storage never drops damaged data silently', () => {
     expect(await offsetsAfterReopen(dataDir)).toEqual({ snapshot: 0, offsets: [1, 2, 3] })
   })
 })
+
+describe("a facilitator's saved snapshot, damaged on disk", () => {
+  const saved = (snapshotId: string) => ({
+    meta: { id: snapshotId, kind: 'phase' as const, phase: 2, title: 'Esito fase 2', note: '', createdAt: 1_800_000_000_000, createdBy: 'Giulia' },
+    snapshot: snap(3),
+  })
+
+  it('is refused when read, naming the file, and left out of the list (said in the log) when its description is damaged', async () => {
+    const { dataDir, dir } = await boardWithEntries(3)
+    const engine = new EmbeddedStorage(dataDir, quiet)
+    await engine.saveSnapshot(id, saved('body'))
+    await engine.saveSnapshot(id, saved('head'))
+    await engine.close()
+    // One bit in the body of the first (its last byte); one in the description of the second.
+    await flipByte(join(dir, 'saved', 'body.snap'), -2)
+    const head = await readFile(join(dir, 'saved', 'head.snap'))
+    await flipByte(join(dir, 'saved', 'head.snap'), head.indexOf('Esito'))
+    const logged: string[] = []
+    const reopened = new EmbeddedStorage(dataDir, { logger: linesLogger(logged) })
+    try {
+      expect((await reopened.listSavedSnapshots(id)).map((m) => m.id)).toEqual(['body'])
+      expect(logged.join('\n')).toContain('saved snapshot head.snap left out: checksum mismatch in the description')
+      await expect(reopened.readSavedSnapshot(id, 'body')).rejects.toThrow(`board ${boardTag(id)} is damaged: saved/body.snap: checksum mismatch in the snapshot`)
+      await expect(reopened.readSavedSnapshot(id, 'head')).rejects.toBeInstanceOf(BoardDamagedError)
+      // The board itself still opens: a damaged snapshot is the snapshot's problem alone.
+      expect((await reopened.load(id)).entries.map((e) => e.offset)).toEqual([1, 2, 3])
+    } finally {
+      await reopened.close()
+    }
+  })
+})

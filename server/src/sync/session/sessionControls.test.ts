@@ -30,6 +30,14 @@ describe('a facilitator’s controls of the session', () => {
     expect(apply(once, { action: 'summon', to }).summon?.n).toBe(2)
   })
 
+  it('shows a snapshot on the projector and takes it off; the same request twice changes nothing', () => {
+    const shown = apply(session(), { action: 'show-snapshot', id: 'abcDEF123' })
+    expect(shown.showing).toBe('abcDEF123')
+    expect(applyControl(shown, { action: 'show-snapshot', id: 'abcDEF123' }, NOW)).toEqual({})
+    expect(apply(shown, { action: 'show-snapshot', id: null }).showing).toBeNull()
+    expect(applyControl(session(), { action: 'show-snapshot', id: null }, NOW)).toEqual({})
+  })
+
   it('runs a countdown on the server’s clock: start, pause, resume, extend, stop', () => {
     let s = apply(session(), { action: 'timer-start', ms: 5 * 60_000 })
     expect(s.timer).toEqual({ state: 'running', endsAt: NOW + 300_000, remainingMs: 300_000 })

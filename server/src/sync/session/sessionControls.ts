@@ -15,6 +15,8 @@ export function applyControl(session: SessionRecord, control: ControlMessage, no
       return { highlight: control.view }
     case 'summon':
       return { summon: { ...control.to, n: (session.summon?.n ?? 0) + 1 } }
+    case 'show-snapshot':
+      return (session.showing ?? null) === control.id ? {} : { showing: control.id }
     default: {
       const timer = nextTimer(session.timer, control, now)
       return timer ? { timer } : {}
