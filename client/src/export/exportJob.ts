@@ -48,7 +48,11 @@ export async function runExport(format: ExportFormat, source: ExportSource, loca
   }
   if (format === 'png' || format === 'svg') {
     run.onProgress(0, 1)
-    const blob = await exportBoardImage(source.editor, { format, frameId: source.frameId, scale: format === 'png' ? pixelScale(source.editor, 6000) : 1 })
+    const blob = await exportBoardImage(source.editor, {
+      format,
+      frameId: source.frameId,
+      scale: format === 'png' ? pixelScale(source.editor, 6000) : 1,
+    })
     run.signal.throwIfAborted()
     return { blob, name: name(format) }
   }

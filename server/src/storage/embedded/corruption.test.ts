@@ -185,7 +185,9 @@ describe("a facilitator's saved snapshot, damaged on disk", () => {
     try {
       expect((await reopened.listSavedSnapshots(id)).map((m) => m.id)).toEqual(['body'])
       expect(logged.join('\n')).toContain('saved snapshot head.snap left out: checksum mismatch in the description')
-      await expect(reopened.readSavedSnapshot(id, 'body')).rejects.toThrow(`board ${boardTag(id)} is damaged: saved/body.snap: checksum mismatch in the snapshot`)
+      await expect(reopened.readSavedSnapshot(id, 'body')).rejects.toThrow(
+        `board ${boardTag(id)} is damaged: saved/body.snap: checksum mismatch in the snapshot`
+      )
       await expect(reopened.readSavedSnapshot(id, 'head')).rejects.toBeInstanceOf(BoardDamagedError)
       // The board itself still opens: a damaged snapshot is the snapshot's problem alone.
       expect((await reopened.load(id)).entries.map((e) => e.offset)).toEqual([1, 2, 3])
