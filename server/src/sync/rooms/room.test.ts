@@ -113,6 +113,17 @@ function deliver(room: Room, session: Session, event: 'push' | 'presence', raw: 
   return receiveOnBoard({ room, session }, event, message, (fatal) => session.socket.emit('fatal', fatal))
 }
 
+/** `storage` with some of its methods replaced: the rest are its own. */
+function steered(storage: MemoryStorage, over: Partial<StorageEngine>): StorageEngine {
+  return new Proxy(storage, {
+    get(target, key: string, receiver) {
+      if (key in over) return over[key as keyof StorageEngine]
+      const value = Reflect.get(target, key, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  }) as unknown as StorageEngine
+}
+
 const A = 'clientAAAA'
 const B = 'clientBBBB'
 const C = 'clientCCCC'
@@ -324,6 +335,44 @@ describe('Room', () => {
     await new Promise((r) => setTimeout(r, 200))
     expect((await storage.listSnapshots(meta.id)).map((s) => s.offset)).toEqual([0, 1])
     expect((await storage.readSnapshot(meta.id, 1))?.records.some((r) => r.id === 'shape:one')).toBe(true)
+  })
+
+  it('resumes saving when a push it could not confirm turns out stored (the storage kept it, its answer was lost)', async () => {
+    const storage = new MemoryStorage()
+    cleanups.push(() => storage.close())
+    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
+    // Redis gone mid-reply: the entry is in the log, the append throws, and this node's tail
+    // brings the entry only later.
+    let loseReplyTo: number | null = null
+    let held: LogEntry[] = []
+    let release: (entries: LogEntry[]) => void = () => undefined
+    const engine = steered(storage, {
+      append: async (id, push) => {
+        const result = await storage.append(id, push)
+        if (push.seq !== loseReplyTo) return result
+        loseReplyTo = null
+        throw new Error('connection lost before the reply')
+      },
+      subscribe: (id, after, onEntries) => {
+        release = onEntries
+        return storage.subscribe(id, after, (entries) => (loseReplyTo === null && held.length === 0 ? onEntries(entries) : held.push(...entries)))
+      },
+    })
+    const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, engine, { tickMs: 1, logger: silentLogger })
+    cleanups.push(() => room.close())
+    const { socket, session } = enter(room, A)
+    loseReplyTo = 1
+    await deliver(room, session, 'push', { seq: 1, diff: put(geoShape('one')) })
+    expect(socket.of(EV.saving).map((e) => e.payload)).toEqual([{ paused: true, reason: 'storage' }])
+    // The tail brings it: the client sees it acknowledged and will never send it again.
+    const late = held
+    held = []
+    release(late)
+    await until(() => socket.entries().some((e) => e.kind === 'ack' && e.seq === 1), 'seq 1 acknowledged through the tail')
+    expect(socket.of(EV.saving).at(-1)!.payload).toEqual({ paused: false })
+    await deliver(room, session, 'push', { seq: 2, diff: put(geoShape('two')) })
+    await until(() => socket.entries().some((e) => e.kind === 'ack' && e.seq === 2), 'seq 2 acknowledged')
+    expect(room.documentRecords.map((r) => r.id)).toEqual(expect.arrayContaining(['shape:one', 'shape:two']))
   })
 
   it('applies a retried push (same client, same seq) once', async () => {
@@ -574,26 +623,12 @@ describe('Room', () => {
     const created = await createBoard(storage, 'Tavolo di prova', 'http://localhost')
     // The tail this room reads: the test decides what it delivers.
     let deliver: (entries: LogEntry[]) => void = () => undefined
-    const tailed: StorageEngine = {
-      createBoard: (m, s, a) => storage.createBoard(m, s, a),
-      getBoard: (id) => storage.getBoard(id),
-      getAccess: (id) => storage.getAccess(id),
-      setAccess: (id, a) => storage.setAccess(id, a),
-      append: (id, p) => storage.append(id, p),
-      load: (id) => storage.load(id),
-      compact: (id, snap) => storage.compact(id, snap),
-      listSnapshots: (id) => storage.listSnapshots(id),
-      readSnapshot: (id, offset) => storage.readSnapshot(id, offset),
-      boardIds: () => storage.boardIds(),
-      saveSnapshot: (id, saved) => storage.saveSnapshot(id, saved),
-      listSavedSnapshots: (id) => storage.listSavedSnapshots(id),
-      readSavedSnapshot: (id, snapshotId) => storage.readSavedSnapshot(id, snapshotId),
-      close: () => storage.close(),
+    const tailed = steered(storage, {
       subscribe: (_id, _after, onEntries) => {
         deliver = onEntries
         return () => undefined
       },
-    }
+    })
     const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
     const room = await Room.load(meta, tailed, { tickMs: 1, logger: silentLogger })
     cleanups.push(() => room.close())

@@ -218,23 +218,32 @@ export class Room {
   private async append(session: Session, seq: number, diff: DocDiff) {
     try {
       await this.storage.append(this.board.id, { clientId: session.writerId, seq, diff })
-      if (session.failedSeq !== null && seq >= session.failedSeq) {
-        session.failedSeq = null
-        session.paused = null
-        session.socket.emit('saving', { paused: false })
-      }
+      if (session.failedSeq !== null && seq >= session.failedSeq) this.stored(session)
     } catch (e) {
       if (e instanceof UnstorableEntryError) {
         // Retrying cannot help a change that can never be written: refuse it.
         this.refuse(session, seq, refusal('unstorable', {}, (e as Error).message))
         return
       }
+      // Stored after all, and already folded from the tail: nothing to re-send.
+      if ((this.state.clientSeqs.get(session.writerId) ?? 0) >= seq) return
       if (session.paused !== 'storage') {
         this.log.error(`board ${boardTag(this.board.id)}: cannot store changes, saving paused`, (e as Error).message)
       }
       this.pause(session, 'storage')
       session.failedSeq = Math.min(session.failedSeq ?? seq, seq)
     }
+  }
+
+  /**
+   * The push saving stopped at is stored after all: acknowledged by the append, or seen in the
+   * tail when the storage stored it but its answer was lost (Redis gone mid-reply). The client
+   * will not re-send what it sees acknowledged, so waiting for that re-send would stall it forever.
+   */
+  private stored(session: Session) {
+    session.failedSeq = null
+    session.paused = null
+    session.socket.emit('saving', { paused: false })
   }
 
   /**
@@ -481,7 +490,10 @@ export class Room {
       if ('refusal' in outcome) folded.refusal = outcome.refusal
       else if (outcome.adjusted.length > 0) folded.adjusted = outcome.adjusted
       this.catchUp.remember(folded)
-      for (const s of this.sessions) s.outbox.push(wireEntry(folded, s.writerId))
+      for (const s of this.sessions) {
+        s.outbox.push(wireEntry(folded, s.writerId))
+        if (s.failedSeq !== null && s.writerId === entry.clientId && entry.seq >= s.failedSeq) this.stored(s)
+      }
     }
     this.scheduler.request()
     if (this.foldWaiters.length > 0) {
