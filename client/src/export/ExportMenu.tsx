@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react'
+import { useValue } from 'tldraw'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { EXPORT_FORMATS, runExport, type ExportFormat, type ExportSource } from './exportJob.ts'
@@ -18,6 +19,12 @@ export function ExportMenu({ source }: { source: ExportSource }) {
   const [failure, setFailure] = useState<string | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
   const running = useRef<AbortController | null>(null)
+  // A frame selected on the canvas can be the picture alone (a phase's frame, the pact).
+  const frame = useValue('selected frame', () => {
+    const selected = source.editor.getOnlySelectedShape()
+    return selected?.type === 'frame' ? { id: selected.id as string, name: (selected.props as { name?: string }).name ?? '' } : null
+  }, [source.editor])
+  const [frameOnly, setFrameOnly] = useState(false)
 
   const start = async (format: ExportFormat) => {
     const controller = new AbortController()
@@ -26,7 +33,8 @@ export function ExportMenu({ source }: { source: ExportSource }) {
     setSaved(null)
     setProgress({ format, done: 0, total: 1 })
     try {
-      const file = await runExport(format, source, locale, {
+      const only = frameOnly && frame && (format === 'png' || format === 'svg') ? { frameId: frame.id } : {}
+      const file = await runExport(format, { ...source, ...only }, locale, {
         signal: controller.signal,
         onProgress: (done, total) => setProgress({ format, done, total }),
       })
@@ -57,6 +65,12 @@ export function ExportMenu({ source }: { source: ExportSource }) {
           </button>
         ))}
       </div>
+      {frame && (
+        <label className="op-export__frame">
+          <input type="checkbox" checked={frameOnly} onChange={(e) => setFrameOnly(e.target.checked)} />
+          {t('export.frameOnly', { name: frame.name || t('export.frame.untitled') })}
+        </label>
+      )}
       {progress && (
         <div className="op-export__progress" role="status">
           <progress max={progress.total} value={progress.done} aria-label={t('export.progress', { format: t(`export.format.${progress.format}`) })} />

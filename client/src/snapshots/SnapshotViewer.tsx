@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { createTLStore, Tldraw, useValue, type Editor, type TLShapeId } from 'tldraw'
 import { BrokenShape, containedShapeUtils } from '../board/shapeContainment.tsx'
 import { Legend } from '../diagram/highlight/Legend.tsx'
+import { ViewControl, ViewFader } from '../diagram/highlight/views.tsx'
 import { ElementShapeUtil } from '../diagram/shapes/ElementShapeUtil.tsx'
 import { BalanceShapeUtil, PactShapeUtil } from '../diagram/shapes/PhaseShapeUtils.tsx'
 import { documentRecords } from '../export/exportJob.ts'
@@ -109,6 +110,7 @@ export function SnapshotViewer({
           {comparing ? t('compare.heading', { before: comparing.before, after: comparing.after }) : t('snapshots.viewing', { title: snapshotTitle })}
         </h2>
         <span className="op-snapshot-viewer__readonly">{t('snapshots.readonly')}</span>
+        {viewer && <ViewControl editor={viewer} />}
         <label className="op-snapshot-viewer__compare">
           <span>{t('compare.with')}</span>
           <select className="op-bar-select" value={comparing?.against ?? ''} onChange={(e) => void compareWith(e.target.value)}>
@@ -140,6 +142,7 @@ export function SnapshotViewer({
             onMount={setViewer}
           />
           {viewer && <Legend editor={viewer} />}
+          {viewer && <ViewFader editor={viewer} />}
           {viewer && comparing && <ChangeOutlines editor={viewer} comparison={comparing.comparison} />}
         </div>
         {comparing && <ChangeList comparison={comparing.comparison} editor={viewer} />}
