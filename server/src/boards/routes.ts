@@ -5,16 +5,10 @@ import { createBoard, linksOf, newLinkToken } from './boardService.ts'
 import { authorizedBoard, facilitatorOf } from './bearerAccess.ts'
 import { exportRoutes, importRoute } from '../exports/routes.ts'
 import { snapshotRoutes } from '../snapshots/routes.ts'
-import { clientAddress } from '../limits/clientAddress.ts'
-import { RateLimiter } from '../limits/rateLimiter.ts'
+import { addressOf, requestBudget, type RateLimit } from '../limits/requestBudget.ts'
 import type { StorageEngine } from '../storage/types.ts'
 import type { Logger } from '../observability/logger.ts'
 import { loggable } from '../observability/logRedaction.ts'
-
-export interface RateLimit {
-  perSecond: number
-  burst: number
-}
 
 /** A workshop's facilitators create a handful of boards; a script filling the disk creates hundreds. */
 export const BOARD_CREATION_LIMIT: RateLimit = { perSecond: 1 / 10, burst: 20 }
@@ -40,7 +34,7 @@ const VISIBLE_LINKS: Record<Role, readonly Role[]> = {
 
 export function apiRouter({ storage, rooms, publicOrigin, tldrawLicenseKey, serverUrls, boardCreationLimit, logger }: ApiOptions): Router {
   const router = express.Router()
-  const creations = new RateLimiter(boardCreationLimit.perSecond, boardCreationLimit.burst)
+  const creations = requestBudget(boardCreationLimit, 'too many boards created from this address')
   importRoute(router, { storage, originOf: (req) => originOf(req), mayCreateBoard: (req, res) => mayCreateBoard(req, res) })
   router.use(express.json({ limit: '64kb' }))
 
@@ -63,12 +57,7 @@ export function apiRouter({ storage, rooms, publicOrigin, tldrawLicenseKey, serv
 
   /** Takes one board from the address's budget, or answers 429 and says when to retry. */
   function mayCreateBoard(req: Request, res: express.Response): boolean {
-    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'])
-    if (creations.take(address)) return true
-    const seconds = Math.max(1, creations.retryAfter(address))
-    res.setHeader('Retry-After', String(seconds))
-    res.status(429).json({ error: `slow down: too many boards created from this address; retry in ${seconds} s`, code: 'slow-down' })
-    return false
+    return creations(addressOf(req), res)
   }
 
   // Without PUBLIC_URL, links point where this request came in: right on a laptop or a LAN.

@@ -16,6 +16,7 @@ import express, { type Request, type Response, type Router } from 'express'
 import { bearer, facilitatorOf } from '../boards/bearerAccess.ts'
 import { createBoard } from '../boards/boardService.ts'
 import { roleOf } from '../boards/linkAccess.ts'
+import { addressOf, requestBudget } from '../limits/requestBudget.ts'
 import type { StorageEngine } from '../storage/types.ts'
 import { boardNow, openSnapshot } from '../snapshots/snapshotService.ts'
 
@@ -41,6 +42,8 @@ type Format = keyof typeof FORMATS
  * The facilitator's alone, like everything that carries the board outside it.
  */
 export function exportRoutes(router: Router, { storage }: ExportRouteOptions) {
+  // Each export folds and serialises a whole document: a facilitator's clicks, not a loop.
+  const exports = requestBudget({ perSecond: 1 / 2, burst: 20 }, 'too many exports from this address')
   router.get('/boards/:id/export.:format', async (req: Request<{ id: string; format: string }>, res) => {
     const format = req.params.format as Format
     if (!Object.hasOwn(FORMATS, format)) {
@@ -48,7 +51,7 @@ export function exportRoutes(router: Router, { storage }: ExportRouteOptions) {
       return
     }
     const found = await facilitatorOf(storage, req, res, 'export the board')
-    if (!found) return
+    if (!found || !exports(addressOf(req), res)) return
     const snapshotId = typeof req.query.snapshot === 'string' ? req.query.snapshot : null
     const locale: ExportLocale = req.query.lang === 'en' ? 'en' : 'it'
     let records: UnknownRecord[]
@@ -69,7 +72,8 @@ export function exportRoutes(router: Router, { storage }: ExportRouteOptions) {
     }
     const now = new Date()
     let body: string
-    if (format === 'tldr') body = JSON.stringify(boardToTldr(records), null, 2)
+    // Unindented, as tldraw writes it: a full board's file stays within what an import takes.
+    if (format === 'tldr') body = JSON.stringify(boardToTldr(records))
     else if (format === 'csv') body = tablesToCsv(boardTables(records, locale), locale)
     else
       body = JSON.stringify(
@@ -92,6 +96,8 @@ export function exportRoutes(router: Router, { storage }: ExportRouteOptions) {
  * Registered before the API's small JSON parser: a file is bigger than any other request.
  */
 export function importRoute(router: Router, { storage, originOf, mayCreateBoard }: ExportRouteOptions) {
+  // A file is read whole and parsed: a few hundred MB of memory for the biggest. One at a time.
+  let importing = false
   const facilitatesABoard = async (req: Request, res: Response, next: () => void) => {
     const token = bearer(req)
     if (!token) {
@@ -114,6 +120,17 @@ export function importRoute(router: Router, { storage, originOf, mayCreateBoard 
   router.post(
     '/boards/import',
     facilitatesABoard,
+    (_req: Request, res: Response, next: () => void) => {
+      if (!importing) {
+        importing = true
+        res.on('close', () => {
+          importing = false
+        })
+        return next()
+      }
+      res.setHeader('Retry-After', '5')
+      res.status(503).json({ error: 'another board is being imported; retry in 5 s', code: 'slow-down' })
+    },
     express.text({ type: () => true, limit: IMPORT_BYTES_MAX }),
     async (req: Request, res: Response) => {
       const text = typeof req.body === 'string' ? req.body : ''

@@ -22,6 +22,7 @@ import { RedisStorage } from '../storage/redis/redisStorage.ts'
 import type { StorageEngine } from '../storage/types.ts'
 import { startTestRedis } from '../testing/testRedis.ts'
 import { appendAsServer } from '../sync/serverWrites.ts'
+import { Room } from '../sync/rooms/room.ts'
 import { boardNow } from './snapshotService.ts'
 
 /*
@@ -249,6 +250,41 @@ describe.each(Object.keys(ENGINES))('phase outputs through the HTTP API, %s engi
     const byId = (rs: UnknownRecord[]) => rs.filter((r) => r.typeName !== 'session').sort((a, b) => (a.id < b.id ? -1 : 1))
     expect(byId([...(await boardNow(storage, created.id)).records.values()])).toEqual(byId(parsed.records))
     expect((await call('POST', '/boards/import', f, '{"not":"a board"}')).status).toBe(400)
+  })
+
+  it('keeps automatic history of an edited board, listed and restorable by the facilitator', async () => {
+    const board = await newBoard()
+    const f = board.token('facilitator')
+    const room = await Room.load(await storage.getBoard(board.id).then((m) => m!), storage, { autoSnapshotMs: 50, logger: silentLogger })
+    try {
+      await room.write(put(coop, comune))
+      const auto = async () =>
+        ((await (await call('GET', `/boards/${board.id}/snapshots`, f)).json()) as SnapshotInfo[]).filter((s) => s.kind === 'auto')
+      for (let i = 0; i < 100 && (await auto()).length === 0; i++) await new Promise((r) => setTimeout(r, 50))
+      const [kept] = await auto()
+      expect(kept.id).toMatch(/^auto-\d+$/)
+      await edit(board.id, { [coop.id]: ['remove'], [comune.id]: ['remove'] })
+      expect(await shapeNames(board.id)).toEqual([])
+      expect((await call('POST', `/boards/${board.id}/snapshots/${kept.id}/restore`, f, {})).status).toBe(200)
+      expect(await shapeNames(board.id)).toEqual(['Comune di Santarcangelo', 'Società Cooperativa «Il Mulino»'])
+    } finally {
+      room.close()
+    }
+  })
+
+  it('slows a script snapshotting a board in a loop: 429 with Retry-After after a burst of 20', async () => {
+    const board = await newBoard()
+    const statuses: number[] = []
+    for (let i = 0; i < 22; i++)
+      statuses.push((await call('POST', `/boards/${board.id}/snapshots`, board.token('facilitator'), { title: `n${i}` })).status)
+    expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true)
+    const refused = await call('POST', `/boards/${board.id}/snapshots`, board.token('facilitator'), { title: 'once more' })
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(((await refused.json()) as { code: string }).code).toBe('slow-down')
+    // Another board is not slowed by this one.
+    const other = await newBoard()
+    expect((await call('POST', `/boards/${other.id}/snapshots`, other.token('facilitator'), { title: 'x' })).status).toBe(201)
   })
 
   it('imports a .tldr that tldraw itself wrote, its shapes kept', async () => {

@@ -9,6 +9,7 @@ import {
 import type { Request, Response, Router } from 'express'
 import { authorizedBoard, facilitatorOf } from '../boards/bearerAccess.ts'
 import { createBoard } from '../boards/boardService.ts'
+import { addressOf, requestBudget } from '../limits/requestBudget.ts'
 import type { StorageEngine } from '../storage/types.ts'
 import { listAll, openSnapshot, restoreSnapshot, takeSnapshot, type SnapshotListing } from './snapshotService.ts'
 
@@ -18,6 +19,13 @@ export interface SnapshotRouteOptions {
   /** Taken before a board is made from a snapshot: the same budget as creating one. */
   mayCreateBoard(req: Request, res: Response): boolean
 }
+
+/** A board keeps this many facilitators' snapshots at most: each may be its whole document (64 MiB). */
+export const MAX_SAVED_SNAPSHOTS = 500
+/** Snapshots and restores of one board: a facilitator's few clicks, not a script filling the disk. */
+const SNAPSHOTS_PER_BOARD = { perSecond: 1 / 3, burst: 20 }
+/** Opening a snapshot folds a whole document: each address gets a steady trickle. */
+const OPENS_PER_ADDRESS = { perSecond: 1, burst: 30 }
 
 const info = (s: SnapshotListing): SnapshotInfo => ({ ...s, createdAt: new Date(s.createdAt).toISOString() })
 
@@ -36,11 +44,20 @@ function bodyOf<B>(validator: { validate(v: unknown): B }, req: Request, res: Re
  * board from one; anyone with a link lists and opens them (the projector shows one).
  */
 export function snapshotRoutes(router: Router, { storage, originOf, mayCreateBoard }: SnapshotRouteOptions) {
+  const writes = requestBudget(SNAPSHOTS_PER_BOARD, 'too many snapshots and restores of this board')
+  const opens = requestBudget(OPENS_PER_ADDRESS, 'too many snapshots opened from this address')
+  /** Room for one more saved snapshot (a restore saves one too), or a 409 saying the board is full of them. */
+  const roomForOne = async (boardId: string, res: Response) => {
+    if ((await storage.listSavedSnapshots(boardId)).length < MAX_SAVED_SNAPSHOTS) return true
+    res.status(409).json({ error: `this board already keeps ${MAX_SAVED_SNAPSHOTS} snapshots`, code: 'too-many' })
+    return false
+  }
+
   router.post('/boards/:id/snapshots', async (req, res) => {
     const found = await facilitatorOf(storage, req, res, 'take a snapshot')
     if (!found) return
     const body = bodyOf(takeSnapshotBodyValidator, req, res)
-    if (!body) return
+    if (!body || !writes(found.meta.id, res) || !(await roomForOne(found.meta.id, res))) return
     const meta = await takeSnapshot(storage, found.meta.id, { kind: 'phase', title: body.title, note: body.note, createdBy: body.author })
     res.status(201).json(info(meta))
   })
@@ -53,7 +70,7 @@ export function snapshotRoutes(router: Router, { storage, originOf, mayCreateBoa
 
   router.get('/boards/:id/snapshots/:snapshotId', async (req: Request<{ id: string; snapshotId: string }>, res) => {
     const found = await authorizedBoard(storage, req, res)
-    if (!found) return
+    if (!found || !opens(addressOf(req), res)) return
     const opened = await openSnapshot(storage, found.meta.id, req.params.snapshotId)
     if (!opened) {
       res.status(404).json({ error: 'no such snapshot', code: 'not-found' })
@@ -67,7 +84,7 @@ export function snapshotRoutes(router: Router, { storage, originOf, mayCreateBoa
     const found = await facilitatorOf(storage, req, res, 'restore a snapshot')
     if (!found) return
     const body = bodyOf(snapshotActionBodyValidator, req, res)
-    if (!body) return
+    if (!body || !writes(found.meta.id, res) || !(await roomForOne(found.meta.id, res))) return
     const done = await restoreSnapshot(storage, found.meta.id, req.params.snapshotId, body.author)
     if (!done) {
       res.status(404).json({ error: 'no such snapshot', code: 'not-found' })
