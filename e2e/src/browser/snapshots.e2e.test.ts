@@ -119,7 +119,7 @@ describe('phase outputs in the browser: snapshot, compare, restore and undo, exp
     // Compare: phase 1 opened, compared with phase 2.
     await item(page, 'Esito fase 1').locator('[data-action="open"]').click()
     await page.locator('.op-snapshot-viewer').waitFor()
-    await page.locator('.op-snapshot-viewer select').selectOption({ label: 'Esito fase 2' })
+    await page.locator('.op-snapshot-viewer').getByLabel('Confronta con').selectOption({ label: 'Esito fase 2' })
     const counts = page.locator('.op-compare__counts')
     await expect.poll(() => counts.getAttribute('data-added'), { timeout: SYNC_MS }).toBe('1')
     expect(await counts.getAttribute('data-removed')).toBe('1')
