@@ -2,6 +2,8 @@ import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect, useMemo, useState } from 'react'
 import { Tldraw, useValue, type Editor, type TLUiOverrides } from 'tldraw'
 import { LanguageSwitch } from '../app/LanguageSwitch.tsx'
+import { useNamedPopovers } from '../app/namedPopovers.ts'
+import { SiteFooter } from '../app/SiteFooter.tsx'
 import type { RuntimeConfig } from '../app/runtimeConfig.ts'
 import { BoardLoading, useRuntimeConfig } from '../app/useRuntimeConfig.tsx'
 import { ConnectionBanner } from '../connection/ConnectionBanner.tsx'
@@ -14,6 +16,12 @@ import { roleUi, type RoleUi } from './roleUi.ts'
 import { ShareLink } from './ShareLink.tsx'
 import { BrokenShape, containedShapeUtils } from './shapeContainment.tsx'
 import { useBoardSync } from './useBoardSync.ts'
+import { keepCamera } from './camera.ts'
+import { refuseSelfArrows } from './selfArrows.ts'
+import { closeTypePickerOnChoice } from './typePickerPopover.ts'
+import { withRelationDescriptions } from '../diagram/a11y/relationArrow.ts'
+import { shapeNameTranslations } from '../diagram/a11y/shapeNames.ts'
+import { KeyboardControls } from '../diagram/keyboard/KeyboardControls.tsx'
 import { BoardTools } from '../diagram/BoardTools.tsx'
 import { Legend } from '../diagram/highlight/Legend.tsx'
 import { ViewFader } from '../diagram/highlight/views.tsx'
@@ -36,7 +44,8 @@ import { SnapshotViewer } from '../snapshots/SnapshotViewer.tsx'
 
 // Fonts, icons and translations come from this server: no CDN, which town-hall networks may block.
 const assetUrls = getAssetUrlsByImport()
-const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
+// tldraw's arrow, taught to say which relation it is (a screen reader would hear only "Freccia").
+const shapeUtils = withRelationDescriptions(containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil]))
 // The live session: others' cursors hidden when the facilitator says so, roles in the people menu,
 // dot votes on the elements.
 const sessionComponents = { CollaboratorCursor: SessionCursor, PeopleMenuItem, InFrontOfTheCanvas: VoteCanvasLayer }
@@ -52,6 +61,7 @@ function applyUserToEditor(editor: Editor) {
 /** tldraw's own menus and shortcuts, less what the role may not do. */
 function overridesFor(ui: RoleUi): TLUiOverrides {
   return {
+    translations: shapeNameTranslations,
     actions(_editor, actions) {
       if (ui.lock) return actions
       // Locking is the facilitator's: no menu item, no Shift+L.
@@ -97,6 +107,15 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
     editor?.updateInstanceState({ isReadonly: readonly })
   }, [editor, readonly])
 
+  useNamedPopovers(editor)
+  useEffect(() => {
+    if (!editor) return
+    const stops = [keepCamera(editor, boardId), refuseSelfArrows(editor), closeTypePickerOnChoice(editor)]
+    return () => {
+      for (const stop of stops) stop()
+    }
+  }, [editor, boardId])
+
   // tldraw's page menu has no seam for its delete item: it is hidden by the role's style, and
   // this keeps a page from going by any other way the editor offers (the server refuses it too).
   useEffect(() => {
@@ -129,6 +148,9 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
           <SnapshotsButton editor={editor} boardId={boardId} token={token} title={sync.board.title} facilitate={ui.facilitate} />
         )}
         <ShareLink boardId={boardId} token={token} role={role} />
+        {editor && ui.tools && (
+          <KeyboardControls editor={editor} editable={ui.editDiagram && !endedReadonly} onOpenPalette={() => setPaletteOpen(true)} />
+        )}
         {ui.tools && <LanguageSwitch />}
       </header>
       <ConnectionBanner />
@@ -158,6 +180,7 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
           {editor && <EndedBanner editor={editor} />}
         </div>
       </div>
+      <SiteFooter compact />
       {editor && sync.status === 'ready' && (
         <SnapshotViewer
           liveEditor={editor}

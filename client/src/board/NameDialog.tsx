@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { PageHeader } from '../app/PageHeader.tsx'
+import { SiteFooter } from '../app/SiteFooter.tsx'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
 
@@ -39,6 +40,7 @@ export function NameDialog({ boardTitle }: { boardTitle?: string } = {}) {
           </button>
         </form>
       </main>
+      <SiteFooter />
     </div>
   )
 }

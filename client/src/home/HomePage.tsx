@@ -1,6 +1,7 @@
 import { TITLE_MAX, type CreatedBoard } from '@opificio/shared'
 import { useState, type FormEvent } from 'react'
 import { PageHeader } from '../app/PageHeader.tsx'
+import { SiteFooter } from '../app/SiteFooter.tsx'
 import { useT } from '../i18n/translate.ts'
 import { ImportBoard, MyBoards } from './ImportBoard.tsx'
 import { useMyBoards } from './myBoards.ts'
@@ -70,6 +71,7 @@ export function HomePage() {
         <MyBoards />
         <ImportBoard />
       </main>
+      <SiteFooter />
     </div>
   )
 }

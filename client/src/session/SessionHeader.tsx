@@ -5,25 +5,68 @@ import { useUserStore } from '../user/userStore.ts'
 import { sessionAccess } from './sessionRules.ts'
 import { useSession } from './useSession.ts'
 import { useConnectionStore } from '../connection/connectionStore.ts'
+import { goToPhase } from '../board/camera.ts'
+import { phaseTarget } from './phaseTargets.ts'
 
-/** The current phase and its key question, next to the board's title, for everyone. */
+/**
+ * The current phase and its key question, next to the board's title, for everyone; and a button
+ * per phase whose frames are on the board, that brings them into view in one tap (on a phone,
+ * panning there takes several two-finger gestures).
+ */
 export function PhaseBadge({ editor }: { editor: Editor }) {
   const t = useT()
   const locale = useUserStore((s) => s.locale)
   const { phase } = useSession(editor)
-  const current = useValue('current phase', () => (phase === null ? undefined : boardTemplate(editor).phases.find((p) => p.number === phase)), [
-    editor,
-    phase,
-  ])
-  if (phase === null) return null
+  const phases = useValue('phases', () => boardTemplate(editor).phases, [editor])
+  // A string, so editing the board re-renders the badge only when a phase's frames come or go.
+  const reachable = useValue(
+    'phases on the board',
+    () =>
+      phases
+        .filter((p) => phaseTarget(editor, p.number))
+        .map((p) => p.number)
+        .join(' '),
+    [editor, phases]
+  )
+  const current = phases.find((p) => p.number === phase)
   const label = current ? labelText(current.label, locale) : ''
   const question = current ? labelText(current.question, locale) : ''
   return (
-    <p className="op-phase" data-phase={phase} title={question || undefined}>
-      <strong className="op-phase__name">{t('session.phase.badge', { number: phase })}</strong>
-      {label && <span className="op-phase__label">{label}</span>}
-      {question && <span className="op-phase__question">{question}</span>}
-    </p>
+    <>
+      {phase !== null && (
+        <p className="op-phase" data-phase={phase} title={question || undefined}>
+          <strong className="op-phase__name">{t('session.phase.badge', { number: phase })}</strong>
+          {label && <span className="op-phase__label">{label}</span>}
+          {question && <span className="op-phase__question">{question}</span>}
+        </p>
+      )}
+      {reachable && (
+        <nav className="op-phase-go" aria-label={t('phase.go.label')}>
+          <span className="op-phase-go__label" aria-hidden="true">
+            {t('phase.go')}
+          </span>
+          {phases
+            .filter((p) => reachable.split(' ').includes(String(p.number)))
+            .map((p) => {
+              const name = t('phase.go.one', { number: p.number, label: labelText(p.label, locale) })
+              return (
+                <button
+                  key={p.id}
+                  type="button"
+                  className="op-phase-go__button"
+                  data-phase={p.number}
+                  aria-current={p.number === phase ? 'step' : undefined}
+                  aria-label={name}
+                  title={name}
+                  onClick={() => goToPhase(editor, p.number)}
+                >
+                  {p.number}
+                </button>
+              )
+            })}
+        </nav>
+      )}
+    </>
   )
 }
 

@@ -56,10 +56,11 @@ describe('a board in two real browsers', () => {
     const link = board.links.participant
     const { page: pageA } = await joinBoard(env.a, link, 'Giulia')
     const { page: pageB } = await joinBoard(env.b, link, 'Marco')
-    await drawRectangle(pageA, 200, 250)
+    // Both right of the palette (it is open on a laptop): x = 200 would start the drag on it.
+    await drawRectangle(pageA, 300, 250)
     await drawRectangle(pageA, 650, 250)
     await pageA.keyboard.press('a')
-    await pageA.mouse.move(280, 300)
+    await pageA.mouse.move(380, 300)
     await pageA.mouse.down()
     await pageA.mouse.move(500, 300, { steps: 5 })
     await pageA.mouse.move(730, 300, { steps: 5 })

@@ -25,7 +25,7 @@ describe('the process template and the views, in two real browsers', () => {
     const { page: pageB } = await joinBoard(env.b, board.links.participant, 'Marco')
     expect(await paletteLabel(pageB, 'cittadino')).toBe('Cittadino/a attivo/a')
 
-    await pageA.click('button[aria-label="Modifica i tipi di elemento e le linee di produzione di questa lavagna"]')
+    await pageA.click('button[aria-label^="Tipi e linee:"]')
     await pageA.locator('.op-dialog input[aria-label="Soggetti"]').nth(5).fill('Cittadinanza attiva')
     await pageA.click('.op-dialog >> text=Aggiungi linea')
     await pageA.locator('.op-dialog input[aria-label="Linee di produzione"]').last().fill('Welfare culturale')

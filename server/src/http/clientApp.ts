@@ -7,7 +7,7 @@ export function clientAppRouter(distDir: string): Router {
   const router = express.Router()
   const index = join(distDir, 'index.html')
   router.use(express.static(distDir, { index: false, maxAge: '1h', setHeaders: noCacheForHtml }))
-  router.get(['/', '/b/{*rest}'], (_req, res) => {
+  router.get(['/', '/b/{*rest}', '/accessibilita'], (_req, res) => {
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The client is not built yet: run `npm run build`.')
       return

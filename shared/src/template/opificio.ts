@@ -45,10 +45,11 @@ const relation = (
 /** The Opificio di Comunità process of the Comune di Santarcangelo di Romagna (see DOMAIN.md). */
 export const OPIFICIO_TEMPLATE: ProcessTemplate = {
   name: { it: 'Opificio di Comunità', en: 'Opificio di Comunità (community hub)' },
+  // Sector pills carry white text: each colour keeps ≥ 4.5:1 with it (WCAG 1.4.3).
   sectors: [
     { id: 'pubblico', label: { it: 'Pubblico', en: 'Public' }, color: '#1d70b8' },
-    { id: 'privato-sociale', label: { it: 'Privato sociale', en: 'Third sector' }, color: '#d97706' },
-    { id: 'civico', label: { it: 'Civico', en: 'Civic' }, color: '#2a9d8f' },
+    { id: 'privato-sociale', label: { it: 'Privato sociale', en: 'Third sector' }, color: '#b45309' },
+    { id: 'civico', label: { it: 'Civico', en: 'Civic' }, color: '#0f766e' },
   ],
   lines: [
     { id: 'relazioni', label: { it: 'Relazioni significative', en: 'Meaningful relationships' }, color: '#c2185b' },
@@ -84,16 +85,17 @@ export const OPIFICIO_TEMPLATE: ProcessTemplate = {
     resource('canale', 'Canale di comunicazione', 'Communication channel', 'channel'),
     { id: 'bisogno', group: 'need', label: { it: 'Bisogno', en: 'Need' }, sector: '', icon: 'need', color: '#b42318' },
   ],
+  // Only tldraw's colours with ≥ 3:1 against white (WCAG 1.4.11); types sharing a colour differ by dash or heads.
   relationTypes: [
     relation('collabora', 'collabora con', 'collaborates with', 'green', 'solid', 'mutual'),
     relation('coordina', 'coordina', 'coordinates', 'black', 'solid', 'directed'),
     relation('partecipa', 'partecipa a', 'is a member of', 'blue', 'dashed', 'directed'),
-    relation('rappresenta', 'rappresenta', 'represents', 'grey', 'dotted', 'directed'),
+    relation('rappresenta', 'rappresenta', 'represents', 'black', 'dotted', 'directed'),
     relation('eroga', 'eroga servizio a', 'provides a service to', 'violet', 'solid', 'directed'),
-    relation('invia', 'invia / segnala a', 'refers people to', 'light-red', 'dashed', 'directed'),
-    relation('ospita', 'ospita / mette a disposizione', 'hosts / provides', 'light-violet', 'solid', 'directed'),
-    relation('finanzia', 'finanzia / sostiene', 'funds / supports', 'light-green', 'solid', 'directed'),
-    relation('scambia', 'scambia informazioni', 'exchanges information', 'light-blue', 'dotted', 'mutual'),
+    relation('invia', 'invia / segnala a', 'refers people to', 'orange', 'dashed', 'directed'),
+    relation('ospita', 'ospita / mette a disposizione', 'hosts / provides', 'violet', 'dashed', 'directed'),
+    relation('finanzia', 'finanzia / sostiene', 'funds / supports', 'green', 'dashed', 'directed'),
+    relation('scambia', 'scambia informazioni', 'exchanges information', 'blue', 'dotted', 'mutual'),
     relation('impegno', 'si impegna a', 'commits to', 'orange', 'solid', 'directed', true),
     relation('mancante', 'relazione mancante', 'missing link', 'red', 'dashed', 'either'),
   ],

@@ -1,13 +1,19 @@
 import { useValue, type Editor } from 'tldraw'
 import { useT } from '../../i18n/translate.ts'
 import { useUserStore } from '../../user/userStore.ts'
+import { RelationLabels } from '../relationLabels/RelationLabels.tsx'
+import { useRelationLabels } from '../relationLabels/relationLabelsStore.ts'
 import { RelationSwatch } from '../shapes/RelationSwatch.tsx'
 import { boardTemplate, isArrow, isElement, labelText, relationOf } from '../model/model.ts'
 
-/** Explains the styles actually used on this page: relation types, and sector colours of elements. */
+/**
+ * Explains the styles actually used on this page: relation types, and sector colours of elements;
+ * and offers this screen the relation types in words on the arrows.
+ */
 export function Legend({ editor }: { editor: Editor }) {
   const t = useT()
   const locale = useUserStore((s) => s.locale)
+  const labelsShown = useRelationLabels((s) => s.show)
   const used = useValue('legend', () => {
     const template = boardTemplate(editor)
     const relations = new Set<string>()
@@ -24,29 +30,39 @@ export function Legend({ editor }: { editor: Editor }) {
     }
   }, [editor])
   if (used.relations.length === 0 && used.sectors.length === 0) return null
+  // A named region, so the legend is a landmark of its own wherever it is shown (over the canvas, beside it).
   return (
-    <details className="op-legend" open aria-label={t('legend.title')}>
-      <summary>{t('legend.title')}</summary>
-      {used.relations.length > 0 && (
-        <ul aria-label={t('legend.relations')}>
-          {used.relations.map((r) => (
-            <li key={r.id} data-relation={r.id}>
-              <RelationSwatch type={r} />
-              {labelText(r.label, locale)}
-            </li>
-          ))}
-        </ul>
-      )}
-      {used.sectors.length > 0 && (
-        <ul aria-label={t('legend.sectors')}>
-          {used.sectors.map((s) => (
-            <li key={s.id}>
-              <span className="op-legend__sector" style={{ background: s.color }} />
-              {labelText(s.label, locale)}
-            </li>
-          ))}
-        </ul>
-      )}
-    </details>
+    <section className="op-legend" aria-label={t('legend.title')}>
+      <details open>
+        <summary>{t('legend.title')}</summary>
+        {used.relations.length > 0 && (
+          <>
+            <ul aria-label={t('legend.relations')}>
+              {used.relations.map((r) => (
+                <li key={r.id} data-relation={r.id}>
+                  <RelationSwatch type={r} />
+                  {labelText(r.label, locale)}
+                </li>
+              ))}
+            </ul>
+            <label className="op-legend__toggle">
+              <input type="checkbox" checked={labelsShown} onChange={() => useRelationLabels.getState().toggle()} />
+              {t('relationLabels.toggle')}
+            </label>
+          </>
+        )}
+        {used.sectors.length > 0 && (
+          <ul aria-label={t('legend.sectors')}>
+            {used.sectors.map((s) => (
+              <li key={s.id}>
+                <span className="op-legend__sector" style={{ background: s.color }} />
+                {labelText(s.label, locale)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </details>
+      {used.relations.length > 0 && <RelationLabels editor={editor} />}
+    </section>
   )
 }

@@ -1,14 +1,25 @@
-import type { ElementShape, ProcessTemplate, RelationMeta } from '@opificio/shared'
+import type { ElementShape, ProcessTemplate, RelationMeta, RelationType } from '@opificio/shared'
 import { DefaultStylePanel, useEditor, useValue, type Editor, type TLArrowShape } from 'tldraw'
 import type { Locale } from '../../i18n/strings.ts'
 import { useT } from '../../i18n/translate.ts'
 import { roleUi } from '../../board/roleUi.ts'
 import { useConnectionStore } from '../../connection/connectionStore.ts'
 import { useUserStore } from '../../user/userStore.ts'
-import { RelationSwatch } from '../shapes/RelationSwatch.tsx'
-import { useEffect, useRef } from 'react'
-import { arrowEnds, boardTemplate, isArrow, isElement, labelText, relationOf, reverseRelation, setRelationType } from '../model/model.ts'
-import { onNameEditRequest } from '../model/nameEdit.ts'
+import { useRef, useState } from 'react'
+import {
+  arrowEnds,
+  boardTemplate,
+  isArrow,
+  isElement,
+  labelText,
+  relationOf,
+  retypeLosesCommitment,
+  reverseRelation,
+  setRelationType,
+} from '../model/model.ts'
+import { ConfirmDialog } from './ConfirmDialog.tsx'
+import { ConnectField, DeleteButton, PairInspector } from './actions.tsx'
+import { RelationTypePicker } from './RelationTypePicker.tsx'
 
 function toggle(list: string[], id: string) {
   return list.includes(id) ? list.filter((x) => x !== id) : [...list, id]
@@ -45,24 +56,16 @@ function ElementInspector({ editor, shape, template }: { editor: Editor; shape: 
   const locale = useUserStore((s) => s.locale)
   const update = (props: Partial<ElementShape['props']>) => editor.updateShape<ElementShape>({ id: shape.id, type: 'element', props })
   const nameInput = useRef<HTMLInputElement>(null)
-  useEffect(
-    () =>
-      onNameEditRequest((id) => {
-        if (id !== shape.id) return
-        nameInput.current?.focus()
-        nameInput.current?.select()
-      }),
-    [shape.id]
-  )
   const kind = template.elementKinds.find((k) => k.id === shape.props.kind)
   const sameGroup = template.elementKinds.filter((k) => k.group === kind?.group)
   return (
-    <section className="op-inspector" aria-label={t('inspector.element')}>
+    <section className="op-inspector" aria-label={t('inspector.element')} data-inspector-of={shape.id}>
       <h2>{t('inspector.element')}</h2>
       <label className="op-field">
         {t('inspector.name')}
         <input
           ref={nameInput}
+          data-inspector-primary
           value={shape.props.name}
           maxLength={200}
           onFocus={() => editor.markHistoryStoppingPoint('rename')}
@@ -101,6 +104,8 @@ function ElementInspector({ editor, shape, template }: { editor: Editor; shape: 
           onChange={(e) => update({ notes: e.target.value })}
         />
       </label>
+      <ConnectField editor={editor} shape={shape} template={template} />
+      <DeleteButton editor={editor} id={shape.id} />
     </section>
   )
 }
@@ -114,8 +119,15 @@ function RelationInspector({ editor, arrow, template }: { editor: Editor; arrow:
   const endName = (s: ReturnType<typeof arrowEnds>['start']) => (isElement(s) ? s.props.name : s ? s.type : t('inspector.unbound'))
   const setMeta = (next: RelationMeta) => editor.updateShape<TLArrowShape>({ id: arrow.id, type: 'arrow', meta: { ...meta, ...next } as never })
   const commitment = meta.commitment ?? { what: '', by: '', resources: '' }
+  // The type the person chose, held while they confirm that its commitment may go.
+  const [pending, setPending] = useState<RelationType | null>(null)
+  const choose = (next: RelationType) => {
+    if (next.id === meta.relation) return
+    if (retypeLosesCommitment(meta, next)) setPending(next)
+    else setRelationType(editor, arrow, next)
+  }
   return (
-    <section className="op-inspector" aria-label={t('inspector.relation')}>
+    <section className="op-inspector" aria-label={t('inspector.relation')} data-inspector-of={arrow.id}>
       <h2>{type ? labelText(type.label, locale) : t('relation.pick')}</h2>
       <p className="op-inspector__ends">
         {t('inspector.from')}: <strong>{endName(ends.start)}</strong> · {t('inspector.to')}: <strong>{endName(ends.end)}</strong>
@@ -123,26 +135,7 @@ function RelationInspector({ editor, arrow, template }: { editor: Editor; arrow:
       <button type="button" className="op-button op-inspector__reverse" onClick={() => reverseRelation(editor, arrow)}>
         {t('inspector.reverse')}
       </button>
-      <fieldset className="op-field">
-        <legend>{t('inspector.relationType')}</legend>
-        <div className="op-relation-types" role="radiogroup" aria-label={t('inspector.relationType')}>
-          {template.relationTypes.map((r) => (
-            // biome-ignore lint/a11y/useSemanticElements: a swatch of the relation's line is the choice; a native radio cannot show it
-            <button
-              key={r.id}
-              type="button"
-              role="radio"
-              aria-checked={r.id === meta.relation}
-              className="op-relation-type"
-              data-relation={r.id}
-              onClick={() => setRelationType(editor, arrow, r)}
-            >
-              <RelationSwatch type={r} />
-              {labelText(r.label, locale)}
-            </button>
-          ))}
-        </div>
-      </fieldset>
+      <RelationTypePicker types={template.relationTypes} value={meta.relation} onChoose={choose} />
       {type?.commitment && (
         <fieldset className="op-field">
           <legend>{labelText(type.label, locale)}</legend>
@@ -160,20 +153,43 @@ function RelationInspector({ editor, arrow, template }: { editor: Editor; arrow:
         </fieldset>
       )}
       <LinesField template={template} value={meta.lines ?? []} onChange={(lines) => setMeta({ lines })} locale={locale} />
+      <DeleteButton editor={editor} id={arrow.id} />
+      {pending && (
+        <ConfirmDialog
+          title={t('inspector.retype.title')}
+          body={t('inspector.retype.body', {
+            from: type ? labelText(type.label, locale) : '',
+            to: labelText(pending.label, locale),
+          })}
+          confirm={t('inspector.retype.confirm')}
+          cancel={t('inspector.retype.cancel')}
+          onConfirm={() => {
+            setRelationType(editor, arrow, pending)
+            setPending(null)
+          }}
+          onCancel={() => setPending(null)}
+        />
+      )}
     </section>
   )
 }
 
-/** tldraw's style panel, replaced by the domain's fields when one element or relation is selected. */
+/** tldraw's style panel, replaced by the domain's fields when one element, one relation or two elements are selected. */
 export function InspectorPanel() {
   const editor = useEditor()
   const template = useValue('template', () => boardTemplate(editor), [editor])
   const only = useValue('selected', () => (editor.getSelectedShapeIds().length === 1 ? editor.getOnlySelectedShape() : undefined), [editor])
+  // Two elements: what a relation between them needs, in the order they were selected.
+  const pair = useValue('selected pair', () => {
+    const shapes = editor.getSelectedShapes()
+    return shapes.length === 2 && shapes.every(isElement) ? (shapes as [ElementShape, ElementShape]) : null
+  }, [editor])
   // Locked shapes (or ones in a locked frame) are the facilitator's to change: others get no controls for them.
   const canLock = useConnectionStore((s) => roleUi(s.role).lock)
   const locked = useValue('selection locked', () => editor.getSelectedShapes().some((s) => editor.isShapeOrAncestorLocked(s)), [editor])
   if (locked && !canLock) return null
   if (isElement(only ?? undefined)) return <ElementInspector editor={editor} shape={only as ElementShape} template={template} />
   if (isArrow(only ?? undefined)) return <RelationInspector editor={editor} arrow={only as TLArrowShape} template={template} />
+  if (pair) return <PairInspector editor={editor} from={pair[0]} to={pair[1]} template={template} />
   return <DefaultStylePanel />
 }

@@ -7,7 +7,7 @@ import {
   type RelationMeta,
   type RelationType,
 } from '@opificio/shared'
-import type { Editor, TLArrowShape, TLShape } from 'tldraw'
+import { createShapeId, type Editor, type TLArrowShape, type TLShape, type TLShapeId } from 'tldraw'
 import type { Locale } from '../../i18n/strings.ts'
 
 /** The label in the user's language, falling back to Italian. */
@@ -42,11 +42,47 @@ export function relationOf(arrow: TLArrowShape): RelationMeta {
   return arrow.meta as RelationMeta
 }
 
+/** Whether anyone wrote any part of the relation's commitment (what, by when, resources). */
+export function hasCommitment(meta: RelationMeta): boolean {
+  const c = meta.commitment
+  return Boolean(c && (c.what.trim() || c.by.trim() || c.resources.trim()))
+}
+
+/** Retyping to a type without commitments drops what was written: the inspector asks first. */
+export function retypeLosesCommitment(meta: RelationMeta, type: RelationType): boolean {
+  return !type.commitment && hasCommitment(meta)
+}
+
+/** The relation's meta once it is of `type`: a commitment type gets the fields, any other loses them. */
+export function retypedMeta(meta: RelationMeta, type: RelationType): RelationMeta {
+  const { commitment, ...rest } = meta
+  if (!type.commitment) return { ...rest, relation: type.id }
+  return { ...rest, relation: type.id, commitment: commitment ?? { what: '', by: '', resources: '' } }
+}
+
 export function setRelationType(editor: Editor, arrow: TLArrowShape, type: RelationType) {
   editor.markHistoryStoppingPoint('set relation type')
-  const meta: RelationMeta = { ...relationOf(arrow), relation: type.id }
-  if (type.commitment && !meta.commitment) meta.commitment = { what: '', by: '', resources: '' }
+  const meta = retypedMeta(relationOf(arrow), type)
   editor.updateShape<TLArrowShape>({ id: arrow.id, type: 'arrow', meta: meta as never, props: relationStyle(type) })
+}
+
+/**
+ * A relation from one element to another, without a type yet, as the arrow tool would draw it:
+ * an arrow bound at both ends. It is selected, so the inspector asks what kind it is.
+ */
+export function connectElements(editor: Editor, from: TLShape, to: TLShape): TLShapeId {
+  const id = createShapeId()
+  const anchor = { normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' as const }
+  editor.markHistoryStoppingPoint('connect elements')
+  editor.run(() => {
+    editor.createShape<TLArrowShape>({ id, type: 'arrow', x: 0, y: 0, meta: {} })
+    editor.createBindings([
+      { type: 'arrow', fromId: id, toId: from.id, props: { terminal: 'start', ...anchor } },
+      { type: 'arrow', fromId: id, toId: to.id, props: { terminal: 'end', ...anchor } },
+    ])
+  })
+  editor.select(id)
+  return id
 }
 
 /** Swaps a relation's ends: who coordinates whom, drawn the wrong way round, without redrawing it. */

@@ -1,13 +1,11 @@
-/** A message from the canvas to the inspector, through a window event: the two never hold each other. */
-const EDIT_NAME = 'opificio:edit-name'
+/** The longest name a card takes, in place or in the inspector. */
+export const NAME_MAX = 200
 
-/** Double-clicking an element asks the inspector to put the cursor in its name field. */
-export function requestNameEdit(id: string) {
-  window.dispatchEvent(new CustomEvent(EDIT_NAME, { detail: id }))
-}
-
-export function onNameEditRequest(handler: (id: string) => void): () => void {
-  const listener = (e: Event) => handler((e as CustomEvent<string>).detail)
-  window.addEventListener(EDIT_NAME, listener)
-  return () => window.removeEventListener(EDIT_NAME, listener)
+/**
+ * The name an edit leaves: one line (a phone's return key may slip a newline in), trimmed, and
+ * the kind's own name when emptied, so no card is left blank.
+ */
+export function finishedName(typed: string, kindLabel: string): string {
+  const name = typed.replace(/\s+/g, ' ').trim()
+  return name || kindLabel
 }

@@ -5,7 +5,7 @@ import { useT } from '../../i18n/translate.ts'
 import { useUserStore } from '../../user/userStore.ts'
 import { Icon } from '../shapes/icons.tsx'
 import { boardTemplate, labelText } from '../model/model.ts'
-import { placeElement, visibleCentre } from '../model/placement.ts'
+import { dropSpot, placeElement, placementSpot } from '../model/placement.ts'
 
 export const KIND_MIME = 'application/x-opificio-kind'
 const GROUPS: ElementGroup[] = ['place', 'actor', 'governance', 'resource', 'need']
@@ -23,6 +23,8 @@ export function Palette({ editor, onPlaced }: { editor: Editor; onPlaced?(): voi
   const locale = useUserStore((s) => s.locale)
   const template = useValue('template', () => boardTemplate(editor), [editor])
   const [query, setQuery] = useState('')
+  // A finger has no A key and no double click: the hint names the gestures of the screen in hand.
+  const touch = useValue('coarse pointer', () => editor.getInstanceState().isCoarsePointer, [editor])
 
   const groups = useMemo(() => {
     const q = normalise(query.trim())
@@ -40,7 +42,7 @@ export function Palette({ editor, onPlaced }: { editor: Editor; onPlaced?(): voi
   }, [template, query, locale, t])
 
   const place = (kind: ElementKind) => {
-    placeElement(editor, kind, visibleCentre(editor), locale)
+    placeElement(editor, kind, placementSpot(editor, kind), locale)
     // Back to the canvas, so Escape, Delete and the tool keys act on what was just placed.
     editor.getContainer().focus()
     editor.focus()
@@ -61,7 +63,7 @@ export function Palette({ editor, onPlaced }: { editor: Editor; onPlaced?(): voi
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
-      <p className="op-palette__hint">{t('palette.hint')}</p>
+      <p className="op-palette__hint">{t(touch ? 'palette.hint.touch' : 'palette.hint')}</p>
       {groups.length === 0 && <p className="op-palette__empty">{t('palette.empty', { query })}</p>}
       {groups.map(({ group, kinds }) => (
         <section key={group} className="op-palette__group">
@@ -110,7 +112,7 @@ export function paletteDropHandlers(editor: Editor | null, locale: 'it' | 'en') 
       e.preventDefault()
       e.stopPropagation()
       const kind = boardTemplate(editor).elementKinds.find((k) => k.id === e.dataTransfer.getData(KIND_MIME))
-      if (kind) placeElement(editor, kind, editor.screenToPage({ x: e.clientX, y: e.clientY }), locale)
+      if (kind) placeElement(editor, kind, dropSpot(editor, editor.screenToPage({ x: e.clientX, y: e.clientY })), locale)
     },
   }
 }

@@ -1,3 +1,4 @@
+import { describeElement } from '../a11y/describe.ts'
 import { ELEMENT_SHAPE, elementShapeProps, type ElementShape, type ProcessTemplate } from '@opificio/shared'
 import type { CSSProperties } from 'react'
 import { BaseBoxShapeUtil, HTMLContainer, type Editor, type TLShapeUtilCanBindOpts } from 'tldraw'
@@ -5,7 +6,8 @@ import { translate } from '../../i18n/translate.ts'
 import type { Locale } from '../../i18n/strings.ts'
 import { iconPath, Icon } from './icons.tsx'
 import { boardTemplate, labelText } from '../model/model.ts'
-import { requestNameEdit } from '../model/nameEdit.ts'
+import { finishedName } from '../model/nameEdit.ts'
+import { NameEditor } from './NameEditor.tsx'
 import { EXPORT_FONT_FACES, exportFontsReady, overflowMark, TextLines, wrapText, type TextStyle, type WrappedText } from './svgText.tsx'
 
 interface Look {
@@ -38,7 +40,12 @@ function lookOf(shape: ElementShape, template: ProcessTemplate, locale: Locale):
 
 /** Long names get a smaller type, so a card shows a whole organisation's name, not a fragment. */
 function nameSize(name: string) {
-  return name.length <= 24 ? 19 : name.length <= 44 ? 16 : 14
+  return name.length <= 24 ? 19 : name.length <= 44 ? 16 : name.length <= 80 ? 14 : 12
+}
+
+/** A long kind ("Organizzazione del Terzo settore") wraps on two lines of a smaller type, not an ellipsis. */
+function headSize(heading: string) {
+  return heading.length <= 22 ? 13 : 12
 }
 
 /**
@@ -53,13 +60,19 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
     return { w: 220, h: 120, kind: 'cittadino', name: '', sector: '', lines: [], notes: '' }
   }
 
+  /** Double-click, double-tap and Enter edit the name on the card itself (tldraw's editing state). */
   override canEdit() {
-    return false
+    return true
   }
 
-  override onDoubleClick(shape: ElementShape) {
-    this.editor.select(shape.id)
-    requestNameEdit(shape.id)
+  /** An emptied name goes back to the kind's; a longer one makes the card tall enough to show it whole. */
+  override onEditEnd(shape: ElementShape) {
+    const look = lookOf(shape, boardTemplate(this.editor), this.locale())
+    const name = finishedName(shape.props.name, look.kindLabel)
+    const named = { ...shape, props: { ...shape.props, name } }
+    const h = Math.ceil(Math.max(canvasLayout(this.editor, named, look).needed, shape.props.h))
+    if (name === shape.props.name && h === shape.props.h) return
+    this.editor.updateShape<ElementShape>({ id: shape.id, type: shape.type, props: { name, h } })
   }
 
   override canBind({ bindingType }: TLShapeUtilCanBindOpts) {
@@ -75,16 +88,16 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
   }
 
   override getAriaDescriptor(shape: ElementShape) {
-    const look = lookOf(shape, boardTemplate(this.editor), this.locale())
-    const parts = [`${look.kindLabel}: ${shape.props.name}`]
-    if (look.sector) parts.push(translate(this.locale(), 'element.aria.sector', { sector: look.sector.label }))
-    if (look.lines.length) parts.push(translate(this.locale(), 'element.aria.lines', { lines: look.lines.map((l) => l.label).join(', ') }))
-    return parts.join('. ')
+    return describeElement(this.editor, shape)
   }
 
   component(shape: ElementShape) {
     const look = lookOf(shape, boardTemplate(this.editor), this.locale())
     const { w, h } = shape.props
+    const editing = this.editor.getEditingShapeId() === shape.id
+    const shown = shape.props.name || look.kindLabel
+    const size = nameSize(shown)
+    const nameStyle = { '--op-name-size': `${size}px`, WebkitLineClamp: canvasLayout(this.editor, shape, look).lines } as CSSProperties
     return (
       <HTMLContainer
         className="op-element"
@@ -92,11 +105,22 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
       >
         <div className="op-element__head" style={{ background: look.kindColor }}>
           <Icon name={look.icon} size={18} color="#fff" />
-          <span className="op-element__kind">{look.heading}</span>
+          <span className="op-element__kind" style={{ fontSize: headSize(look.heading) }}>
+            {look.heading}
+          </span>
         </div>
-        <div className="op-element__name" style={{ '--op-name-size': `${nameSize(shape.props.name || look.kindLabel)}px` } as CSSProperties}>
-          {shape.props.name || look.kindLabel}
-        </div>
+        {editing ? (
+          <NameEditor
+            editor={this.editor}
+            shape={shape}
+            label={translate(this.locale(), 'element.name.edit', { kind: look.kindLabel })}
+            style={nameStyle}
+          />
+        ) : (
+          <div className="op-element__name" style={nameStyle}>
+            {shown}
+          </div>
+        )}
         {(look.sector || look.lines.length > 0) && (
           <div className="op-element__lines">
             {look.sector && (
@@ -181,6 +205,36 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
         ))}
       </g>
     )
+  }
+}
+
+/** The type the canvas's CSS gives the card (`.op-element`): measured as shown, unlike an export's. */
+const CANVAS_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+function canvasTextHeight(editor: Editor, text: string, size: number, width: number, lineHeight: number) {
+  const opts = { fontStyle: 'normal', fontWeight: '700', fontFamily: CANVAS_FONT, fontSize: size, lineHeight, maxWidth: width, padding: '0px' }
+  return editor.textMeasure.measureText(text, { ...opts, otherStyles: { 'overflow-wrap': 'anywhere' } }).h
+}
+
+/**
+ * The card as the canvas shows it: how many lines of its name its middle holds (a clamp that
+ * never cuts a line in half), and how tall it must be to show the whole name. The tags' rows are
+ * the export's, whose pills wrap alike.
+ */
+function canvasLayout(editor: Editor, shape: ElementShape, look: Look) {
+  const { w, h } = shape.props
+  const inner = w - BORDER.left - BORDER.side
+  const headH = Math.max(HEAD_MIN, canvasTextHeight(editor, look.heading, headSize(look.heading), inner - 16 - ICON - 6, 1.15) + 8)
+  const { tags } = cardLayout(editor, shape, look)
+  const tagsH = tags.length ? Math.max(...tags.map((t) => t.y + t.h)) - Math.min(...tags.map((t) => t.y)) + 6 : 0
+  const top = BORDER.side + headH + 6
+  const bottom = 4 + tagsH + BORDER.side
+  const name = shape.props.name || look.kindLabel
+  const size = nameSize(name)
+  const lineH = size * 1.2
+  return {
+    lines: Math.max(1, Math.floor((h - top - bottom) / lineH)),
+    needed: top + canvasTextHeight(editor, name, size, inner - 20, 1.2) + bottom,
   }
 }
 

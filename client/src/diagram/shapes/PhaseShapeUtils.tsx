@@ -35,7 +35,8 @@ export class BalanceShapeUtil extends BaseBoxShapeUtil<BalanceShape> {
 
   override getAriaDescriptor(shape: BalanceShape) {
     const b = this.balance(shape)
-    return `${translate(localeOf(this), 'balance.title')}: ${b.counts.map((c) => `${c.label} ${c.count}`).join(', ')}. ${b.verdict}`
+    const note = b.duplicatesNote ? `. ${b.duplicatesNote}` : ''
+    return `${translate(localeOf(this), 'balance.title')}: ${b.counts.map((c) => `${c.label} ${c.count}`).join(', ')}. ${b.verdict}${note}`
   }
 
   component(shape: BalanceShape) {
@@ -52,6 +53,11 @@ export class BalanceShapeUtil extends BaseBoxShapeUtil<BalanceShape> {
           </div>
         ))}
         <div className="op-balance__verdict">{b.verdict}</div>
+        {b.duplicatesNote && (
+          <div className="op-balance__duplicates" data-duplicates={b.duplicates}>
+            {b.duplicatesNote}
+          </div>
+        )}
       </HTMLContainer>
     )
   }
@@ -92,6 +98,7 @@ export class BalanceShapeUtil extends BaseBoxShapeUtil<BalanceShape> {
           )
         })}
         <TextLines text={box.verdict} x={PAD.x} y={box.verdictY} style={BALANCE_VERDICT} fill={INK} />
+        {box.duplicates && <TextLines text={box.duplicates} x={PAD.x} y={box.duplicatesY} style={BALANCE_TEXT} fill={WARN} />}
       </g>
     )
   }
@@ -100,6 +107,8 @@ export class BalanceShapeUtil extends BaseBoxShapeUtil<BalanceShape> {
 const INK = '#1b1f24'
 const LINE = '#d6d0c4'
 const MUTED = '#4b5563'
+/** The canvas's `--op-warn`: a note to check, not an error. */
+const WARN = '#8a5a00'
 /** The canvas's CSS: padding 8px 12px inside a 2px border, rows of label (8.5rem), bar, count (2rem). */
 const PAD = { x: 14, y: 10 }
 const LABEL_W = 136
@@ -124,8 +133,11 @@ function balanceLayout(editor: Editor, shape: BalanceShape, b: Balance, locale: 
   })
   const verdictY = y + 2
   const verdict = wrapText(editor, b.verdict, inner, BALANCE_VERDICT)
-  const h = Math.max(shape.props.h, Math.ceil(verdictY + verdict.height + PAD.y))
-  return { h, title, titleY: PAD.y, rows, verdict, verdictY }
+  const duplicatesY = verdictY + verdict.height + 4
+  const duplicates = b.duplicatesNote ? wrapText(editor, b.duplicatesNote, inner, BALANCE_TEXT) : undefined
+  const bottom = duplicates ? duplicatesY + duplicates.height : verdictY + verdict.height
+  const h = Math.max(shape.props.h, Math.ceil(bottom + PAD.y))
+  return { h, title, titleY: PAD.y, rows, verdict, verdictY, duplicates, duplicatesY }
 }
 
 /** The pact's "chi fa cosa" table, computed from the commitment relations on the page. */
