@@ -143,6 +143,7 @@ function RelationInspector({ editor, arrow, template }: { editor: Editor; arrow:
             <label key={field} className="op-field">
               {t(`inspector.commitment.${field}`)}
               <input
+                data-commitment={field}
                 value={commitment[field]}
                 maxLength={1000}
                 onFocus={() => editor.markHistoryStoppingPoint('commitment')}

@@ -33,9 +33,9 @@ export function focusWhenShown(find: () => HTMLElement | null, select = false, f
  * Focuses a control of the inspector of what is selected now. Waits for that inspector by the
  * shape it is of: the one still shown may be the previous selection's, about to go.
  */
-export function focusInspector(editor: Editor, selector = PRIMARY) {
+export function focusInspector(editor: Editor, selector = PRIMARY, select = true) {
   const of = editor.getOnlySelectedShapeId() ?? 'pair'
-  focusWhenShown(() => editor.getContainer().querySelector<HTMLElement>(`.op-inspector[data-inspector-of="${of}"] ${selector}`), true)
+  focusWhenShown(() => editor.getContainer().querySelector<HTMLElement>(`.op-inspector[data-inspector-of="${of}"] ${selector}`), select)
 }
 
 /** Back to the canvas with the selection as it was: Delete, the arrows and Tab act on it again. */

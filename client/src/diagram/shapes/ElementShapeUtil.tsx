@@ -97,7 +97,10 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
     const editing = this.editor.getEditingShapeId() === shape.id
     const shown = shape.props.name || look.kindLabel
     const size = nameSize(shown)
-    const nameStyle = { '--op-name-size': `${size}px`, WebkitLineClamp: canvasLayout(this.editor, shape, look).lines } as CSSProperties
+    const { lines } = canvasLayout(this.editor, shape, look)
+    // The clamp puts its ellipsis on the last line that fits; the height keeps the lines after it
+    // from showing through below when the box is taller than those lines.
+    const nameStyle = { '--op-name-size': `${size}px`, WebkitLineClamp: lines, maxHeight: `${lines * size * 1.2}px` } as CSSProperties
     return (
       <HTMLContainer
         className="op-element"
@@ -233,7 +236,8 @@ function canvasLayout(editor: Editor, shape: ElementShape, look: Look) {
   const size = nameSize(name)
   const lineH = size * 1.2
   return {
-    lines: Math.max(1, Math.floor((h - top - bottom) / lineH)),
+    // A hair of slack: a card grown to fit three lines measures 2.99 of them in floating point.
+    lines: Math.max(1, Math.floor((h - top - bottom) / lineH + 0.05)),
     needed: top + canvasTextHeight(editor, name, size, inner - 20, 1.2) + bottom,
   }
 }

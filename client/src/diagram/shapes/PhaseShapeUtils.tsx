@@ -1,10 +1,11 @@
 import { BALANCE_SHAPE, boxShapeProps, PACT_SHAPE, type BalanceShape, type PactShape } from '@opificio/shared'
-import { BaseBoxShapeUtil, HTMLContainer, type Editor, type TLShapeId } from 'tldraw'
+import { BaseBoxShapeUtil, HTMLContainer, stopEventPropagation, type Editor, type TLShapeId } from 'tldraw'
 import type { Locale } from '../../i18n/strings.ts'
 import { translate } from '../../i18n/translate.ts'
 import { tableBalance, type Balance } from '../phases/balance.ts'
 import { pactRows, type PactRow } from '../phases/pact.ts'
 import { EXPORT_FONT_FACES, overflowMark, TextLines, textWidth, wrapText, type TextStyle } from './svgText.tsx'
+import { focusInspector } from '../keyboard/focus.ts'
 
 /** The pact's columns, in the order they are drawn. */
 const PACT_COLUMNS = ['who', 'what', 'by', 'resources'] as const
@@ -174,7 +175,19 @@ export class PactShapeUtil extends BaseBoxShapeUtil<PactShape> {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.id}>
+                <tr
+                  key={r.id}
+                  className="op-pact__row"
+                  title={t('pact.row.edit')}
+                  data-relation={r.id}
+                  // The row is the commitment: a click or a tap opens it in the inspector, where it is written.
+                  onPointerDown={stopEventPropagation}
+                  onClick={() => {
+                    this.editor.select(r.id as TLShapeId)
+                    // The caret after what is written: a tap to read or add to a row must not wipe it.
+                    focusInspector(this.editor, '[data-commitment="what"]', false)
+                  }}
+                >
                   <td>{r.who}</td>
                   <td>{r.what}</td>
                   <td>{r.by}</td>
