@@ -443,7 +443,26 @@ describe('SyncClient', () => {
     socket.fire(EV.saving, { paused: false })
     expect(client.syncState.savingPaused).toBe(false)
     tick(5_000)
-    expect(socket.pushes()).toHaveLength(3)
+    // Once more on resuming, then no more.
+    expect(socket.pushes()).toHaveLength(4)
+  })
+
+  it('sends what is still unconfirmed once more when saving resumes, for a server that resumed without its re-send', () => {
+    const { socket, store, client } = online([], 0, { resendWhilePausedMs: 60_000 })
+    const first = geoShape('first')
+    const second = geoShape('second')
+    store.put([first as never])
+    tick()
+    socket.fire(EV.saving, { paused: true })
+    store.put([second as never])
+    tick()
+    // The server dropped seq 2 behind seq 1, then found seq 1 stored and resumed.
+    socket.fire(EV.saving, { paused: false })
+    expect(client.syncState.savingPaused).toBe(false)
+    expect(socket.pushes().slice(-2)).toEqual([
+      { seq: 1, diff: put(first) },
+      { seq: 2, diff: put(second) },
+    ])
   })
 })
 

@@ -428,8 +428,16 @@ export class SyncClient {
   }
 
   private onSaving({ paused, reason }: SavingMessage) {
+    const wasPaused = this.state.savingPaused
     this.setState({ savingPaused: paused, pauseReason: paused ? reason : undefined })
-    if (!paused) return this.stopResending()
+    if (!paused) {
+      this.stopResending()
+      // While paused the server dropped what came after the push it stopped at; it may resume
+      // without that push coming from here again (it turned out stored), so everything still
+      // unconfirmed goes once more, in order. What it already has, it takes for a duplicate.
+      if (wasPaused && this.joined) for (const push of this.pending) this.send(EV.push, push)
+      return
+    }
     this.resendTimer ??= setInterval(() => {
       if (!this.joined) return
       for (const push of this.pending) this.send(EV.push, push)

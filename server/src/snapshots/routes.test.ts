@@ -4,6 +4,8 @@ import {
   ROLES,
   SESSION_RECORD_ID,
   sessionOf,
+  TEMPLATE_RECORD_ID,
+  type ProcessTemplate,
   type CreatedBoard,
   type OpenedSnapshot,
   type Role,
@@ -176,6 +178,27 @@ describe.each(Object.keys(ENGINES))('phase outputs through the HTTP API, %s engi
     expect(await shapeNames(board.id)).toEqual(['=SOMMA(A1:A9)'])
     const kinds = ((await (await call('GET', `/boards/${board.id}/snapshots`, f)).json()) as SnapshotInfo[]).map((s) => s.kind)
     expect(kinds.filter((k) => k !== 'auto')).toEqual(['phase', 'before-restore', 'before-restore'])
+  })
+
+  it('restores a snapshot taken before a kind was added to the template: the kind stays, the board goes back', async () => {
+    const board = await newBoard()
+    const f = board.token('facilitator')
+    await edit(board.id, put(coop))
+    const before = (await (await call('POST', `/boards/${board.id}/snapshots`, f, { title: 'Prima' })).json()) as SnapshotInfo
+    // Phase 2 adds a kind of its own (kinds are never removed) and an element of it.
+    const template = [...(await boardNow(storage, board.id)).records.values()].find(
+      (r) => r.id === TEMPLATE_RECORD_ID
+    ) as unknown as ProcessTemplate & UnknownRecord
+    const orto = { ...template.elementKinds[0], id: 'orto', label: { it: 'Orto condiviso' } }
+    await edit(board.id, {
+      [TEMPLATE_RECORD_ID]: ['put', { ...template, elementKinds: [...template.elementKinds, orto] } as unknown as UnknownRecord],
+      ...put(elementShape('orto1', { kind: 'orto', name: 'Orto di via Verdi' })),
+    })
+    const res = await call('POST', `/boards/${board.id}/snapshots/${before.id}/restore`, f, {})
+    expect(res.status).toBe(200)
+    expect(await shapeNames(board.id)).toEqual(['Società Cooperativa «Il Mulino»'])
+    const kept = [...(await boardNow(storage, board.id)).records.values()].find((r) => r.id === TEMPLATE_RECORD_ID) as unknown as ProcessTemplate
+    expect(kept.elementKinds.map((k) => k.id)).toContain('orto')
   })
 
   it('starts a new board from a snapshot, with links of its own', async () => {

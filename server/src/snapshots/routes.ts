@@ -11,7 +11,7 @@ import { authorizedBoard, facilitatorOf } from '../boards/bearerAccess.ts'
 import { createBoard } from '../boards/boardService.ts'
 import { addressOf, requestBudget } from '../limits/requestBudget.ts'
 import type { StorageEngine } from '../storage/types.ts'
-import { listAll, openSnapshot, restoreSnapshot, takeSnapshot, type SnapshotListing } from './snapshotService.ts'
+import { listAll, openSnapshot, RestoreRefusedError, restoreSnapshot, takeSnapshot, type SnapshotListing } from './snapshotService.ts'
 
 export interface SnapshotRouteOptions {
   storage: StorageEngine
@@ -85,7 +85,14 @@ export function snapshotRoutes(router: Router, { storage, originOf, mayCreateBoa
     if (!found) return
     const body = bodyOf(snapshotActionBodyValidator, req, res)
     if (!body || !writes(found.meta.id, res) || !(await roomForOne(found.meta.id, res))) return
-    const done = await restoreSnapshot(storage, found.meta.id, req.params.snapshotId, body.author)
+    let done: Awaited<ReturnType<typeof restoreSnapshot>>
+    try {
+      done = await restoreSnapshot(storage, found.meta.id, req.params.snapshotId, body.author)
+    } catch (e) {
+      if (!(e instanceof RestoreRefusedError)) throw e
+      res.status(409).json({ error: `the board cannot take this snapshot back: ${e.refusal.detail}`, code: 'refused', refusal: e.refusal })
+      return
+    }
     if (!done) {
       res.status(404).json({ error: 'no such snapshot', code: 'not-found' })
       return

@@ -1,4 +1,4 @@
-import { boardSchema, sessionOf, SESSION_RECORD_ID, type DocDiff } from '@opificio/shared'
+import { boardSchema, foldDocDiff, mapSource, sessionOf, SESSION_RECORD_ID, TEMPLATE_RECORD_ID, type DocDiff, type Refusal } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import type { BoardSnapshot, SavedSnapshotMeta, StorageEngine } from '../storage/types.ts'
@@ -95,10 +95,31 @@ export async function restoreSnapshot(
 ): Promise<{ restored: SnapshotListing; backup: SavedSnapshotMeta; offset: number | null } | null> {
   const target = await openSnapshot(storage, boardId, id)
   if (!target) return null
-  const backup = await takeSnapshot(storage, boardId, { kind: 'before-restore', title: target.listing.title, note: '', createdBy: by })
   const now = await boardNow(storage, boardId)
   const then = new Map(target.records.map((r) => [r.id, r]))
-  const diff: DocDiff | null = boardDiff(now.records, then, (recordId) => recordId === SESSION_RECORD_ID || recordId.startsWith('dot:'))
+  const diff: DocDiff | null = boardDiff(now.records, then, keptByRestore)
+  if (diff) {
+    // What the log would refuse is said now, not left to look like a restore that did nothing.
+    const folded = foldDocDiff(mapSource(new Map(now.records)), diff)
+    if (!folded.ok) throw new RestoreRefusedError(folded.refusal)
+  }
+  const backup = await takeSnapshot(storage, boardId, { kind: 'before-restore', title: target.listing.title, note: '', createdBy: by })
   const offset = diff ? await appendAsServer(storage, boardId, RESTORE_WRITER, diff) : null
   return { restored: target.listing, backup, offset }
+}
+
+/**
+ * What a restore leaves as it is now: the live session (phase, timer, summons), sealed dots, and
+ * the template, whose kinds and lines are never removed, so today's holds every one a snapshot
+ * uses (an older one would take away a kind added since, and the log would refuse the restore).
+ */
+function keptByRestore(id: string): boolean {
+  return id === SESSION_RECORD_ID || id === TEMPLATE_RECORD_ID || id.startsWith('dot:')
+}
+
+/** A restore the board's rules refuse, with why. */
+export class RestoreRefusedError extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.detail)
+  }
 }

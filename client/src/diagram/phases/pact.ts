@@ -1,13 +1,8 @@
+import type { PactRow } from '@opificio/shared'
 import type { Editor } from 'tldraw'
 import { arrowEnds, boardTemplate, isArrow, isElement, relationOf } from '../model/model.ts'
 
-export interface PactRow {
-  id: string
-  who: string
-  what: string
-  by: string
-  resources: string
-}
+export type { PactRow }
 
 /** The "chi fa cosa" rows: every commitment relation on the page, actor first. */
 export function pactRows(editor: Editor): PactRow[] {

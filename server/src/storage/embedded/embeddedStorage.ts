@@ -83,6 +83,21 @@ interface OpenBoard {
 }
 
 /**
+ * Runs `work` after the last work queued under `key` in `lanes` has settled, and queues itself
+ * there: one board's writes of a kind, one after another. The lane holds settled promises only,
+ * so close() can wait on it, and forgets a key once its last work is done.
+ */
+function inLane(lanes: Map<string, Promise<void>>, key: string, work: () => Promise<void>): Promise<void> {
+  const run = (lanes.get(key) ?? Promise.resolve()).then(work)
+  const settled = run.catch(() => undefined)
+  lanes.set(key, settled)
+  void settled.then(() => {
+    if (lanes.get(key) === settled) lanes.delete(key)
+  })
+  return run
+}
+
+/**
  * The default engine: an append-only log per board in segment files, plus compacted snapshots,
  * under DATA_DIR. Appends from one event-loop turn are written and fsynced together (group
  * commit) before any of them is acknowledged; a write that fails is undone whole.
@@ -172,16 +187,10 @@ export class EmbeddedStorage implements StorageEngine {
     } catch (e) {
       return Promise.reject(e)
     }
-    const write = (this.accessWrites.get(boardId) ?? Promise.resolve()).then(async () => {
+    return inLane(this.accessWrites, boardId, async () => {
       if (!(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
       await writeFileAtomic(join(this.boardDir(boardId), ACCESS_FILE), JSON.stringify(tokens), ACCESS_FILE_MODE)
     })
-    const settled = write.catch(() => undefined)
-    this.accessWrites.set(boardId, settled)
-    void settled.then(() => {
-      if (this.accessWrites.get(boardId) === settled) this.accessWrites.delete(boardId)
-    })
-    return write
   }
 
   async boardIds(): Promise<string[]> {
@@ -207,18 +216,12 @@ export class EmbeddedStorage implements StorageEngine {
     } catch (e) {
       return Promise.reject(e)
     }
-    const write = (this.savedWrites.get(boardId) ?? Promise.resolve()).then(async () => {
+    return inLane(this.savedWrites, boardId, async () => {
       if (!(await this.getBoard(boardId))) throw new BoardNotFoundError(boardId)
       const dir = this.boardDir(boardId)
       if (await savedFileExists(dir, stored.meta.id)) throw new SnapshotExistsError(stored.meta.id)
       await writeSavedFile(dir, stored)
     })
-    const settled = write.catch(() => undefined)
-    this.savedWrites.set(boardId, settled)
-    void settled.then(() => {
-      if (this.savedWrites.get(boardId) === settled) this.savedWrites.delete(boardId)
-    })
-    return write
   }
 
   async listSavedSnapshots(boardId: string): Promise<SavedSnapshotMeta[]> {
