@@ -64,7 +64,7 @@ export function snapshotRoutes(router: Router, { storage, originOf, mayCreateBoa
 
   router.get('/boards/:id/snapshots', async (req, res) => {
     const found = await authorizedBoard(storage, req, res)
-    if (!found) return
+    if (!found || !opens(addressOf(req), res)) return
     res.json((await listAll(storage, found.meta.id)).map(info))
   })
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { isSavedSnapshotId, oldestFirst } from '../savedSnapshots.ts'
 import type { SavedSnapshot, SavedSnapshotMeta } from '../types.ts'
 import { writeFileAtomic } from './files.ts'
-import { decodeSaved, decodeSavedMeta, encodeSaved, SAVED_HEAD_BYTES } from './savedFormat.ts'
+import { decodeSaved, decodeSavedMeta, encodeSaved, SAVED_HEAD_BYTES, savedHeadLength } from './savedFormat.ts'
 
 /** A board's saved snapshots live in `saved/<id>.snap` beside its log. */
 const SAVED_DIR = 'saved'
@@ -39,7 +39,10 @@ export async function listSavedFiles(boardDir: string, onDamage: (file: string, 
     if (!name.endsWith('.snap')) continue
     const handle = await open(join(boardDir, SAVED_DIR, name), 'r')
     try {
-      const head = Buffer.alloc(SAVED_HEAD_BYTES)
+      // The header line says how long the description is: only those bytes are read.
+      const line = Buffer.alloc(256)
+      const first = await handle.read(line, 0, line.length, 0)
+      const head = Buffer.alloc(Math.min(SAVED_HEAD_BYTES, savedHeadLength(line.subarray(0, first.bytesRead)) ?? first.bytesRead))
       const { bytesRead } = await handle.read(head, 0, head.length, 0)
       const decoded = decodeSavedMeta(head.subarray(0, bytesRead))
       if (decoded.ok) metas.push(decoded.meta)

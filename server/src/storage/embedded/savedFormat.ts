@@ -49,6 +49,12 @@ function parseMeta(bytes: Buffer, header: Header): SavedSnapshotMeta | string {
   }
 }
 
+/** How many bytes the header line and the description take, from the header line; null if it is not one. */
+export function savedHeadLength(line: Buffer): number | null {
+  const header = parseHeader(line)
+  return typeof header === 'string' ? null : header.metaStart + header.metaLength
+}
+
 /** The description alone, from the head of the file (at least SAVED_HEAD_BYTES of it, or all). */
 export function decodeSavedMeta(head: Buffer): { ok: true; meta: SavedSnapshotMeta } | { ok: false; reason: string } {
   const header = parseHeader(head)
