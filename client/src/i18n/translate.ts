@@ -1,3 +1,4 @@
+import { useCallback } from 'react'
 import { useUserStore } from '../user/userStore.ts'
 import { it, tables, type Locale, type StringKey } from './strings.ts'
 
@@ -6,8 +7,11 @@ export function translate(locale: Locale, key: StringKey, vars: Record<string, s
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`))
 }
 
-/** The translate function for the user's language; re-renders when it changes. */
+/**
+ * The translate function for the user's language; re-renders when it changes. The same function
+ * until then, so an effect or a callback that depends on it does not run again on every render.
+ */
 export function useT() {
   const locale = useUserStore((s) => s.locale)
-  return (key: StringKey, vars?: Record<string, string | number>) => translate(locale, key, vars)
+  return useCallback((key: StringKey, vars?: Record<string, string | number>) => translate(locale, key, vars), [locale])
 }
