@@ -2,13 +2,12 @@ import { useEffect } from 'react'
 import type { StringKey } from '../i18n/strings.ts'
 import { useT } from '../i18n/translate.ts'
 import { useUserStore } from '../user/userStore.ts'
+import { FEEDBACK_CONTACTS } from './accessibilityContacts.ts'
 import { PageHeader } from './PageHeader.tsx'
 
 export const STATEMENT_PATH = '/accessibilita'
 /** When the statement was last assessed: it dates the statement and the boards that predate its colours. */
 const ASSESSED = new Date('2026-12-07T12:00:00Z')
-const SITE_COMUNE = 'https://www.comune.santarcangelo.rn.it/'
-const AGID_FORM = 'https://form.agid.gov.it/'
 
 const CONFORMS: StringKey[] = ['a11y.conforms.pages', 'a11y.conforms.controls', 'a11y.conforms.contrast', 'a11y.conforms.labels', 'a11y.conforms.axe']
 const ISSUES: StringKey[] = ['a11y.issue.canvas', 'a11y.issue.tldraw', 'a11y.issue.oldBoards', 'a11y.issue.pdf']
@@ -48,12 +47,20 @@ export function AccessibilityStatement() {
         <h2>{t('a11y.drafting.title')}</h2>
         <p>{t('a11y.drafting.body', { date })}</p>
         <h2>{t('a11y.feedback.title')}</h2>
-        <p>
-          {t('a11y.feedback.body')} <a href={SITE_COMUNE}>{t('a11y.feedback.link')}</a>
-        </p>
+        <p>{t('a11y.feedback.body', { body: FEEDBACK_CONTACTS.body })}</p>
+        <ul>
+          {FEEDBACK_CONTACTS.email && (
+            <li>
+              {t('a11y.feedback.email')} <a href={`mailto:${FEEDBACK_CONTACTS.email}`}>{FEEDBACK_CONTACTS.email}</a>
+            </li>
+          )}
+          <li>
+            <a href={FEEDBACK_CONTACTS.urpPage}>{t('a11y.feedback.link', { body: FEEDBACK_CONTACTS.body })}</a>
+          </li>
+        </ul>
         <h2>{t('a11y.procedure.title')}</h2>
         <p>
-          {t('a11y.procedure.body')} <a href={AGID_FORM}>{t('a11y.procedure.link')}</a>
+          {t('a11y.procedure.body')} <a href={FEEDBACK_CONTACTS.agidForm}>{t('a11y.procedure.link')}</a>
         </p>
         <p>
           <a href="/">{t('a11y.home')}</a>

@@ -8,6 +8,7 @@ import { boardTemplate, labelText } from './model/model.ts'
 import { insertPhase } from './phases/phases.ts'
 import { TemplateEditor } from './template/TemplateEditor.tsx'
 import { ViewControl } from './highlight/views.tsx'
+import './tools.css'
 
 /**
  * The board's own tools in the top bar: views, phase templates, the template's types and lines,
@@ -28,6 +29,9 @@ export function BoardTools({
   const locale = useUserStore((s) => s.locale)
   const phases = useValue('phases', () => boardTemplate(editor).phases, [editor])
   const [editing, setEditing] = useState(false)
+  // On a phone the bar has room for the everyday tools only: the rest wait behind "Altro", so a
+  // narrow screen loses none of them (WCAG 1.4.10).
+  const [more, setMore] = useState(false)
   return (
     <div className="op-tools">
       {ui.editDiagram && (
@@ -35,30 +39,41 @@ export function BoardTools({
           {t('palette.toggle')}
         </button>
       )}
-      <ViewControl editor={editor} />
-      {ui.insertPhases && (
-        <select
-          className="op-bar-select op-tools__wide"
-          aria-label={t('phase.insert.label')}
-          value=""
-          onChange={(e) => {
-            if (e.target.value) insertPhase(editor, Number(e.target.value), locale)
-          }}
-        >
-          <option value="">{t('phase.insert')}</option>
-          {phases.map((p) => (
-            <option key={p.id} value={p.number}>
-              {t('phase.option', { number: p.number, label: labelText(p.label, locale) })}
-            </option>
-          ))}
-        </select>
-      )}
+      <button
+        type="button"
+        className="op-button op-tools__more-toggle"
+        aria-expanded={more}
+        aria-controls="op-tools-more"
+        onClick={() => setMore((m) => !m)}
+      >
+        {t('tools.more')}
+      </button>
+      <div id="op-tools-more" className="op-tools__more" data-open={more || undefined}>
+        <ViewControl editor={editor} hideOnPhone={false} />
+        {ui.insertPhases && (
+          <select
+            className="op-bar-select"
+            aria-label={t('phase.insert.label')}
+            value=""
+            onChange={(e) => {
+              if (e.target.value) insertPhase(editor, Number(e.target.value), locale)
+            }}
+          >
+            <option value="">{t('phase.insert')}</option>
+            {phases.map((p) => (
+              <option key={p.id} value={p.number}>
+                {t('phase.option', { number: p.number, label: labelText(p.label, locale) })}
+              </option>
+            ))}
+          </select>
+        )}
+        {ui.editTemplate && (
+          <button type="button" className="op-button" aria-label={t('template.edit.label')} onClick={() => setEditing(true)}>
+            {t('template.edit')}
+          </button>
+        )}
+      </div>
       {ui.lock && <LockToggle editor={editor} />}
-      {ui.editTemplate && (
-        <button type="button" className="op-button op-tools__wide" aria-label={t('template.edit.label')} onClick={() => setEditing(true)}>
-          {t('template.edit')}
-        </button>
-      )}
       {editing && ui.editTemplate && <TemplateEditor editor={editor} onClose={() => setEditing(false)} />}
       {ui.facilitate && <SessionButton editor={editor} />}
     </div>

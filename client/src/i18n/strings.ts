@@ -221,6 +221,7 @@ export const it = {
   'pact.empty': 'Collega un soggetto a un’azione con una relazione “si impegna a”: qui comparirà l’impegno.',
   'template.edit': 'Tipi e linee',
   'template.edit.label': 'Tipi e linee: modifica i tipi di elemento e le linee di produzione di questa lavagna',
+  'tools.more': 'Altro',
   'template.title': 'Tipi e linee di questa lavagna',
   'template.body':
     'Le modifiche valgono per tutti su questa lavagna, subito. Si può rinominare e aggiungere; non togliere, perché la lavagna potrebbe usarli.',
@@ -485,11 +486,11 @@ export const it = {
   'a11y.content.title': 'Contenuti non accessibili',
   'a11y.content.intro': 'I contenuti elencati di seguito non sono ancora accessibili (inosservanza della legge 4/2004):',
   'a11y.issue.canvas':
-    'La lavagna è una superficie di disegno (libreria tldraw): gli elementi e le frecce non si raggiungono uno per uno da tastiera e un lettore di schermo non ne descrive le relazioni; disegnare una freccia richiede un puntatore (mouse, dito o penna). Il contenuto della lavagna si può leggere nelle tabelle del PDF esportato, che però non è ancora un PDF accessibile con tag (WCAG 1.3.1, 2.1.1, 4.1.2).',
+    'Sulla lavagna, elementi e relazioni si creano, si collegano e si modificano anche da tastiera, e un lettore di schermo li descrive; le altre forme della libreria tldraw (disegni a mano libera, testi, note, riquadri) si disegnano e si ridimensionano solo con un puntatore (mouse, dito o penna), e un lettore di schermo non ne descrive la disposizione sulla lavagna. Il contenuto della lavagna si può leggere nelle tabelle del PDF esportato, che però non è ancora un PDF accessibile con tag (WCAG 1.3.1, 2.1.1).',
   'a11y.issue.tldraw':
     'Alcuni comandi della libreria tldraw (barra degli strumenti, menu, zoom) non raggiungono il contrasto richiesto o annunciano nomi non adatti ai lettori di schermo (WCAG 1.4.3, 1.4.11, 4.1.2).',
   'a11y.issue.oldBoards':
-    'Le lavagne create prima del {date} conservano i colori precedenti dei settori «Privato sociale» e «Civico» e di cinque tipi di relazione, che non raggiungono il contrasto richiesto; i nomi sulle frecce restano disponibili dalla legenda (WCAG 1.4.3, 1.4.11).',
+    'Le lavagne create prima del {date} si mostrano con i colori attuali, ma i file .tldr e JSON esportati da quelle lavagne conservano i colori precedenti dei settori «Privato sociale» e «Civico» e di cinque tipi di relazione, che non raggiungono il contrasto richiesto (WCAG 1.4.3, 1.4.11).',
   'a11y.issue.pdf': 'I documenti PDF e le immagini esportati dalla lavagna non sono ancora accessibili (WCAG 1.1.1, 1.3.1).',
   'a11y.exempt.title': 'Contenuti non soggetti alla legge',
   'a11y.exempt.body':
@@ -499,12 +500,13 @@ export const it = {
     'Questa dichiarazione è stata redatta il {date} con un’autovalutazione effettuata direttamente dal soggetto erogatore: verifiche automatiche (axe-core, su computer e su telefono) e verifiche manuali (tastiera, contrasto dei colori, ingrandimento). Sarà riesaminata a ogni nuova versione dell’applicazione e almeno una volta l’anno.',
   'a11y.feedback.title': 'Meccanismo di feedback e recapiti',
   'a11y.feedback.body':
-    'Per segnalare un contenuto non accessibile o un problema di accessibilità, o per chiedere in un formato accessibile un contenuto che non lo è, rivolgiti all’Ufficio Relazioni con il Pubblico (URP) del Comune di Santarcangelo di Romagna; durante gli incontri puoi dirlo anche a chi facilita il percorso. L’amministrazione risponde entro 30 giorni. I recapiti dell’URP sono sul sito istituzionale:',
-  'a11y.feedback.link': 'Comune di Santarcangelo di Romagna',
+    'Per segnalare un contenuto non accessibile o un problema di accessibilità, o per chiedere in un formato accessibile un contenuto che non lo è, scrivi all’Ufficio Relazioni con il Pubblico (URP) del {body}, per e-mail o per posta elettronica certificata (PEC); durante gli incontri puoi dirlo anche a chi facilita il percorso. L’amministrazione risponde entro 30 giorni.',
+  'a11y.feedback.link': 'Recapiti dell’URP (e-mail, PEC, telefono) sul sito del {body}',
+  'a11y.feedback.email': 'Indirizzo:',
   'a11y.procedure.title': 'Procedura di attuazione',
   'a11y.procedure.body':
-    'In caso di risposta insoddisfacente o di mancata risposta entro trenta giorni dalla segnalazione o dalla richiesta, puoi inviare una segnalazione all’Agenzia per l’Italia Digitale (AgID), come previsto dall’articolo 3-quinquies, comma 3, della legge 4/2004, con il modulo:',
-  'a11y.procedure.link': 'Segnalazione ad AgID (form.agid.gov.it)',
+    'In caso di risposta insoddisfacente o di mancata risposta entro trenta giorni dalla segnalazione o dalla richiesta, puoi rivolgerti al difensore civico per il digitale dell’Agenzia per l’Italia Digitale (AgID), come previsto dall’articolo 3-quinquies, comma 3, della legge 4/2004, con il modulo online:',
+  'a11y.procedure.link': 'Segnalazione al difensore civico per il digitale (form.agid.gov.it)',
 } as const
 
 export type StringKey = keyof typeof it
@@ -729,6 +731,7 @@ export const en: Partial<Record<StringKey, string>> = {
   'pact.empty': 'Connect an actor to an action with a “commits to” relation: the commitment shows here.',
   'template.edit': 'Types and lines',
   'template.edit.label': 'Types and lines: edit the element types and production lines of this board',
+  'tools.more': 'More',
   'template.title': 'Types and lines of this board',
   'template.body': 'Changes apply to everyone on this board, at once. You can rename and add; not remove, since the board may use them.',
   'template.lines': 'Production lines',
@@ -986,11 +989,11 @@ export const en: Partial<Record<StringKey, string>> = {
   'a11y.content.title': 'Non-accessible content',
   'a11y.content.intro': 'The content listed below is not accessible yet (non-compliance with Law 4/2004):',
   'a11y.issue.canvas':
-    'The board is a drawing surface (the tldraw library): elements and arrows cannot be reached one by one by keyboard, and a screen reader does not describe their relations; drawing an arrow needs a pointer (mouse, finger or pen). The board’s content can be read in the tables of the exported PDF, which is not a tagged, accessible PDF yet (WCAG 1.3.1, 2.1.1, 4.1.2).',
+    'On the board, elements and relations can be created, connected and edited by keyboard too, and a screen reader describes them; the other shapes of the tldraw library (freehand drawings, text, notes, frames) can be drawn and resized only with a pointer (mouse, finger or pen), and a screen reader does not describe how they are laid out on the board. The board’s content can be read in the tables of the exported PDF, which is not a tagged, accessible PDF yet (WCAG 1.3.1, 2.1.1).',
   'a11y.issue.tldraw':
     'Some controls of the tldraw library (toolbar, menus, zoom) do not reach the required contrast or announce names ill-suited to screen readers (WCAG 1.4.3, 1.4.11, 4.1.2).',
   'a11y.issue.oldBoards':
-    'Boards created before {date} keep the former colours of the «Third sector» and «Civic» sectors and of five relation types, which do not reach the required contrast; the names on the arrows remain available from the legend (WCAG 1.4.3, 1.4.11).',
+    'Boards created before {date} are shown in the current colours, but the .tldr and JSON files exported from those boards keep the former colours of the «Third sector» and «Civic» sectors and of five relation types, which do not reach the required contrast (WCAG 1.4.3, 1.4.11).',
   'a11y.issue.pdf': 'The PDF documents and images exported from the board are not accessible yet (WCAG 1.1.1, 1.3.1).',
   'a11y.exempt.title': 'Content outside the scope of the law',
   'a11y.exempt.body':
@@ -1000,12 +1003,13 @@ export const en: Partial<Record<StringKey, string>> = {
     'This statement was prepared on {date} through a self-assessment carried out by the provider: automated checks (axe-core, on a computer and on a phone) and manual checks (keyboard, colour contrast, zoom). It will be reviewed with every new version of the application and at least once a year.',
   'a11y.feedback.title': 'Feedback and contact information',
   'a11y.feedback.body':
-    'To report content that is not accessible or an accessibility problem, or to ask for inaccessible content in an accessible format, contact the public relations office (URP) of the Comune di Santarcangelo di Romagna; during the meetings you can also tell the facilitators. The administration answers within 30 days. The office’s contact details are on the municipality’s website:',
-  'a11y.feedback.link': 'Comune di Santarcangelo di Romagna',
+    'To report content that is not accessible or an accessibility problem, or to ask for inaccessible content in an accessible format, write to the public relations office (URP) of the {body}, by email or certified email (PEC); during the meetings you can also tell the facilitators. The administration answers within 30 days.',
+  'a11y.feedback.link': 'The URP’s contact details (email, PEC, phone) on the {body}’s website',
+  'a11y.feedback.email': 'Address:',
   'a11y.procedure.title': 'Enforcement procedure',
   'a11y.procedure.body':
-    'If the answer is unsatisfactory, or there is no answer within thirty days of the report or request, you can report it to the Agency for Digital Italy (AgID), under article 3-quinquies(3) of Law 4/2004, with the form:',
-  'a11y.procedure.link': 'Report to AgID (form.agid.gov.it)',
+    'If the answer is unsatisfactory, or there is no answer within thirty days of the report or request, you can turn to the difensore civico per il digitale (the digital ombudsman) of the Agency for Digital Italy (AgID), under article 3-quinquies(3) of Law 4/2004, with the online form:',
+  'a11y.procedure.link': 'Report to the difensore civico per il digitale (form.agid.gov.it)',
 }
 
 export type Locale = 'it' | 'en'

@@ -7,6 +7,7 @@ import type { RuntimeConfig } from '../app/runtimeConfig.ts'
 import { BoardLoading, useRuntimeConfig } from '../app/useRuntimeConfig.tsx'
 import { NotFound } from '../board/NotFound.tsx'
 import { BrokenShape, containedShapeUtils } from '../board/shapeContainment.tsx'
+import { withRelationDescriptions } from '../diagram/a11y/relationArrow.ts'
 import { useBoardSync } from '../board/useBoardSync.ts'
 import { ConnectionBanner } from '../connection/ConnectionBanner.tsx'
 import { useConnectionStore } from '../connection/connectionStore.ts'
@@ -30,7 +31,7 @@ import { useFollowFacilitator } from './useFollowFacilitator.ts'
 import { ProjectedSnapshot } from './ProjectedSnapshot.tsx'
 
 const assetUrls = getAssetUrlsByImport()
-const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
+const shapeUtils = withRelationDescriptions(containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil]))
 // The counts of revealed dot votes, on the elements (the projector never votes).
 // Cursors as everywhere else: hidden when the facilitator hides everyone's.
 const components = { ShapeErrorFallback: BrokenShape, InFrontOfTheCanvas: VoteCanvasLayer, CollaboratorCursor: SessionCursor }

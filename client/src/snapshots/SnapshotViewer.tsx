@@ -4,6 +4,7 @@ import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect, useMemo, useState } from 'react'
 import { createTLStore, Tldraw, useValue, type Editor, type TLShapeId } from 'tldraw'
 import { BrokenShape, containedShapeUtils } from '../board/shapeContainment.tsx'
+import { withRelationDescriptions } from '../diagram/a11y/relationArrow.ts'
 import { Legend } from '../diagram/highlight/Legend.tsx'
 import { ViewControl, ViewFader } from '../diagram/highlight/views.tsx'
 import { ElementShapeUtil } from '../diagram/shapes/ElementShapeUtil.tsx'
@@ -20,7 +21,7 @@ import { sendControl } from '../session/sessionStore.ts'
 import { sessionIn } from '../session/useSession.ts'
 
 const assetUrls = getAssetUrlsByImport()
-const shapeUtils = containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil])
+const shapeUtils = withRelationDescriptions(containedShapeUtils([ElementShapeUtil, BalanceShapeUtil, PactShapeUtil]))
 const components = { StylePanel: null, ShapeErrorFallback: BrokenShape }
 
 /** What the canvas shows in a comparison: the newer side, with what changed outlined. */

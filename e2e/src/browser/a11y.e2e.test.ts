@@ -159,25 +159,38 @@ describe('accessibility with axe-core (WCAG 2.1 AA): no critical or serious viol
         if (!(await page.locator('.op-palette').count()))
           await page.getByRole('button', { name: 'Mostra o nascondi la palette degli elementi' }).click()
         await page.locator('.op-palette').waitFor()
-        // The inspector, for a selected element (on a phone, in tldraw's style popover).
+        // On a phone the palette and the legend lie over the canvas and give way to the inspector's
+        // sheet: they are scanned open before it.
+        if (device.name === 'phone') expect(await audit(page, `${device.name} board (palette, legend, relation names)`)).toEqual([])
+        // The inspector, for a selected element (on a phone, a sheet in tldraw's style popover).
         await page.evaluate(() => void (window as any).opificioEditor.select('shape:coop'))
         if (device.name === 'phone') await page.locator('[data-testid="mobile-styles.button"]').click()
         await page.locator('.op-inspector').waitFor()
-        expect(await audit(page, `${device.name} board (palette, inspector, legend, relation names)`)).toEqual([])
+        const open = device.name === 'phone' ? 'inspector sheet' : 'palette, inspector, legend, relation names'
+        expect(await audit(page, `${device.name} board (${open})`)).toEqual([])
         await page.screenshot({ path: join(ARTIFACTS, `a11y-${device.name}-board.png`) })
 
-        // The template editor is a facilitator's desk work: the phone's bar does not offer it.
+        // The template editor: on a phone behind "Altro", with the rest of a facilitator's desk tools.
+        if (device.name === 'phone') {
+          await page.locator('[data-testid="mobile-styles.button"]').click()
+          await page.locator('.op-inspector').waitFor({ state: 'detached' })
+          const more = page.getByRole('button', { name: 'Altro' })
+          await more.click()
+          expect(await more.getAttribute('aria-expanded')).toBe('true')
+        }
+        await page.locator('button[aria-label^="Tipi e linee:"]').click()
+        await page.locator('dialog.op-dialog[open]').waitFor()
+        expect(await audit(page, `${device.name} board with the template editor`)).toEqual([])
+        await page.screenshot({ path: join(ARTIFACTS, `a11y-${device.name}-template-editor.png`) })
+        await page.keyboard.press('Escape')
+        await page.locator('dialog.op-dialog[open]').waitFor({ state: 'detached' })
         if (device.name === 'laptop') {
-          await page.locator('button[aria-label^="Tipi e linee:"]').click()
-          await page.locator('dialog.op-dialog[open]').waitFor()
-          expect(await audit(page, `${device.name} board with the template editor`)).toEqual([])
-          await page.keyboard.press('Escape')
           // The same board in English: the names must still carry the visible words.
           await page.locator('.op-board__bar button[lang="en"]').click()
           await page.getByLabel('Show relation names').waitFor()
           expect(await audit(page, `${device.name} board in English`)).toEqual([])
           await page.locator('.op-board__bar button[lang="it"]').click()
-        }
+        } else await page.getByRole('button', { name: 'Altro' }).click()
       })
 
       if (device.name === 'phone') {
@@ -193,7 +206,20 @@ describe('accessibility with axe-core (WCAG 2.1 AA): no critical or serious viol
             const box = await control.boundingBox()
             if (box) expect(overlap(box, footer)).toBe(false)
           }
+          // The legend, open, is clear of tldraw's controls; the inspector's sheet, opened, has it give way.
+          const legend = await page.locator('.op-legend details[open]').boundingBox()
+          expect(legend, 'the legend is open').not.toBeNull()
+          for (const control of await page.locator('.tlui-layout button, .tlui-menu-zone').all()) {
+            const box = await control.boundingBox()
+            if (box && box.width > 0) expect(overlap(box, legend!), `the legend meets ${await control.getAttribute('data-testid')}`).toBe(false)
+          }
           await page.screenshot({ path: join(ARTIFACTS, 'a11y-phone-360-board.png') })
+          await page.evaluate(() => void (window as any).opificioEditor.select('shape:coop'))
+          await page.locator('[data-testid="mobile-styles.button"]').click()
+          await page.locator('.tlui-popover__content .op-inspector').waitFor()
+          expect(await page.locator('.op-legend').boundingBox()).toBeNull()
+          expect(await audit(page, 'phone 360 px board (inspector sheet)')).toEqual([])
+          await page.screenshot({ path: join(ARTIFACTS, 'a11y-phone-360-inspector.png') })
         })
       }
     })

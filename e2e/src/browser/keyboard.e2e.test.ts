@@ -73,6 +73,34 @@ async function tabUntil(page: Page, done: (f: Awaited<ReturnType<typeof focused>
   throw new Error(`${key} never reached the control: ${JSON.stringify(await focused(page))}`)
 }
 
+/**
+ * A person's key presses, counted from here on: each press one action; typing a text is counted
+ * apart, once per text, as the issue counts "taps plus typing".
+ */
+function countKeys(page: Page) {
+  const counted = { presses: 0, texts: 0 }
+  const press = page.keyboard.press.bind(page.keyboard)
+  const type = page.keyboard.type.bind(page.keyboard)
+  page.keyboard.press = (key, options) => {
+    counted.presses++
+    return press(key, options)
+  }
+  page.keyboard.type = (text, options) => {
+    counted.texts++
+    return type(text, options)
+  }
+  const marks: string[] = []
+  let from = { ...counted }
+  return {
+    /** Ends a step of the flow: what it took, logged. */
+    step(what: string) {
+      marks.push(`${what}: ${counted.presses - from.presses} keys + ${counted.texts - from.texts} texts`)
+      from = { ...counted }
+    },
+    report: () => `${marks.join('; ')} — in all ${counted.presses} keys + ${counted.texts} texts typed`,
+  }
+}
+
 async function typeIn(page: Page, text: string) {
   await page.keyboard.type(text, { delay: 5 })
 }
@@ -94,6 +122,7 @@ describe('the diagram with the keyboard only', () => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `keyboard-${name}.png`) })
+    const keys = countKeys(page)
 
     // The home page: Tab to the title, type it, Enter creates the board and opens it.
     await page.goto(server.url)
@@ -109,6 +138,7 @@ describe('the diagram with the keyboard only', () => {
     }
     await page.waitForFunction(() => Boolean((window as any).opificioEditor), undefined, { timeout: 30_000 })
     await page.waitForSelector('.op-palette__search')
+    keys.step('create the board')
 
     // P goes to the palette's search; Tab reaches the match, Enter places it and hands the canvas the keyboard.
     await page.keyboard.press('p')
@@ -119,6 +149,8 @@ describe('the diagram with the keyboard only', () => {
     await page.keyboard.press('Enter')
     await expect.poll(async () => (await focused(page)).canvas).toBe(true)
     expect((await diagram(page)).selected).toEqual(['Organizzazione del Terzo settore'])
+    keys.step('place the first')
+    await shot('0-canvas')
 
     // F2: into the inspector, on the name, all of it selected; then a production line; Escape: back to the canvas.
     await page.keyboard.press('F2')
@@ -132,6 +164,7 @@ describe('the diagram with the keyboard only', () => {
     await page.keyboard.press('Escape')
     await expect.poll(async () => (await focused(page)).canvas).toBe(true)
     expect((await diagram(page)).selected).toEqual(['Coop. Il Mosaico'])
+    keys.step('name it, with a line')
 
     // The second element, named the same way, with its sector set from the keyboard.
     await page.keyboard.press('p')
@@ -141,6 +174,7 @@ describe('the diagram with the keyboard only', () => {
     expect((await focused(page)).kind).toBe('gruppo-informale')
     await page.keyboard.press('Enter')
     await expect.poll(async () => (await focused(page)).canvas).toBe(true)
+    keys.step('place the second')
     await page.keyboard.press('F2')
     await expect.poll(async () => (await focused(page)).tag).toBe('input')
     await typeIn(page, 'Rete dei genitori')
@@ -155,6 +189,7 @@ describe('the diagram with the keyboard only', () => {
       { kind: 'terzo-settore', name: 'Coop. Il Mosaico', sector: 'privato-sociale', lines: ['relazioni'] },
       { kind: 'gruppo-informale', name: 'Rete dei genitori', sector: 'pubblico', lines: [] },
     ])
+    keys.step('name it, with a sector')
 
     // Both selected (Ctrl+A, in the order they were placed), C connects the first to the second and
     // hands the keyboard to the relation's type: the arrows move, Space chooses coordina.
@@ -170,6 +205,7 @@ describe('the diagram with the keyboard only', () => {
       .poll(async () => (await diagram(page)).relations)
       .toEqual([{ relation: 'coordina', commitment: undefined, from: 'Coop. Il Mosaico', to: 'Rete dei genitori' }])
     expect(await focused(page)).toMatchObject({ relation: 'coordina', checked: 'true' })
+    keys.step('coordina')
     await shot('2-coordina')
 
     // Back on the canvas, Tab walks the shapes: to the cooperative, then C and the "connect to" picker.
@@ -202,6 +238,8 @@ describe('the diagram with the keyboard only', () => {
     await expect
       .poll(async () => (await diagram(page)).relations.find((r) => r.relation === 'impegno'))
       .toEqual({ relation: 'impegno', commitment, from: 'Coop. Il Mosaico', to: 'Rete dei genitori' })
+    keys.step('si impegna a, with its commitment')
+    console.log(`[keyboard] ${keys.report()}`)
 
     // Retyping it away asks first, in a named dialog with the harmless answer focused; Escape keeps the commitment.
     await tabUntil(page, (f) => f.role === 'radio', 5, 'Shift+Tab')

@@ -13,6 +13,8 @@ const RELATION_ACTIONS = 6
 
 /** The top bar's button that opens and closes the palette. */
 const PALETTE = 'button[aria-label="Mostra o nascondi la palette degli elementi"]'
+/** The inspector, on a phone a sheet along the bottom (tldraw's style popover). */
+const SHEET = '.tlui-popover__content:has(.op-inspector)'
 
 type Point = { x: number; y: number }
 const centre = (r: Rect): Point => ({ x: r.x + r.w / 2, y: r.y + r.h / 2 })
@@ -53,8 +55,11 @@ class Finger {
   constructor(private readonly page: Page) {}
 
   async tap(at: Point | string, what = typeof at === 'string' ? at : 'canvas') {
-    // A kind far down the palette is scrolled to first (a swipe, outside the budgets measured here).
-    if (typeof at === 'string') await this.page.locator(at).scrollIntoViewIfNeeded()
+    // A control out of sight (far down the palette, the sheet) is scrolled to first: a swipe, counted.
+    if (typeof at === 'string' && !(await inSight(this.page, at))) {
+      this.count(`swipe to ${what}`)
+      await this.page.locator(at).scrollIntoViewIfNeeded()
+    }
     const point = typeof at === 'string' ? centre(asRect((await this.page.locator(at).boundingBox())!)) : at
     this.count(`tap ${what}`)
     await this.page.touchscreen.tap(point.x, point.y)
@@ -94,6 +99,15 @@ class Finger {
   }
 }
 
+/** Whether a finger could tap the control where it is: its centre on the screen, nothing over it. */
+function inSight(page: Page, selector: string) {
+  return page.locator(selector).evaluate((el) => {
+    const r = el.getBoundingClientRect()
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)
+    return hit !== null && (hit === el || el.contains(hit))
+  })
+}
+
 /** What sits on top at a screen point: the test id, class or tag of the element a tap there would hit. */
 function topAt(page: Page, p: Point) {
   return page.evaluate(({ x, y }) => {
@@ -117,6 +131,11 @@ function intersection(a: Rect, b: Rect): Rect | null {
  */
 async function legendClearOfControls(page: Page, what: string) {
   const shown = await page.locator('.op-legend').boundingBox()
+  if (await page.locator(SHEET).count()) {
+    // The inspector's sheet and what it edits take a phone's screen: the legend gives way meanwhile.
+    expect(shown, `${what}: the legend gives way to the inspector's sheet`).toBeNull()
+    return
+  }
   expect(shown, 'the legend is shown').not.toBeNull()
   const legend = asRect(shown!)
   const boxes = async (selector: string) =>
@@ -141,6 +160,33 @@ async function legendClearOfControls(page: Page, what: string) {
       }
     }
   }
+}
+
+/**
+ * The inspector opened from a card on a phone: a sheet along the bottom, and the whole card in
+ * sight above it: on the screen, and clear of the sheet, tldraw's toolbars and menus, the legend and the palette.
+ */
+async function cardInSightOfSheet(page: Page, id: string, what: string) {
+  const sheet = page.locator(SHEET)
+  await sheet.waitFor({ state: 'visible', timeout: SHOW_MS })
+  const sheetBox = async () => asRect((await sheet.boundingBox())!)
+  // The canvas glides the card into sight: wait until it is clear of the sheet and still.
+  await expect.poll(async () => intersection(await screenRect(page, id), await sheetBox()), { timeout: SHOW_MS }).toBeNull()
+  await page.waitForTimeout(400)
+  const card = await screenRect(page, id)
+  const viewport = page.viewportSize()!
+  expect(intersection(card, await sheetBox()), `${what}: the inspector covers the card`).toBeNull()
+  expect(
+    card.x >= 0 && card.y >= 0 && card.x + card.w <= viewport.width && card.y + card.h <= viewport.height,
+    `${what}: the card is off the screen`
+  ).toBe(true)
+  for (const selector of ['.tlui-main-toolbar', '.tlui-menu-zone', '.op-legend', '.op-palette', '.tlui-layout__bottom']) {
+    for (const box of await page.locator(selector).all()) {
+      const b = await box.boundingBox()
+      if (b && b.width > 0) expect(intersection(card, asRect(b)), `${what}: ${selector} covers the card`).toBeNull()
+    }
+  }
+  return { card, sheet: await sheetBox() }
 }
 
 describe('the board on a phone (390×844, touch)', () => {
@@ -241,6 +287,57 @@ describe('the board on a phone (390×844, touch)', () => {
       expect(await topAt(page, centre(box))).toBe(id)
     }
     await page.screenshot({ path: join(ARTIFACTS, 'phone-legend.png') })
+
+    // Naming from the inspector: the card, the inspector's button, typing. The sheet leaves the card in sight.
+    const sheetNaming = finger.since()
+    // A finger lands on the card away from the arrow that ends in its middle.
+    const serviceNow = await screenRect(page, service.id)
+    const from = centre(await screenRect(page, org.id))
+    const onCard = [0.2, 0.8]
+      .flatMap((fx) => [0.25, 0.8].map((fy) => ({ x: serviceNow.x + serviceNow.w * fx, y: serviceNow.y + serviceNow.h * fy })))
+      .sort((a, b) => Math.hypot(b.x - from.x, b.y - from.y) - Math.hypot(a.x - from.x, a.y - from.y))[0]
+    await finger.tap(onCard, 'the service')
+    await finger.tap('[data-testid="mobile-styles.button"]', 'the inspector')
+    const sheetName = page.locator(`${SHEET} input[data-inspector-primary]`)
+    await sheetName.waitFor({ state: 'visible', timeout: SHOW_MS })
+    const at390 = await cardInSightOfSheet(page, service.id, '390×844')
+    // The name has the keyboard, all of it selected: typing replaces it.
+    expect(
+      await sheetName.evaluate(
+        (el: HTMLInputElement) => el === document.activeElement && el.selectionEnd === el.value.length && el.selectionStart === 0
+      )
+    ).toBe(true)
+    await page.keyboard.type('Doposcuola')
+    await expect.poll(async () => (await cards(page))[1].name, { timeout: SHOW_MS }).toBe('Doposcuola')
+    await page.screenshot({ path: join(ARTIFACTS, 'phone-inspector-naming.png') })
+    const sheetNamed = sheetNaming()
+    console.log(
+      `[phone] naming from the inspector: ${sheetNamed.count} taps + typing (${sheetNamed.steps}); card ${JSON.stringify(at390.card)} above the sheet ${JSON.stringify(at390.sheet)}`
+    )
+    expect(sheetNamed.count).toBeLessThanOrEqual(NAME_TAPS)
+    await finger.tap('[data-testid="mobile-styles.button"]', 'the inspector, to close it')
+    await expect.poll(() => page.locator(SHEET).count(), { timeout: SHOW_MS }).toBe(0)
+    // The legend comes back as it was, open.
+    await page.locator('.op-legend details[open] li[data-relation="impegno"]').waitFor({ state: 'visible', timeout: SHOW_MS })
+
+    // 360×640, the smallest phone the issue names: the card low on the screen, where the sheet opens.
+    await page.setViewportSize({ width: 360, height: 640 })
+    await page.evaluate((id) => {
+      const editor = (window as any).opificioEditor
+      const b = editor.getShapePageBounds(id)
+      editor.select(id)
+      editor.centerOnPoint({ x: b.midX, y: b.midY - 110 / editor.getCamera().z }, { animation: { duration: 0 } })
+    }, org.id)
+    await finger.tap('[data-testid="mobile-styles.button"]', 'the inspector')
+    const at360 = await cardInSightOfSheet(page, org.id, '360×640')
+    console.log(`[phone] 360×640: card ${JSON.stringify(at360.card)} above the sheet ${JSON.stringify(at360.sheet)}`)
+    await page.screenshot({ path: join(ARTIFACTS, 'phone-360-inspector.png') })
+    await finger.tap('[data-testid="mobile-styles.button"]', 'the inspector, to close it')
+    await expect.poll(() => page.locator(SHEET).count(), { timeout: SHOW_MS }).toBe(0)
+    await page.locator('.op-legend details[open]').waitFor({ state: 'visible', timeout: SHOW_MS })
+    await legendClearOfControls(page, '360×640, card selected')
+    await page.screenshot({ path: join(ARTIFACTS, 'phone-360-legend.png') })
+    await page.setViewportSize(PHONE.viewport)
     expect(errors, errors.join('\n')).toEqual([])
   })
 

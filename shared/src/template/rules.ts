@@ -1,13 +1,27 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { ELEMENT_SHAPE, type RelationMeta } from '../diagram/elementShape.ts'
 import { OPIFICIO_TEMPLATE } from './opificio.ts'
+import { withCurrentColours } from './oldColours.ts'
 import { TEMPLATE_RECORD_ID } from './templateRecord.ts'
 import type { ProcessTemplate } from './types.ts'
 import { refusal, type Refusal, type TemplateItem } from '../protocol/refusal.ts'
 
-/** The board's template: its own record, or the default for boards made before templates existed. */
+/** Each stored template record as shown (records are never changed in place, so it holds). */
+const shown = new WeakMap<object, ProcessTemplate>()
+
+/**
+ * The board's template: its own record, or the default for boards made before templates existed;
+ * a board made before the contrast fix shows the current colours in place of the old default ones.
+ */
 export function templateOf(get: (id: string) => UnknownRecord | undefined): ProcessTemplate {
-  return (get(TEMPLATE_RECORD_ID) as unknown as ProcessTemplate | undefined) ?? OPIFICIO_TEMPLATE
+  const record = get(TEMPLATE_RECORD_ID) as unknown as ProcessTemplate | undefined
+  if (!record) return OPIFICIO_TEMPLATE
+  let template = shown.get(record)
+  if (!template) {
+    template = withCurrentColours(record)
+    shown.set(record, template)
+  }
+  return template
 }
 
 const ids = (items: { id: string }[]) => new Set(items.map((i) => i.id))

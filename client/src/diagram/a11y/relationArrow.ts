@@ -1,9 +1,29 @@
-import type { ArrowShapeUtil, TLAnyShapeUtilConstructor, TLArrowShape } from 'tldraw'
+import { currentRelationStyle } from '@opificio/shared'
+import type { ArrowShapeUtil, SvgExportContext, TLAnyShapeUtilConstructor, TLArrowShape } from 'tldraw'
 import { describeRelation } from './describe.ts'
 
+/** Each arrow record as drawn (records are never changed in place). */
+const drawn = new WeakMap<TLArrowShape, TLArrowShape>()
+
 /**
- * The board's shape utils with tldraw's arrow taught to say which relation it is: the selection
- * announcer reads a shape's aria descriptor, and a bare arrow would only be "Freccia".
+ * The arrow as it is drawn: a relation still in the old default style of its type (a board made
+ * before the contrast fix) in the current one. The stored arrow is left as it is.
+ */
+export function drawnArrow(shape: TLArrowShape): TLArrowShape {
+  let arrow = drawn.get(shape)
+  if (!arrow) {
+    const style = currentRelationStyle((shape.meta as { relation?: unknown }).relation, shape.props)
+    arrow = style === shape.props ? shape : { ...shape, props: style }
+    drawn.set(shape, arrow)
+  }
+  return arrow
+}
+
+/**
+ * The board's shape utils with tldraw's arrow taught to say which relation it is (the selection
+ * announcer reads a shape's aria descriptor, and a bare arrow would only be "Freccia"), and to
+ * draw an old board's faint relation styles in the current contrasting ones, on screen and in
+ * exports alike.
  */
 export function withRelationDescriptions(utils: readonly TLAnyShapeUtilConstructor[]): TLAnyShapeUtilConstructor[] {
   return utils.map((Util) => {
@@ -17,6 +37,14 @@ export function withRelationDescriptions(utils: readonly TLAnyShapeUtilConstruct
         } catch {
           return super.getAriaDescriptor(shape)
         }
+      }
+
+      override component(shape: TLArrowShape) {
+        return super.component(drawnArrow(shape))
+      }
+
+      override toSvg(shape: TLArrowShape, ctx: SvgExportContext) {
+        return super.toSvg(drawnArrow(shape), ctx)
       }
     }
   })

@@ -4,7 +4,7 @@ import { useUserStore } from '../../user/userStore.ts'
 import { RelationLabels } from '../relationLabels/RelationLabels.tsx'
 import { useRelationLabels } from '../relationLabels/relationLabelsStore.ts'
 import { RelationSwatch } from '../shapes/RelationSwatch.tsx'
-import { boardTemplate, isArrow, isElement, labelText, relationOf } from '../model/model.ts'
+import { boardTemplate, isArrow, isElement, labelText, PHONE_INSPECTOR, relationOf } from '../model/model.ts'
 
 /**
  * Explains the styles actually used on this page: relation types, and sector colours of elements;
@@ -29,10 +29,13 @@ export function Legend({ editor }: { editor: Editor }) {
       sectors: template.sectors.filter((s) => sectors.has(s.id)),
     }
   }, [editor])
+  // On a phone the inspector's sheet and the selection above it take the screen: the legend gives
+  // way while the sheet is open (the sheet names the types and sectors it offers), open as it was.
+  const underSheet = useValue('inspector sheet open', () => editor.menus.isMenuOpen(PHONE_INSPECTOR), [editor])
   if (used.relations.length === 0 && used.sectors.length === 0) return null
   // A named region, so the legend is a landmark of its own wherever it is shown (over the canvas, beside it).
   return (
-    <section className="op-legend" aria-label={t('legend.title')}>
+    <section className="op-legend" aria-label={t('legend.title')} hidden={underSheet}>
       <details open>
         <summary>{t('legend.title')}</summary>
         {used.relations.length > 0 && (

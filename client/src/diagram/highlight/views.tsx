@@ -79,7 +79,8 @@ function options(template: ProcessTemplate, locale: 'it' | 'en') {
   }
 }
 
-export function ViewControl({ editor }: { editor: Editor }) {
+/** The view picker; hidden on a phone unless its place there hides it already (BoardTools' "Altro"). */
+export function ViewControl({ editor, hideOnPhone = true }: { editor: Editor; hideOnPhone?: boolean }) {
   const t = useT()
   const locale = useUserStore((s) => s.locale)
   const template = useValue('template', () => boardTemplate(editor), [editor])
@@ -91,7 +92,7 @@ export function ViewControl({ editor }: { editor: Editor }) {
   const sharing = session.highlight !== null
   const groups = options(template, locale)
   return (
-    <label className="op-bar-field op-tools__wide" data-shared={sharing || undefined}>
+    <label className={hideOnPhone ? 'op-bar-field op-tools__wide' : 'op-bar-field'} data-shared={sharing || undefined}>
       <span>{t('view.label')}</span>
       <select
         value={viewId(shown) ?? ''}

@@ -1,5 +1,5 @@
 import type { ElementShape, ProcessTemplate, RelationMeta, RelationType } from '@opificio/shared'
-import { DefaultStylePanel, useEditor, useValue, type Editor, type TLArrowShape } from 'tldraw'
+import { DefaultStylePanel, useEditor, useValue, type Editor, type TLArrowShape, type TLUiStylePanelProps } from 'tldraw'
 import type { Locale } from '../../i18n/strings.ts'
 import { useT } from '../../i18n/translate.ts'
 import { roleUi } from '../../board/roleUi.ts'
@@ -20,6 +20,8 @@ import {
 import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { ConnectField, DeleteButton, PairInspector } from './actions.tsx'
 import { RelationTypePicker } from './RelationTypePicker.tsx'
+import { useSelectionAboveSheet } from './useSelectionAboveSheet.ts'
+import './sheet.css'
 
 function toggle(list: string[], id: string) {
   return list.includes(id) ? list.filter((x) => x !== id) : [...list, id]
@@ -175,8 +177,12 @@ function RelationInspector({ editor, arrow, template }: { editor: Editor; arrow:
   )
 }
 
-/** tldraw's style panel, replaced by the domain's fields when one element, one relation or two elements are selected. */
-export function InspectorPanel() {
+/**
+ * tldraw's style panel, replaced by the domain's fields when one element, one relation or two
+ * elements are selected. On a phone tldraw opens it in a popover: there it is a sheet along the
+ * bottom, and what it edits stays in sight above it.
+ */
+export function InspectorPanel({ isMobile }: TLUiStylePanelProps) {
   const editor = useEditor()
   const template = useValue('template', () => boardTemplate(editor), [editor])
   const only = useValue('selected', () => (editor.getSelectedShapeIds().length === 1 ? editor.getOnlySelectedShape() : undefined), [editor])
@@ -188,7 +194,10 @@ export function InspectorPanel() {
   // Locked shapes (or ones in a locked frame) are the facilitator's to change: others get no controls for them.
   const canLock = useConnectionStore((s) => roleUi(s.role).lock)
   const locked = useValue('selection locked', () => editor.getSelectedShapes().some((s) => editor.isShapeOrAncestorLocked(s)), [editor])
-  if (locked && !canLock) return null
+  const hidden = locked && !canLock
+  const ours = !hidden && (isElement(only ?? undefined) || isArrow(only ?? undefined) || pair !== null)
+  useSelectionAboveSheet(editor, Boolean(isMobile) && ours)
+  if (hidden) return null
   if (isElement(only ?? undefined)) return <ElementInspector editor={editor} shape={only as ElementShape} template={template} />
   if (isArrow(only ?? undefined)) return <RelationInspector editor={editor} arrow={only as TLArrowShape} template={template} />
   if (pair) return <PairInspector editor={editor} from={pair[0]} to={pair[1]} template={template} />

@@ -15,6 +15,9 @@ export function labelText(label: Label, locale: Locale): string {
   return (locale === 'en' && label.en) || label.it
 }
 
+/** tldraw's id for the popover that holds the style panel (here, the inspector) on a phone. */
+export const PHONE_INSPECTOR = 'mobile style menu'
+
 /** The board's template, read from its store (reactive inside tldraw's tracked renders). */
 export function boardTemplate(editor: Editor): ProcessTemplate {
   return templateOf((id) => editor.store.get(id as never))

@@ -1,10 +1,10 @@
 import type { ElementGroup, ElementKind } from '@opificio/shared'
-import { useMemo, useState, type DragEvent } from 'react'
+import { useEffect, useMemo, useState, type DragEvent } from 'react'
 import { useValue, type Editor } from 'tldraw'
 import { useT } from '../../i18n/translate.ts'
 import { useUserStore } from '../../user/userStore.ts'
 import { Icon } from '../shapes/icons.tsx'
-import { boardTemplate, labelText } from '../model/model.ts'
+import { boardTemplate, labelText, PHONE_INSPECTOR } from '../model/model.ts'
 import { dropSpot, placeElement, placementSpot } from '../model/placement.ts'
 
 export const KIND_MIME = 'application/x-opificio-kind'
@@ -25,6 +25,12 @@ export function Palette({ editor, onPlaced }: { editor: Editor; onPlaced?(): voi
   const [query, setQuery] = useState('')
   // A finger has no A key and no double click: the hint names the gestures of the screen in hand.
   const touch = useValue('coarse pointer', () => editor.getInstanceState().isCoarsePointer, [editor])
+  // On a phone the palette lies over the canvas: it gives way to the inspector's sheet, so that what
+  // the sheet edits shows (onPlaced is what closes the palette there).
+  const underSheet = useValue('inspector sheet open', () => editor.menus.isMenuOpen(PHONE_INSPECTOR), [editor])
+  useEffect(() => {
+    if (underSheet) onPlaced?.()
+  }, [underSheet, onPlaced])
 
   const groups = useMemo(() => {
     const q = normalise(query.trim())
