@@ -362,10 +362,7 @@ describe('SyncClient', () => {
     expect(client.lastOffset).toBeNull()
     expect(client.syncState.connection).toBe('offline')
     expect(errors.mock.calls).toEqual([
-      [
-        'opificio: the server sent a malformed batch; resyncing',
-        'At entries.1.kind: Expected one of "change" or "noop" or "ack" or "rejected", got "bogus"',
-      ],
+      ['opificio: the server sent a malformed batch; resyncing', 'At entries.1.kind: Expected one of "change" or "noop", got "bogus"'],
     ])
 
     // Back with nothing: the next welcome brings the whole document.
@@ -418,6 +415,18 @@ describe('SyncClient', () => {
     // Presence is never part of the document: nothing of it was pushed.
     tick()
     expect(t.socket.pushes()).toEqual([])
+  })
+
+  it('leaves out its own presence, which batches carry with everyone else’s', () => {
+    const t = setup()
+    t.socket.open()
+    const mine = { ...presence('me'), id: 'instance_presence:mine' } as UnknownRecord
+    t.socket.welcome({ offset: 0, document: encodeWelcomeDocument(createInitialRecords('Pagina 1')), presence: [mine], presenceId: mine.id })
+    const presences = () => t.store.allRecords().filter((r) => r.typeName === 'instance_presence')
+    expect(presences()).toEqual([])
+    const anna = presence('anna')
+    t.socket.batch({ presence: { put: [mine, anna], remove: [] } })
+    expect(presences()).toEqual([anna])
   })
 
   it('sends its own presence once welcomed, and again when it changes', () => {

@@ -7,7 +7,9 @@ import {
   shapeContext,
   toDocDiff,
   type Adjustment,
+  type BatchFrame,
   type BatchMessage,
+  readBatch,
   type ControlMessage,
   type ShapeContext,
   type DocDiff,
@@ -147,6 +149,8 @@ export class SyncClient {
    * set by the server needs to agree on every screen, whatever the phones' clocks say.
    */
   clockOffsetMs = 0
+  /** This page's own presence record's id on the server, which batches carry with everyone else's. */
+  private presenceId: string | null = null
   /** When the hello the next welcome answers was sent; null when a welcome comes unasked. */
   private helloSentAt: number | null = null
 
@@ -310,7 +314,8 @@ export class SyncClient {
       else this.applyEntries(welcome.entries ?? [])
       this.lastOffset = welcome.offset
     })
-    this.replacePresence(welcome.presence)
+    this.presenceId = welcome.presenceId
+    this.replacePresence(welcome.presence.filter((r) => r.id !== this.presenceId))
     this.joined = true
     this.setState({ connection: 'online', savingPaused: false })
     this.opts.onWelcome?.(welcome)
@@ -319,8 +324,15 @@ export class SyncClient {
     this.sendPresenceNow()
   }
 
-  private onBatch(batch: BatchMessage) {
+  private onBatch(frame: BatchFrame) {
     if (!this.joined) return
+    let batch: BatchMessage
+    try {
+      batch = readBatch(frame, this.presenceId)
+    } catch (e) {
+      console.error('opificio: the server sent a malformed batch; resyncing', validationMessage(e))
+      return this.resync()
+    }
     if (batch.entries?.length) this.rebase(() => this.applyEntries(batch.entries!))
     if (batch.presence) this.applyPresence(batch.presence)
     this.setState({})

@@ -1,4 +1,16 @@
-import { EV, type BatchMessage, type HelloMessage, type PushMessage, type WelcomeMessage } from '@opificio/shared'
+import {
+  type AckEntry,
+  type BatchFrame,
+  type ChangeEntry,
+  EV,
+  encodeSharedBatch,
+  type NoopEntry,
+  type RejectedEntry,
+  type BatchMessage,
+  type HelloMessage,
+  type PushMessage,
+  type WelcomeMessage,
+} from '@opificio/shared'
 import type { SyncSocket } from './SyncClient.ts'
 
 /** A socket driven by the test: it records what the client sends and lets the test play the server. */
@@ -61,14 +73,22 @@ export class FakeSocket implements SyncSocket {
       role: 'participant',
       settledSeq: 0,
       presence: [],
+      presenceId: 'instance_presence:me',
       serverTime: Date.now(),
       heldMs: 0,
       ...w,
     } satisfies WelcomeMessage)
   }
 
+  /** Plays the server's flush of `b`, as the frame it travels in (the client's own entries beside the shared part). */
   batch(b: BatchMessage) {
-    this.fire(EV.batch, b)
+    const own = (b.entries ?? []).filter((e): e is AckEntry | RejectedEntry => e.kind === 'ack' || e.kind === 'rejected')
+    // Whatever is not the client's own travels shared, a malformed entry included.
+    const others = (b.entries ?? []).filter((e) => e.kind !== 'ack' && e.kind !== 'rejected') as (ChangeEntry | NoopEntry)[]
+    const frame: BatchFrame = {}
+    if (others.length > 0 || b.presence) frame.shared = encodeSharedBatch({ entries: others.length > 0 ? others : undefined, presence: b.presence })
+    if (own.length > 0) frame.own = own
+    this.fire(EV.batch, frame)
   }
 
   of<T>(event: string): T[] {

@@ -1,4 +1,4 @@
-import { EV, FIRST_PAGE_ID, PROTOCOL_VERSION, schemaFingerprint, type BatchMessage, type DocDiff, type Refusal } from '@opificio/shared'
+import { EV, FIRST_PAGE_ID, PROTOCOL_VERSION, schemaFingerprint, type BatchFrame, type DocDiff, type Refusal } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -14,8 +14,8 @@ const CRASH_SCREEN = 'Something went wrong'
 async function rawClient(url: string, board: BoardKey) {
   const socket = io(url, { transports: ['websocket'], forceNew: true })
   const rejections = new Map<number, Refusal>()
-  socket.on(EV.batch, (batch: BatchMessage) => {
-    for (const entry of batch.entries ?? []) if (entry.kind === 'rejected') rejections.set(entry.seq, entry.refusal)
+  socket.on(EV.batch, (frame: BatchFrame) => {
+    for (const entry of frame.own ?? []) if (entry.kind === 'rejected') rejections.set(entry.seq, entry.refusal)
   })
   await new Promise<void>((resolve) => {
     socket.once(EV.welcome, () => resolve())

@@ -2,8 +2,10 @@ import {
   EV,
   PROTOCOL_VERSION,
   schemaFingerprint,
-  type BatchMessage,
+  type BatchFrame,
+  readBatch,
   type FatalMessage,
+  type PresenceUpdate,
   type Refusal,
   type WelcomeMessage,
   type WireEntry,
@@ -28,7 +30,7 @@ export interface RawClient {
   welcomes: WelcomeMessage[]
   fatals: FatalMessage[]
   entries: WireEntry[]
-  presence: NonNullable<BatchMessage['presence']>[]
+  presence: PresenceUpdate[]
   saving: { paused: boolean; reason?: string }[]
   /** Hello with this client's link token (or `token`, to probe with another, or none: null). */
   hello(lastOffset?: number | null, clientId?: string, token?: string | null): void
@@ -80,7 +82,8 @@ export function rawClient(url: string, board: BoardKey, opts: { clientId?: strin
   socket.on(EV.welcome, (w: WelcomeMessage) => c.welcomes.push(w))
   socket.on(EV.fatal, (f: FatalMessage) => c.fatals.push(f))
   socket.on(EV.saving, (s: { paused: boolean; reason?: string }) => c.saving.push(s))
-  socket.on(EV.batch, (b: BatchMessage) => {
+  socket.on(EV.batch, (frame: BatchFrame) => {
+    const b = readBatch(frame, c.welcomes.at(-1)?.presenceId ?? null)
     if (b.entries) c.entries.push(...b.entries)
     if (b.presence) c.presence.push(b.presence)
   })

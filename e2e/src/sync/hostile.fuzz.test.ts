@@ -202,8 +202,8 @@ const ENGINES: Record<string, () => Promise<Target>> = {
 /** What an attacking socket was told: every refusal must say why, with a code. */
 function watchRefusals(socket: Socket, uncoded: string[]) {
   socket.on(EV.fatal, (f: { code?: string; message?: string }) => void (!f.code && uncoded.push(`fatal ${f.message}`)))
-  socket.on(EV.batch, (b: { entries?: WireEntry[] }) => {
-    for (const e of b.entries ?? [])
+  socket.on(EV.batch, (b: { own?: WireEntry[] }) => {
+    for (const e of b.own ?? [])
       if (e.kind === 'rejected' && !REFUSAL_CODES.includes(e.refusal?.code)) uncoded.push(`refusal ${JSON.stringify(e.refusal)}`)
   })
 }

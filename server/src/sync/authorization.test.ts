@@ -4,7 +4,8 @@ import {
   PROTOCOL_VERSION,
   ROLES,
   schemaFingerprint,
-  type BatchMessage,
+  type BatchFrame,
+  readBatch,
   type CreatedBoard,
   type DocDiff,
   type FatalMessage,
@@ -84,7 +85,7 @@ function connect(url: string): Client {
   const client: Client = {
     socket,
     received: [],
-    entries: () => client.received.flatMap((r) => (r.event === EV.batch ? ((r.message as BatchMessage).entries ?? []) : [])),
+    entries: () => client.received.flatMap((r) => (r.event === EV.batch ? (readBatch(r.message as BatchFrame, null).entries ?? []) : [])),
   }
   socket.onAny((event: string, message: unknown) => client.received.push({ event, message }))
   clients.push(client)
@@ -223,7 +224,8 @@ describe.each(Object.keys(ENGINES))('who may do what on a board, %s engine', (en
     const [a, b] = nodes.urls
     const board = await createBoard(a)
     const watcher = (await hello(b, board.id, board.token('participant'))).client
-    const presences = () => watcher.received.flatMap((r) => (r.event === EV.batch ? ((r.message as BatchMessage).presence?.put ?? []) : []))
+    const presences = () =>
+      watcher.received.flatMap((r) => (r.event === EV.batch ? (readBatch(r.message as BatchFrame, null).presence?.put ?? []) : []))
     for (const role of ['projector', 'facilitator', 'participant'] as const) {
       const { client } = await hello(a, board.id, board.token(role))
       client.socket.emit(EV.presence, { record: presenceRecord(role) })

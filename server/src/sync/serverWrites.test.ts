@@ -1,4 +1,13 @@
-import { EV, type BatchMessage, type BoardMeta, type DocDiff, type ServerMessages, type WireEntry } from '@opificio/shared'
+import {
+  EV,
+  type BatchFrame,
+  type BatchMessage,
+  readBatch,
+  type BoardMeta,
+  type DocDiff,
+  type ServerMessages,
+  type WireEntry,
+} from '@opificio/shared'
 import { geoShape } from '@opificio/shared/testing'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -19,7 +28,7 @@ import { appendAsServer, nextServerSeq } from './serverWrites.ts'
 function listener(): RoomSocket & { entries(): WireEntry[] } {
   const batches: BatchMessage[] = []
   const emit = <E extends keyof ServerMessages>(event: E, message: ServerMessages[E]) => {
-    if (event === EV.batch) batches.push(message as BatchMessage)
+    if (event === EV.batch) batches.push(readBatch(message as BatchFrame, null))
     return true
   }
   return { emit, volatile: { emit }, disconnect: () => undefined, entries: () => batches.flatMap((b) => b.entries ?? []) }

@@ -30,7 +30,16 @@ describe('the wire protocol', () => {
   })
 
   it('takes a welcome carrying the whole document, and one carrying entries', () => {
-    const base = { board, role: 'participant', offset: 2, settledSeq: 0, presence: [], serverTime: 1_800_000_000_000, heldMs: 3 }
+    const base = {
+      board,
+      role: 'participant',
+      offset: 2,
+      settledSeq: 0,
+      presence: [],
+      presenceId: 'instance_presence:me',
+      serverTime: 1_800_000_000_000,
+      heldMs: 3,
+    }
     const withDocument = { ...base, document: encodeWelcomeDocument(createInitialRecords('Pagina 1')) }
     expect(serverMessageValidators.welcome.validate(withDocument)).toEqual(withDocument)
     const withEntries = {

@@ -3,6 +3,7 @@ import { T } from '@tldraw/validate'
 import type { BoardMeta, Role } from '../boards/board.ts'
 import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff } from '../sync/docDiff.ts'
+import type { BatchFrame, SharedBatch } from './batchFrame.ts'
 import { type Refusal, refusalValidator } from './refusal.ts'
 import { snapshotIdValidator, type Summon, summonTargetValidator, TIMER_MAX_MS } from '../session/sessionRecord.ts'
 import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../session/voteRecords.ts'
@@ -18,7 +19,9 @@ import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../
 // 4: role links: a hello carries its link's token, roles are facilitator, participant, projector;
 //    facilitators' control messages; welcomes carry the server's time.
 // 5: welcomes say how long the server held the hello; the fold keeps dots off closed votes.
-export const PROTOCOL_VERSION = 5
+// 6: a batch is a frame: a part shared by every client, encoded once per flush, and the client's
+//    own acks and refusals beside it; welcomes tell a client its presence id.
+export const PROTOCOL_VERSION = 6
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -239,6 +242,8 @@ export interface WelcomeMessage {
   /** Highest seq of this client's that the log has seen: pushes up to it are settled. */
   settledSeq: number
   presence: UnknownRecord[]
+  /** This client's own presence record's id: batches carry everyone's presence, this one's included. */
+  presenceId: string
   /** The server's clock when it sent this (ms): clients measure their offset from it, for the timer. */
   serverTime: number
   /**
@@ -248,6 +253,7 @@ export interface WelcomeMessage {
   heldMs: number
 }
 
+/** A batch as a client applies it, read from the BatchFrame that carried it (`readBatch`). */
 export interface BatchMessage {
   entries?: WireEntry[]
   presence?: PresenceUpdate
@@ -283,7 +289,7 @@ export interface RefusedMessage {
 /** What the server sends, by event. */
 export interface ServerMessages {
   welcome: WelcomeMessage
-  batch: BatchMessage
+  batch: BatchFrame
   saving: SavingMessage
   fatal: FatalMessage
   refused: RefusedMessage
@@ -296,15 +302,19 @@ const diff = object as unknown as T.Validator<DocDiff>
 const record = object as unknown as T.Validator<UnknownRecord>
 const adjustment = T.object({ id: T.string, what: T.string, reason: T.string }) as unknown as T.Validator<Adjustment>
 
-export const wireEntryValidator: T.Validator<WireEntry> = T.union('kind', {
-  change: T.object({ kind: T.literal('change'), offset: positive, diff }),
-  noop: T.object({ kind: T.literal('noop'), offset: positive }),
-  ack: T.object({ kind: T.literal('ack'), offset: positive, seq: positive, adjusted: T.arrayOf(adjustment).optional() }),
-  rejected: T.object({ kind: T.literal('rejected'), seq: positive, offset: positive.optional(), refusal: refusalValidator }),
-})
+const change = T.object({ kind: T.literal('change'), offset: positive, diff })
+const noop = T.object({ kind: T.literal('noop'), offset: positive })
+const ack = T.object({ kind: T.literal('ack'), offset: positive, seq: positive, adjusted: T.arrayOf(adjustment).optional() })
+const rejected = T.object({ kind: T.literal('rejected'), seq: positive, offset: positive.optional(), refusal: refusalValidator })
+export const wireEntryValidator: T.Validator<WireEntry> = T.union('kind', { change, noop, ack, rejected })
 
 const boardMeta: T.Validator<BoardMeta> = T.object({ id: T.string, title: T.string, createdAt: T.string })
 const presenceUpdate = T.object({ put: T.arrayOf(record), remove: T.arrayOf(T.string) })
+/** What a batch frame's shared part must decode to. */
+export const sharedBatchValidator: T.Validator<SharedBatch> = T.object({
+  entries: T.arrayOf(T.union('kind', { change, noop })).optional(),
+  presence: presenceUpdate.optional(),
+})
 const bytes = T.unknown.check((v) => {
   if (!(v instanceof Uint8Array) && !(v instanceof ArrayBuffer)) throw new Error('must be binary')
 }) as T.Validator<Uint8Array | ArrayBuffer>
@@ -319,10 +329,11 @@ export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator
     entries: T.arrayOf(wireEntryValidator).optional(),
     settledSeq: offset,
     presence: T.arrayOf(record),
+    presenceId: T.string,
     serverTime: T.number,
     heldMs: T.number,
   }),
-  batch: T.object({ entries: T.arrayOf(wireEntryValidator).optional(), presence: presenceUpdate.optional() }),
+  batch: T.object({ shared: bytes.optional(), own: T.arrayOf(T.union('kind', { ack, rejected })).optional() }),
   saving: T.object({ paused: T.boolean, reason: T.literalEnum('storage', 'slow-down').optional() }),
   fatal: T.object({
     code: T.literalEnum('reload', 'not-found', 'link-replaced', 'bad-request', 'abuse', 'slow-down'),

@@ -8,6 +8,7 @@ import { Subscribers } from '../subscribers.ts'
 import {
   BoardDamagedError,
   BoardNotFoundError,
+  checkTurn,
   SnapshotExistsError,
   UnstorableEntryError,
   type AppendResult,
@@ -76,8 +77,14 @@ interface OpenBoard {
   truncateTo: number | null
   queue: Pending[]
   flushScheduled: boolean
-  /** Flushes and compactions of one board run one after another on this chain. */
+  /** Flushes, and the moment a compaction takes over the log, run one after another on this chain. */
   lane: Promise<void>
+  /**
+   * Compactions of the board, one after another, off the lane: their snapshot file is written and
+   * synced, and old files removed, while appends go on (only the switch to the new snapshot and
+   * segment waits its turn on the lane).
+   */
+  compactions: Promise<void>
   subscribers: Subscribers
   lastUsed: number
 }
@@ -333,6 +340,7 @@ export class EmbeddedStorage implements StorageEngine {
       queue: [],
       flushScheduled: false,
       lane: Promise.resolve(),
+      compactions: Promise.resolve(),
       subscribers: new Subscribers(),
       lastUsed: Date.now(),
     }
@@ -362,6 +370,7 @@ export class EmbeddedStorage implements StorageEngine {
     this.boards.delete(board.id)
     this.opened.delete(board.id)
     const done = board.lane
+      .then(() => board.compactions)
       .then(() => board.segment.close())
       .catch((e: Error) => this.opts.logger.error(`board ${board.tag}: closing its log failed`, e.message))
       .finally(() => {
@@ -374,6 +383,7 @@ export class EmbeddedStorage implements StorageEngine {
     return this.use(boardId, (board) => {
       const previousSeq = board.clientSeqs.get(push.clientId)
       if (previousSeq !== undefined && push.seq <= previousSeq) return { duplicate: true }
+      checkTurn(push, previousSeq)
       const entry: LogEntry = { offset: board.offset + 1, clientId: push.clientId, seq: push.seq, diff: push.diff }
       let line: Buffer
       try {
@@ -477,25 +487,36 @@ export class EmbeddedStorage implements StorageEngine {
   }
 
   compact(boardId: string, snapshot: BoardSnapshot): Promise<void> {
-    return this.use(boardId, (board) =>
-      this.onLane(board, async () => {
-        if (snapshot.offset <= board.snapshot.offset) return
-        if (snapshot.offset > board.durable) throw new Error('snapshot is ahead of the log')
-        const takenAt = Date.now()
-        await writeFileAtomic(join(board.dir, snapshotName(snapshot.offset)), encodeSnapshot(snapshot, takenAt))
-        const previous = board.snapshot.offset
-        board.snapshot = snapshot
-        board.entries = board.entries.filter((e) => e.offset > snapshot.offset)
-        board.snapshots.push({ offset: snapshot.offset, takenAt })
-        // The snapshot is durable: whatever fails from here on only leaves more files behind.
-        try {
-          await this.rollSegment(board)
-          await this.prune(board, previous)
-        } catch (e) {
-          this.opts.logger.warn(`board ${board.tag}: snapshot ${snapshot.offset} stored, tidying old files failed`, (e as Error).message)
-        }
-      })
-    )
+    return this.use(boardId, (board) => {
+      const run = board.compactions.then(() => this.compactNow(board, snapshot))
+      board.compactions = run.catch(() => undefined)
+      return run
+    })
+  }
+
+  private async compactNow(board: OpenBoard, snapshot: BoardSnapshot) {
+    if (snapshot.offset <= board.snapshot.offset) return
+    if (snapshot.offset > board.durable) throw new Error('snapshot is ahead of the log')
+    const takenAt = Date.now()
+    // A file of its own, at an offset already durable: written beside the appends, not before them.
+    await writeFileAtomic(join(board.dir, snapshotName(snapshot.offset)), encodeSnapshot(snapshot, takenAt))
+    const previous = board.snapshot.offset
+    await this.onLane(board, async () => {
+      board.snapshot = snapshot
+      board.entries = board.entries.filter((e) => e.offset > snapshot.offset)
+      board.snapshots.push({ offset: snapshot.offset, takenAt })
+      try {
+        await this.rollSegment(board)
+      } catch (e) {
+        this.opts.logger.warn(`board ${board.tag}: snapshot ${snapshot.offset} stored, starting a new log segment failed`, (e as Error).message)
+      }
+    })
+    // The snapshot is durable: whatever fails from here on only leaves more files behind.
+    try {
+      await this.prune(board, previous)
+    } catch (e) {
+      this.opts.logger.warn(`board ${board.tag}: snapshot ${snapshot.offset} stored, tidying old files failed`, (e as Error).message)
+    }
   }
 
   /** Starts a new segment for the entries after the snapshot, so older segments can be dropped whole. */
@@ -554,6 +575,7 @@ export class EmbeddedStorage implements StorageEngine {
       const board = await pending.catch(() => null)
       if (!board) continue
       await board.lane
+      await board.compactions
       board.subscribers.clear()
       await board.segment.close()
     }

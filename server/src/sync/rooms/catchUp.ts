@@ -1,4 +1,13 @@
-import { encodeWelcomeDocument, type Adjustment, type Refusal, type WireEntry } from '@opificio/shared'
+import {
+  type AckEntry,
+  encodeWelcomeDocument,
+  type Adjustment,
+  type ChangeEntry,
+  type RejectedEntry,
+  type NoopEntry,
+  type Refusal,
+  type WireEntry,
+} from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import type { LogEntry } from '../../storage/types.ts'
 
@@ -14,11 +23,18 @@ export interface FoldedEntry {
 }
 
 /** The entry as one client sees it: its own push acknowledged or refused, or somebody else's change. */
-export function wireEntry({ entry, refusal, adjusted }: FoldedEntry, writerId: string): WireEntry {
-  if (entry.clientId === writerId) {
-    if (refusal) return { kind: 'rejected', offset: entry.offset, seq: entry.seq, refusal }
-    return adjusted ? { kind: 'ack', offset: entry.offset, seq: entry.seq, adjusted } : { kind: 'ack', offset: entry.offset, seq: entry.seq }
-  }
+export function wireEntry(folded: FoldedEntry, writerId: string): WireEntry {
+  return folded.entry.clientId === writerId ? ownEntry(folded) : sharedEntry(folded)
+}
+
+/** The entry as its author sees it: its push acknowledged, or refused by the fold. */
+export function ownEntry({ entry, refusal, adjusted }: FoldedEntry): AckEntry | RejectedEntry {
+  if (refusal) return { kind: 'rejected', offset: entry.offset, seq: entry.seq, refusal }
+  return adjusted ? { kind: 'ack', offset: entry.offset, seq: entry.seq, adjusted } : { kind: 'ack', offset: entry.offset, seq: entry.seq }
+}
+
+/** The entry as every client but its author sees it. */
+export function sharedEntry({ entry, refusal }: FoldedEntry): ChangeEntry | NoopEntry {
   return refusal ? { kind: 'noop', offset: entry.offset } : { kind: 'change', offset: entry.offset, diff: entry.diff }
 }
 

@@ -121,4 +121,31 @@ describe('FlushScheduler', () => {
     vi.advanceTimersByTime(100)
     expect(flushedAt).toHaveLength(1)
   })
+
+  it('holds presence alone to the lazy pace, and an edit brings the flush forward to the next tick', () => {
+    const flushedAt: number[] = []
+    const s = new FlushScheduler(
+      () => flushedAt.push(performance.now()),
+      TICK,
+      () => 50
+    )
+    s.request(true)
+    vi.advanceTimersByTime(0)
+    expect(flushedAt).toHaveLength(1)
+    const first = flushedAt[0]
+    s.request(true)
+    vi.advanceTimersByTime(49)
+    expect(flushedAt).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(flushedAt).toEqual([first, first + 50])
+
+    s.request(true)
+    vi.advanceTimersByTime(3)
+    s.request()
+    vi.advanceTimersByTime(TICK)
+    expect(flushedAt).toEqual([first, first + 50, first + 50 + TICK])
+    // The edit's flush took the presence with it: nothing is left to flush.
+    vi.advanceTimersByTime(200)
+    expect(flushedAt).toHaveLength(3)
+  })
 })

@@ -1,27 +1,34 @@
 /**
  * Coalesces fan-out without adding idle latency: when quiet, the flush runs at the end of the
- * current event-loop turn; when busy, at most once per tick.
+ * current event-loop turn; when busy, at most once per tick. Presence alone asks for a lazy
+ * flush, at most once per `lazyMs()`: every flush is one send to every client, and cursors moving
+ * in a full room would otherwise keep the room flushing every tick; edits flush at the next tick
+ * whatever presence is waiting, and take the waiting presence with them.
  */
 export class FlushScheduler {
-  private scheduled = false
-  private lastFlush = 0
+  private lastFlush = Number.NEGATIVE_INFINITY
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null
+  /** When the scheduled flush runs (performance.now()). */
+  private due = Number.POSITIVE_INFINITY
 
   constructor(
     private readonly flush: () => void,
-    private readonly tickMs = 8
+    private readonly tickMs = 8,
+    private readonly lazyMs: () => number = () => tickMs
   ) {}
 
-  request() {
-    if (this.scheduled) return
-    this.scheduled = true
-    const wait = this.tickMs - (performance.now() - this.lastFlush)
-    this.timer = wait <= 0 ? setImmediate(this.run) : setTimeout(this.run, wait)
+  request(lazy = false) {
+    const now = performance.now()
+    const at = Math.max(now, this.lastFlush + (lazy ? Math.max(this.tickMs, this.lazyMs()) : this.tickMs))
+    if (this.timer && this.due <= at) return
+    this.cancel()
+    this.due = at
+    this.timer = at <= now ? setImmediate(this.run) : setTimeout(this.run, at - now)
   }
 
   private run = () => {
-    this.scheduled = false
     this.timer = null
+    this.due = Number.POSITIVE_INFINITY
     this.lastFlush = performance.now()
     this.flush()
   }
@@ -31,6 +38,6 @@ export class FlushScheduler {
     clearTimeout(this.timer as NodeJS.Timeout)
     clearImmediate(this.timer as NodeJS.Immediate)
     this.timer = null
-    this.scheduled = false
+    this.due = Number.POSITIVE_INFINITY
   }
 }

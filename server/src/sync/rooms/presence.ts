@@ -10,18 +10,21 @@ interface RemotePresence {
 
 /**
  * Who is on a board and where their cursor is: people on this node, people on the other nodes
- * (through the bus, forgotten when their node goes quiet), and what each session here has yet to
- * be told. Ephemeral: never in the log, never stored.
+ * (through the bus, forgotten when their node goes quiet), and what the sessions here have yet
+ * to be told: one change list for the whole room, sent to everyone alike at the next flush (each
+ * client leaves out its own record), so a person's cursor costs the same however many watch it.
+ * Ephemeral: never in the log, never stored.
  */
 export class RoomPresence {
   private readonly local = new Map<string, UnknownRecord>()
   private readonly remote = new Map<string, RemotePresence>()
   /** Local changes not yet told to the other nodes. */
   private readonly out = { put: new Map<string, UnknownRecord>(), remove: new Set<string>() }
+  /** Changes not yet told to the sessions here, local and remote: the latest record of each. */
+  private readonly unsent = { put: new Map<string, UnknownRecord>(), remove: new Set<string>() }
 
   constructor(
     private readonly boardId: string,
-    private readonly sessions: ReadonlySet<Session>,
     /** Asks for a flush: presence goes out with the next batch. */
     private readonly changed: () => void,
     private readonly bus: PresenceBus | undefined,
@@ -39,7 +42,7 @@ export class RoomPresence {
     this.local.set(id, record)
     this.out.remove.delete(id)
     this.out.put.set(id, record)
-    this.tellOthers(session, id, record)
+    this.tell(id, record)
   }
 
   leave(session: Session) {
@@ -47,7 +50,7 @@ export class RoomPresence {
     if (!this.local.delete(id)) return
     this.out.put.delete(id)
     this.out.remove.add(id)
-    this.tellOthers(session, id, null)
+    this.tell(id, null)
   }
 
   /** Presence news from another node serving this board. */
@@ -56,7 +59,7 @@ export class RoomPresence {
     for (const record of news.put) {
       listed.add(record.id)
       this.remote.set(record.id, { record, node: news.node, seenAt: now })
-      this.tellOthers(null, record.id, record)
+      this.tell(record.id, record)
     }
     for (const id of news.remove) this.dropRemote(id)
     for (const [id, p] of this.remote) {
@@ -70,6 +73,16 @@ export class RoomPresence {
   heartbeat(now = Date.now()) {
     this.bus?.publish({ boardId: this.boardId, put: [...this.local.values()], remove: [], full: true })
     for (const [id, p] of this.remote) if (now - p.seenAt > this.expiryMs) this.dropRemote(id)
+  }
+
+  /** What changed since the last flush, for every session here alike; null when nothing did. */
+  drain(): { put: UnknownRecord[]; remove: string[] } | null {
+    const { put, remove } = this.unsent
+    if (put.size === 0 && remove.size === 0) return null
+    const update = { put: [...put.values()], remove: [...remove] }
+    put.clear()
+    remove.clear()
+    return update
   }
 
   /** Sends the other nodes what changed here since the last flush. */
@@ -87,19 +100,16 @@ export class RoomPresence {
   }
 
   private dropRemote(id: string) {
-    if (this.remote.delete(id)) this.tellOthers(null, id, null)
+    if (this.remote.delete(id)) this.tell(id, null)
   }
 
-  private tellOthers(except: Session | null, id: string, record: UnknownRecord | null) {
-    for (const s of this.sessions) {
-      if (s === except) continue
-      if (record) {
-        s.presenceRemove.delete(id)
-        s.presencePut.set(id, record)
-      } else {
-        s.presencePut.delete(id)
-        s.presenceRemove.add(id)
-      }
+  private tell(id: string, record: UnknownRecord | null) {
+    if (record) {
+      this.unsent.remove.delete(id)
+      this.unsent.put.set(id, record)
+    } else {
+      this.unsent.put.delete(id)
+      this.unsent.remove.add(id)
     }
     this.changed()
   }

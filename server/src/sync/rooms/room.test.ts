@@ -2,7 +2,9 @@ import {
   TEMPLATE_RECORD_ID,
   EV,
   FIRST_PAGE_ID,
+  type BatchFrame,
   type BatchMessage,
+  readBatch,
   type BoardMeta,
   type Role,
   type DocDiff,
@@ -21,13 +23,15 @@ import type { LogEntry, StorageEngine } from '../../storage/types.ts'
 import { InboundLimits } from '../../limits/inboundLimits.ts'
 import { silentLogger } from '../../observability/logger.ts'
 import { receiveOnBoard } from '../transport/transport.ts'
-import { Room, type RoomOptions } from './room.ts'
+import { presencePace, Room, type RoomOptions } from './room.ts'
 import type { RoomSocket, Session } from './session.ts'
 
 interface Emitted {
   event: string
   payload: unknown
   volatile: boolean
+  /** performance.now() when it was sent. */
+  at: number
 }
 
 /** A socket that only records what the room does to it. */
@@ -36,13 +40,13 @@ class FakeSocket implements RoomSocket {
   readonly disconnects: (boolean | undefined)[] = []
   readonly volatile = {
     emit: (event: string, payload: unknown) => {
-      this.emitted.push({ event, payload, volatile: true })
+      this.emitted.push({ event, payload, volatile: true, at: performance.now() })
       return true
     },
   }
 
   emit(event: string, payload: unknown) {
-    this.emitted.push({ event, payload, volatile: false })
+    this.emitted.push({ event, payload, volatile: false, at: performance.now() })
     return true
   }
 
@@ -61,8 +65,10 @@ class FakeSocket implements RoomSocket {
     return welcomes[0].payload as WelcomeMessage
   }
 
+  /** The batches as the client reads them, leaving out its own presence. */
   batches(): BatchMessage[] {
-    return this.of(EV.batch).map((e) => e.payload as BatchMessage)
+    const presenceId = (this.of(EV.welcome).at(-1)?.payload as WelcomeMessage | undefined)?.presenceId ?? null
+    return this.of(EV.batch).map((e) => readBatch(e.payload as BatchFrame, presenceId))
   }
 
   /** Every document entry received in batches, in the order received. */
@@ -165,6 +171,55 @@ describe('Room', () => {
       .sort()
     expect(ids).toEqual([TLDOCUMENT_ID, FIRST_PAGE_ID, TEMPLATE_RECORD_ID].sort())
     expect(welcomeRecords(welcome)).toEqual(room.documentRecords)
+  })
+
+  it("encodes a flush's shared part once, the same bytes for every session, each writer's ack beside it", async () => {
+    const { room } = await openRoom()
+    const [a, b, c] = [A, B, C].map((id) => enter(room, id))
+    await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('a')) })
+    await until(() => [a, b, c].every((x) => x.socket.entries().length > 0), 'the batches')
+    const [fa, fb, fc] = [a, b, c].map((x) => x.socket.of(EV.batch)[0].payload as BatchFrame)
+    expect(fa.shared).toBeInstanceOf(Uint8Array)
+    expect(fb.shared).toBe(fa.shared)
+    expect(fc.shared).toBe(fa.shared)
+    expect(fa.own).toEqual([{ kind: 'ack', offset: 1, seq: 1 }])
+    expect(fb.own).toBeUndefined()
+  })
+
+  it('never sends a session joining before a flush the entries its welcome already had', async () => {
+    const { room } = await openRoom({ tickMs: 40 })
+    const a = enter(room, A)
+    await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('one')) })
+    await until(() => a.socket.entries().length === 1, 'the first ack')
+    // The second entry is folded at once, its flush waits for the tick: C joins in between.
+    await deliver(room, a.session, 'push', { seq: 2, diff: put(geoShape('two')) })
+    const c = enter(room, C)
+    expect(c.socket.welcome().offset).toBe(2)
+    await deliver(room, a.session, 'push', { seq: 3, diff: put(geoShape('three')) })
+    await until(() => a.socket.entries().length === 3, 'the acks')
+    expect(c.socket.entries().map((e) => e.offset)).toEqual([3])
+  })
+
+  it('holds presence alone to the room’s pace, and an edit takes it along at the next tick', async () => {
+    const { room } = await openRoom({ tickMs: 1 })
+    const a = enter(room, A)
+    const b = enter(room, B)
+    const frames = () => b.socket.of(EV.batch)
+    deliver(room, a.session, 'presence', presenceRecord('anna'))
+    await until(() => frames().length === 1, 'the first cursor, at once')
+    deliver(room, a.session, 'presence', { ...presenceRecord('anna'), cursor: { x: 5, y: 5, type: 'default', rotation: 0 } })
+    await until(() => frames().length === 2, 'the second cursor')
+    // (A timer may fire a millisecond early by this clock.)
+    expect(frames()[1].at - frames()[0].at).toBeGreaterThanOrEqual(presencePace(2) - 2)
+
+    deliver(room, a.session, 'presence', { ...presenceRecord('anna'), cursor: { x: 9, y: 9, type: 'default', rotation: 0 } })
+    const edit = performance.now()
+    await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('a')) })
+    await until(() => frames().length === 3, 'the edit')
+    expect(frames()[2].at - edit).toBeLessThan(presencePace(2))
+    const [last] = b.socket.batches().slice(-1)
+    expect(last.entries).toHaveLength(1)
+    expect(last.presence?.put.map((r) => (r as unknown as { cursor: { x: number } }).cursor.x)).toEqual([9])
   })
 
   it('acknowledges a valid push to its sender and relays its diff to the others', async () => {
@@ -375,6 +430,50 @@ describe('Room', () => {
     expect(room.documentRecords.map((r) => r.id)).toEqual(expect.arrayContaining(['shape:one', 'shape:two']))
   })
 
+  it('sends a writer’s pushes to storage without waiting for each to be durable, and none lands past one that failed', async () => {
+    const storage = new MemoryStorage()
+    cleanups.push(() => storage.close())
+    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
+    // An fsync that takes as long as the test says: appends wait at the door until released.
+    const waiting: (() => void)[] = []
+    let failSeq: number | null = null
+    const engine = steered(storage, {
+      append: async (id, push) => {
+        await new Promise<void>((go) => waiting.push(go))
+        if (push.seq === failSeq) throw new Error('disk full')
+        return storage.append(id, push)
+      },
+    })
+    const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, engine, { tickMs: 1, logger: silentLogger })
+    cleanups.push(() => room.close())
+    const { socket, session } = enter(room, A)
+    const pushes = [1, 2, 3, 4].map((seq) => deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) }))
+    // All four are at storage while the first is not yet durable.
+    await until(() => waiting.length === 4, 'four appends in flight')
+    failSeq = 2
+    for (const go of waiting.splice(0)) go()
+    await Promise.all(pushes)
+    // 1 is stored; 2 failed; 3 and 4 were sent after 2 and are refused rather than stored past it.
+    expect((await storage.load(created.id)).entries.map((e) => e.seq)).toEqual([1])
+    expect(socket.of(EV.saving).map((e) => e.payload)).toEqual([{ paused: true, reason: 'storage' }])
+
+    // The client re-sends from 2, in order: what follows 2 waits until 2 is stored, and saving
+    // resumes; then the client sends the rest again, and all land in order.
+    failSeq = null
+    const resent = [2, 3, 4].map((seq) => deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) }))
+    await until(() => waiting.length === 1, 'the re-sent 2 in flight')
+    for (const go of waiting.splice(0)) go()
+    await Promise.all(resent)
+    expect(socket.of(EV.saving).at(-1)!.payload).toEqual({ paused: false })
+    const rest = [3, 4].map((seq) => deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) }))
+    await until(() => waiting.length === 2, 'the rest in flight')
+    for (const go of waiting.splice(0)) go()
+    await Promise.all(rest)
+    expect((await storage.load(created.id)).entries.map((e) => e.seq)).toEqual([1, 2, 3, 4])
+    await until(() => socket.entries().filter((e) => e.kind === 'ack').length === 4, 'four acks')
+    expect(socket.of(EV.saving).at(-1)!.payload).toEqual({ paused: false })
+  })
+
   it('applies a retried push (same client, same seq) once', async () => {
     const { room } = await openRoom()
     const a = enter(room, A)
@@ -477,8 +576,8 @@ describe('Room', () => {
     expect(relayed.id).not.toContain(A)
     expect(relayed.id).not.toBe(presenceRecord('anna').id)
     expect(JSON.stringify(b.socket.emitted)).not.toContain(A)
-    // Nobody is sent their own presence.
-    expect(a.socket.batches()).toEqual([])
+    // Nobody applies their own presence: the shared part carries it, the client leaves it out.
+    expect(a.socket.presenceUpdates()).toEqual([])
 
     // A newcomer finds it in its welcome.
     const c = enter(room, C)

@@ -5,24 +5,26 @@ import {
   SESSION_RECORD_ID,
   sessionOf,
   type BallotMessage,
-  type BatchMessage,
+  type BatchFrame,
   type BoardMeta,
   type ControlMessage,
   type DocDiff,
   type DotRecord,
   type InboundPush,
+  type PresenceUpdate,
   type Refusal,
   type Role,
   type SessionRecord,
   type VoteRecord,
   type WelcomeMessage,
+  encodeSharedBatch,
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import type { ConnectionLimits } from '../../limits/inboundLimits.ts'
 import { consoleLogger, type Logger } from '../../observability/logger.ts'
 import { boardTag } from '../../storage/boardTag.ts'
-import { UnstorableEntryError, type LogEntry, type StorageEngine, type Unsubscribe } from '../../storage/types.ts'
+import { OutOfTurnError, UnstorableEntryError, type LogEntry, type StorageEngine, type Unsubscribe } from '../../storage/types.ts'
 import { authorizeDiff } from '../authorize.ts'
 import { appendAsServer } from '../serverWrites.ts'
 import { applyControl } from '../session/sessionControls.ts'
@@ -30,7 +32,7 @@ import { VoteBox } from '../session/voteBox.ts'
 import { sealKeyOf } from '../../boards/linkAccess.ts'
 import { repairDiff, REPAIR_WRITER } from './boardRepair.ts'
 import { BoardState } from './boardState.ts'
-import { CatchUp, wireEntry, type FoldedEntry } from './catchUp.ts'
+import { CatchUp, ownEntry, sharedEntry, wireEntry, type FoldedEntry } from './catchUp.ts'
 import { FlushScheduler } from './flushScheduler.ts'
 import { RoomPresence } from './presence.ts'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
@@ -64,6 +66,15 @@ export interface RoomOptions {
 
 const randomId = () => randomBytes(12).toString('base64url')
 
+/**
+ * How often presence alone is flushed, by room size: each flush is one send to every client, so
+ * a large room's cursors go out less often (20 a second at 200 people) and a small room's stay
+ * smooth (60 a second up to 64 people).
+ */
+export function presencePace(people: number): number {
+  return Math.min(50, Math.max(16, people / 4))
+}
+
 type VoteControl = Extract<ControlMessage, { action: `vote-${string}` }>
 
 /**
@@ -91,6 +102,8 @@ export class Room {
   private controls: Promise<void> = Promise.resolve()
   /** The session as this room last wrote it, at that entry's offset: ahead of the fold until it is folded. */
   private sessionAhead: { record: SessionRecord; offset: number } | null = null
+  /** Entries folded since the last flush, for every session alike. */
+  private unsent: FoldedEntry[] = []
 
   private constructor(
     readonly board: BoardMeta,
@@ -104,9 +117,13 @@ export class Room {
     this.autoSnapshotMs = opts.autoSnapshotMs ?? 10 * 60_000
     this.writer = `server:${opts.nodeId ?? opts.bus?.nodeId ?? randomBytes(8).toString('hex')}`
     this.lastSnapshotOffset = state.offset
-    this.scheduler = new FlushScheduler(() => this.flush(), opts.tickMs ?? 8)
+    this.scheduler = new FlushScheduler(
+      () => this.flush(),
+      opts.tickMs ?? 8,
+      () => presencePace(this.sessions.size)
+    )
     this.catchUp = new CatchUp({ window: opts.catchUpWindow ?? 2000, bytes: opts.catchUpBytes ?? 4 * 1024 * 1024 })
-    this.presence = new RoomPresence(board.id, this.sessions, () => this.scheduler.request(), opts.bus, opts.presenceExpiryMs ?? 15_000)
+    this.presence = new RoomPresence(board.id, () => this.scheduler.request(true), opts.bus, opts.presenceExpiryMs ?? 15_000)
   }
 
   static async load(board: BoardMeta, storage: StorageEngine, opts: RoomOptions): Promise<Room> {
@@ -156,6 +173,7 @@ export class Room {
     }
     const session = newSession(socket, identity, role, limits)
     socket.emit('welcome', this.welcomeFor(session, lastOffset, helloAt))
+    session.welcomedAt = this.state.offset
     this.sessions.add(session)
     // Back on this node: their dots in open votes are still theirs to take back.
     for (const vote of this.openVotes()) if (this.dotsOf(session, vote).length > 0) this.tellDots(session, vote)
@@ -170,6 +188,7 @@ export class Room {
       offset: this.state.offset,
       settledSeq: this.state.clientSeqs.get(session.writerId) ?? 0,
       presence: this.presence.all(),
+      presenceId: session.presenceId,
       serverTime: now,
       heldMs: Math.max(0, now - helloAt),
     }
@@ -187,23 +206,40 @@ export class Room {
 
   // ─── Inbound: a checked push is authorized, then appended; its fate comes back through the tail ───
 
-  /** Takes a push the transport has parsed (or refused by its seq), in the order the session sent them. */
+  /**
+   * Takes a push the transport has parsed (or refused by its seq), in the order the session sent
+   * them, and resolves once it is durable (or refused). Pushes are checked one after another, and
+   * each is sent to storage as soon as it is checked, without waiting for the one before to be
+   * durable: a writer faster than an fsync has its pushes in the next group commit, never queued
+   * behind each other's.
+   */
   async push(session: Session, push: InboundPush): Promise<void> {
     if (!this.sessions.has(session)) return
-    // One after another: whether a push waits behind one to be re-sent is known only in turn.
-    session.appending = session.appending.then(() => this.accept(session, push))
-    await session.appending
+    let durable: Promise<void> | undefined
+    const checked = session.appending.then(() => {
+      durable = this.accept(session, push)
+    })
+    session.appending = checked
+    await checked
+    await durable
   }
 
-  private async accept(session: Session, push: InboundPush) {
+  /** Checks a push in turn; the append it starts, if any, is what it returns. */
+  private accept(session: Session, push: InboundPush): Promise<void> | undefined {
     // Behind a push that is to be re-sent: dropped unread, the client re-sends this one too.
     if (!this.sessions.has(session) || (session.failedSeq !== null && push.seq > session.failedSeq)) return
-    if (!push.ok) return this.refuse(session, push.seq, push.refusal)
+    if (!push.ok) {
+      this.refuse(session, push.seq, push.refusal)
+      return
+    }
     const forbidden = authorizeDiff(session.role, push.diff, (id) => this.state.records.get(id))
-    if (forbidden) return this.refuse(session, push.seq, forbidden)
+    if (forbidden) {
+      this.refuse(session, push.seq, forbidden)
+      return
+    }
     if (this.state.bytes + push.bytes > LIMITS.boardBytes && Object.values(push.diff).some((op) => op[0] !== 'remove')) {
-      const full = refusal('board-full', { limit: LIMITS.boardBytes }, `the board is full (${formatBytes(LIMITS.boardBytes)})`)
-      return this.refuse(session, push.seq, full)
+      this.refuse(session, push.seq, refusal('board-full', { limit: LIMITS.boardBytes }, `the board is full (${formatBytes(LIMITS.boardBytes)})`))
+      return
     }
     if (!(session.limits?.push(Object.keys(push.diff).length, push.bytes) ?? true)) {
       // Not refused: kept by the client and re-sent, like a push storage could not take.
@@ -212,22 +248,30 @@ export class Room {
       this.pause(session, 'slow-down')
       return
     }
-    await this.append(session, push.seq, push.diff)
+    return this.append(session, push.seq, push.diff)
   }
 
   private async append(session: Session, seq: number, diff: DocDiff) {
+    // The storage refuses it unless the push sent before it is in the log: should that one fail,
+    // this one must not land past it.
+    const after = session.lastSent
+    session.lastSent = seq
     try {
-      await this.storage.append(this.board.id, { clientId: session.writerId, seq, diff })
+      await this.storage.append(this.board.id, { clientId: session.writerId, seq, diff, after })
       if (session.failedSeq !== null && seq >= session.failedSeq) this.stored(session)
     } catch (e) {
       if (e instanceof UnstorableEntryError) {
-        // Retrying cannot help a change that can never be written: refuse it.
+        // Retrying cannot help a change that can never be written: refuse it. (A push sent after
+        // it is refused by storage as out of turn, and re-sent by the client.)
+        session.lastSent = undefined
         this.refuse(session, seq, refusal('unstorable', {}, (e as Error).message))
         return
       }
       // Stored after all, and already folded from the tail: nothing to re-send.
       if ((this.state.clientSeqs.get(session.writerId) ?? 0) >= seq) return
-      if (session.paused !== 'storage') {
+      // The client re-sends from the first push that failed, which follows what the log has.
+      session.lastSent = undefined
+      if (session.paused !== 'storage' && !(e instanceof OutOfTurnError)) {
         this.log.error(`board ${boardTag(this.board.id)}: cannot store changes, saving paused`, (e as Error).message)
       }
       this.pause(session, 'storage')
@@ -490,9 +534,11 @@ export class Room {
       if ('refusal' in outcome) folded.refusal = outcome.refusal
       else if (outcome.adjusted.length > 0) folded.adjusted = outcome.adjusted
       this.catchUp.remember(folded)
+      this.unsent.push(folded)
       for (const s of this.sessions) {
-        s.outbox.push(wireEntry(folded, s.writerId))
-        if (s.failedSeq !== null && s.writerId === entry.clientId && entry.seq >= s.failedSeq) this.stored(s)
+        if (s.writerId !== entry.clientId) continue
+        s.outbox.push(ownEntry(folded))
+        if (s.failedSeq !== null && entry.seq >= s.failedSeq) this.stored(s)
       }
     }
     this.scheduler.request()
@@ -511,22 +557,30 @@ export class Room {
     }
   }
 
+  /**
+   * Sends what happened since the last flush: one shared part, encoded once for the whole room,
+   * and beside it each session's own acks and refusals.
+   */
   private flush() {
     this.presence.publish()
+    const entries = this.unsent
+    this.unsent = []
+    const presence = this.presence.drain()
+    if (entries.length === 0 && !presence && ![...this.sessions].some((s) => s.outbox.length > 0)) return
+    const shared = entries.length > 0 || presence ? this.sharedPart(entries, presence) : undefined
+    // Presence alone may be dropped under back-pressure (the next update supersedes it); entries
+    // and departures never are.
+    const droppable = entries.length === 0 && (presence?.remove.length ?? 0) === 0
     for (const s of this.sessions) {
-      const hasPresence = s.presencePut.size > 0 || s.presenceRemove.size > 0
-      if (s.outbox.length === 0 && !hasPresence) continue
-      const batch: BatchMessage = {}
-      if (s.outbox.length > 0) batch.entries = s.outbox.splice(0)
-      if (hasPresence) {
-        batch.presence = { put: [...s.presencePut.values()], remove: [...s.presenceRemove] }
-        s.presencePut.clear()
-        s.presenceRemove.clear()
-      }
+      // Joined during this flush's entries: its welcome already had the first of them.
+      const part = entries.length > 0 && s.welcomedAt >= entries[0].entry.offset ? this.sharedPart(entries, presence, s.welcomedAt) : shared
+      const frame: BatchFrame = {}
+      if (part) frame.shared = part
+      if (s.outbox.length > 0) frame.own = s.outbox.splice(0)
+      if (!frame.shared && !frame.own) continue
       try {
-        // Presence alone may be dropped under back-pressure; document entries never are.
-        if (batch.entries) s.socket.emit('batch', batch)
-        else s.socket.volatile.emit('batch', batch)
+        if (droppable && !frame.own) s.socket.volatile.emit('batch', frame)
+        else s.socket.emit('batch', frame)
       } catch (e) {
         // This runs on a timer: a throw here would end the process. The session resyncs from
         // a fresh welcome, which it gets by reconnecting.
@@ -535,6 +589,15 @@ export class Room {
         s.socket.disconnect(true)
       }
     }
+  }
+
+  private sharedPart(entries: FoldedEntry[], presence: PresenceUpdate | null, after = 0): Uint8Array | undefined {
+    const fresh = entries.filter((e) => e.entry.offset > after)
+    if (fresh.length === 0 && !presence) return undefined
+    return encodeSharedBatch({
+      ...(fresh.length > 0 ? { entries: fresh.map(sharedEntry) } : {}),
+      ...(presence ? { presence } : {}),
+    })
   }
 
   /**
@@ -557,12 +620,14 @@ export class Room {
       }
     }
     this.catchUp.forget()
+    this.unsent = []
     this.lastSnapshotOffset = this.state.offset
     this.resyncing = false
     this.unsubscribe = this.storage.subscribe(this.board.id, this.state.offset, (e) => this.onEntries(e))
     for (const s of this.sessions) {
       s.outbox.length = 0
       s.socket.emit('welcome', this.welcomeFor(s, null, Date.now()))
+      s.welcomedAt = this.state.offset
     }
   }
 

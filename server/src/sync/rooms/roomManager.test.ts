@@ -1,4 +1,4 @@
-import { EV, type BatchMessage, type WelcomeMessage } from '@opificio/shared'
+import { EV, type BatchFrame, readBatch, type WelcomeMessage } from '@opificio/shared'
 import { presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -38,7 +38,8 @@ class FakeSocket implements RoomSocket {
   presenceUpdates() {
     return this.emitted
       .filter((e) => e.event === EV.batch)
-      .flatMap((e) => ((e.payload as BatchMessage).presence ? [(e.payload as BatchMessage).presence!] : []))
+      .map((e) => readBatch(e.payload as BatchFrame, this.welcome().presenceId))
+      .flatMap((b) => (b.presence ? [b.presence] : []))
   }
 }
 
@@ -356,7 +357,10 @@ describe('RoomManager: presence between nodes', () => {
     // Exactly presenceExpiryMs of silence: not yet gone. (The talking node's heartbeats re-put dario.)
     expect(socket.presenceUpdates().flatMap((u) => u.remove)).toEqual([])
 
+    // The departure goes out at the room's presence pace, at most 50 ms later.
     vi.advanceTimersByTime(HEARTBEAT_MS)
+    await settle()
+    vi.advanceTimersByTime(50)
     await until(() => socket.presenceUpdates().some((u) => u.remove.length > 0), 'the expiry')
     expect(socket.presenceUpdates().flatMap((u) => u.remove)).toEqual([bruno.id])
 

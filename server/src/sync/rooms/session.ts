@@ -1,5 +1,4 @@
-import type { PauseReason, Role, ServerMessages, WireEntry } from '@opificio/shared'
-import type { UnknownRecord } from '@tldraw/store'
+import type { AckEntry, PauseReason, RejectedEntry, Role, ServerMessages } from '@opificio/shared'
 import { randomBytes } from 'node:crypto'
 import type { ConnectionLimits } from '../../limits/inboundLimits.ts'
 
@@ -20,11 +19,17 @@ export interface Session {
   role: Role
   /** Stands in for the writer in presence ids, so other clients never learn it. */
   presenceId: string
-  outbox: WireEntry[]
-  presencePut: Map<string, UnknownRecord>
-  presenceRemove: Set<string>
-  /** This session's appends, one after another: a later seq must never be stored before an earlier one. */
+  /** This connection's own pushes, acknowledged or refused, for its next batch. */
+  outbox: (AckEntry | RejectedEntry)[]
+  /** The board's offset when this session was welcomed: what its welcome already gave it. */
+  welcomedAt: number
+  /** This session's pushes, checked one after another in the order sent. */
   appending: Promise<void>
+  /**
+   * The seq of the last push sent to storage and not known to have failed: the next must follow
+   * it in the log. Unset when the next push sent is the client's re-send after a failure.
+   */
+  lastSent?: number
   /** The first seq whose append failed; later seqs wait for the client to re-send from it. */
   failedSeq: number | null
   /** Why the client was last told saving is paused, so it is told once per spell. */
@@ -47,8 +52,7 @@ export function newSession(socket: RoomSocket, { writerId, voterKey }: Identity,
     role,
     presenceId: `instance_presence:${randomBytes(9).toString('base64url')}`,
     outbox: [],
-    presencePut: new Map(),
-    presenceRemove: new Set(),
+    welcomedAt: 0,
     appending: Promise.resolve(),
     failedSeq: null,
     paused: null,

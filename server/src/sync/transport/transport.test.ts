@@ -5,7 +5,8 @@ import {
   PROTOCOL_VERSION,
   schemaFingerprint,
   TEMPLATE_RECORD_ID,
-  type BatchMessage,
+  type BatchFrame,
+  readBatch,
   type DocDiff,
   type FatalMessage,
   type WelcomeMessage,
@@ -51,7 +52,7 @@ function connect(): Client {
   const heard: Client['heard'] = []
   socket.onAny((event: string, payload: unknown) => heard.push({ event, payload }))
   const of = <T>(event: string) => heard.filter((h) => h.event === event).map((h) => h.payload as T)
-  const client: Client = { socket, heard, of, entries: () => of<BatchMessage>(EV.batch).flatMap((b) => b.entries ?? []) }
+  const client: Client = { socket, heard, of, entries: () => of<BatchFrame>(EV.batch).flatMap((f) => readBatch(f, null).entries ?? []) }
   clients.push(client)
   return client
 }
@@ -239,6 +240,6 @@ describe('the inbound table', () => {
     expect(sender.of(EV.fatal)).toEqual([])
     expect(sender.socket.connected).toBe(true)
     expect(sender.entries()).toEqual([{ kind: 'ack', offset: 1, seq: 1 }])
-    expect(watcher.of(EV.batch)).toEqual([{ entries: [{ kind: 'change', offset: 1, diff: after }] }])
+    expect(watcher.of<BatchFrame>(EV.batch).map((f) => readBatch(f, null))).toEqual([{ entries: [{ kind: 'change', offset: 1, diff: after }] }])
   })
 })

@@ -1,0 +1,61 @@
+import {
+  type AckEntry,
+  type BatchMessage,
+  type ChangeEntry,
+  type NoopEntry,
+  type PresenceUpdate,
+  type RejectedEntry,
+  sharedBatchValidator,
+  type WireEntry,
+} from './messages.ts'
+
+/**
+ * What a flush sends every client of a board alike: the entries as anyone else sees them and the
+ * presence that changed. Encoded once per flush however many clients there are (see BatchFrame).
+ */
+export interface SharedBatch {
+  entries?: (ChangeEntry | NoopEntry)[]
+  presence?: PresenceUpdate
+}
+
+/**
+ * A batch as it travels. The server encodes the shared part once per flush and sends the same
+ * bytes to every client, so a room of 200 costs one encoding, not 200; each client's own pushes
+ * come beside it as acks or refusals, which stand in for the shared entry at their offset (and
+ * refusals on arrival, which have no offset). Read with `readBatch`.
+ */
+export interface BatchFrame {
+  /** UTF-8 JSON of a SharedBatch. */
+  shared?: Uint8Array | ArrayBuffer
+  own?: (AckEntry | RejectedEntry)[]
+}
+
+export function encodeSharedBatch(batch: SharedBatch): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(batch))
+}
+
+/**
+ * The batch a client applies: refusals on arrival first (they never entered the log), then the
+ * shared entries in offset order with this client's own acks and refusals in their place; and
+ * the presence of everyone but this client (the shared part carries everyone's). Throws when
+ * the shared part is not a SharedBatch, as a malformed message.
+ */
+export function readBatch(frame: BatchFrame, ownPresenceId: string | null): BatchMessage {
+  const shared = frame.shared ? sharedBatchValidator.validate(JSON.parse(new TextDecoder().decode(frame.shared))) : {}
+  const unlogged: WireEntry[] = []
+  const byOffset = new Map<number, WireEntry>()
+  for (const e of shared.entries ?? []) byOffset.set(e.offset, e)
+  for (const e of frame.own ?? []) {
+    if (e.offset === undefined) unlogged.push(e)
+    else byOffset.set(e.offset, e)
+  }
+  const batch: BatchMessage = {}
+  const entries = [...unlogged, ...[...byOffset.values()].sort((a, b) => a.offset! - b.offset!)]
+  if (entries.length > 0) batch.entries = entries
+  if (shared.presence) {
+    const put = shared.presence.put.filter((r) => r.id !== ownPresenceId)
+    const remove = shared.presence.remove.filter((id) => id !== ownPresenceId)
+    if (put.length > 0 || remove.length > 0) batch.presence = { put, remove }
+  }
+  return batch
+}
