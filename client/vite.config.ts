@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
+import { precompress } from '../scripts/precompress.ts'
 
 const server = process.env.OPIFICIO_SERVER ?? 'http://localhost:3000'
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   // tldraw's asset package is a map of URLs to files that Vite must copy, not pre-bundle.
   optimizeDeps: { exclude: ['@tldraw/assets'] },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4000 },

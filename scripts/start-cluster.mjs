@@ -305,7 +305,8 @@ try {
   const nodes = nodePorts.map((port) =>
     start(`node-${port}`, process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl },
+      // nginx on this host forwards every request: its X-Forwarded-For names the browser.
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, TRUST_PROXY: 'loopback' },
     })
   )
   await Promise.all(nodes.map((n, i) => waitFor(n, () => answersHttp(`http://127.0.0.1:${nodePorts[i]}/healthz`), `${n.name}'s /healthz`, 60_000)))

@@ -1,6 +1,5 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import 'tldraw/tldraw.css'
 import './styles.css'
 import { App } from './app/App.tsx'
 import { useUserStore } from './user/userStore.ts'

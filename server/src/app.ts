@@ -14,6 +14,11 @@ import { RoomManager, type RoomManagerOptions } from './sync/rooms/roomManager.t
 import type { StorageEngine } from './storage/types.ts'
 import { attachTransport } from './sync/transport/transport.ts'
 import { consoleLogger, type Logger } from './observability/logger.ts'
+import { meteredStorage } from './observability/meteredStorage.ts'
+import { Metrics } from './observability/metrics.ts'
+import { Readiness, type ReadinessCheck } from './observability/readiness.ts'
+import { requestLog } from './observability/requestLog.ts'
+import type { TrustProxy } from './config/config.ts'
 
 export interface AppOptions {
   storage: StorageEngine
@@ -37,13 +42,23 @@ export interface AppOptions {
   adapter?: ServerOptions['adapter']
   /** Closed with the app (Redis connections of the adapter). */
   onClose?: () => Promise<void>
+  /** What `/metrics` reports; the app's own counters by default, without the process's. */
+  metrics?: Metrics
+  /** What `/readyz` checks besides the node not stopping: storage, Redis. */
+  readiness?: ReadinessCheck[]
+  /** Express's `trust proxy`: whose X-Forwarded-For names the client (TRUST_PROXY). Nobody's by default. */
+  trustProxy?: TrustProxy
 }
 
 export interface App {
   http: HttpServer
   io: Server
   rooms: RoomManager
+  metrics: Metrics
   listen(port: number, host?: string): Promise<number>
+  /** The start of a stop: `/readyz` says not ready, and no new connection is accepted. */
+  drain(): void
+  /** Ends every connection (clients reconnect, to another node if there is one), lets storage writes finish, closes storage. */
   close(): Promise<void>
 }
 
@@ -53,8 +68,13 @@ export function createApp(opts: AppOptions): App {
   const siblingOrigins = (serverUrls ?? []).map((u) => originOf(u, 'SERVER_URLS'))
   const publicOrigins = opts.publicUrl ? [originOf(opts.publicUrl, 'PUBLIC_URL')] : []
 
+  const metrics = opts.metrics ?? new Metrics()
+  const storage = meteredStorage(opts.storage, metrics)
+  const readiness = new Readiness(opts.readiness ?? [], logger)
   const app = express()
   app.disable('x-powered-by')
+  app.set('trust proxy', opts.trustProxy ?? false)
+  app.use(requestLog(logger))
   app.use(securityHeaders(siblingOrigins))
   const http = createServer(app)
   const io = new Server(http, {
@@ -67,15 +87,23 @@ export function createApp(opts: AppOptions): App {
   })
   const bus = opts.adapter ? adapterPresenceBus(io) : undefined
   const revocations = opts.adapter ? adapterRevocationBus(io) : undefined
-  const rooms = new RoomManager(opts.storage, { logger, bus, revocations, ...opts.room })
-  attachTransport(io, rooms, new InboundLimits(opts.limits), logger)
+  const rooms = new RoomManager(storage, { logger, bus, revocations, ...opts.room })
+  attachTransport(io, rooms, new InboundLimits(opts.limits), logger, metrics)
+  metrics.observe({ connections: () => io.of('/').sockets.size, boardsOpen: () => rooms.size })
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
+  })
+  app.get('/readyz', async (_req, res) => {
+    const state = await readiness.state()
+    res.status(state.ready ? 200 : 503).json(state)
+  })
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.text())
   })
   app.use(
     '/api',
     apiRouter({
-      storage: opts.storage,
+      storage,
       rooms,
       publicOrigin: publicOrigins[0] ?? null,
       tldrawLicenseKey: opts.tldrawLicenseKey ?? null,
@@ -90,6 +118,7 @@ export function createApp(opts: AppOptions): App {
     http,
     io,
     rooms,
+    metrics,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         http.once('error', reject)
@@ -99,6 +128,10 @@ export function createApp(opts: AppOptions): App {
         })
       })
     },
+    drain() {
+      readiness.drain()
+      if (http.listening) http.close()
+    },
     async close() {
       await rooms.close()
       // Browsers hold HTTP connections open (keep-alive, a request in flight); closing waits for
@@ -106,7 +139,8 @@ export function createApp(opts: AppOptions): App {
       const force = setTimeout(() => http.closeAllConnections(), 1000)
       await new Promise<void>((resolve) => io.close(() => resolve()))
       clearTimeout(force)
-      await opts.storage.close()
+      await storage.settled()
+      await storage.close()
       await opts.onClose?.()
     },
   }

@@ -19,12 +19,19 @@ export interface ServerProcess {
   startupMs: number
 }
 
-/** The real server (server/src/main.ts) as its own process, as `npm start` runs it. */
-export async function spawnServer(opts: { port?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+/** The server run from its source, without a build. */
+export const FROM_SOURCE = ['--import', 'tsx', 'server/src/main.ts']
+/** The server as production runs it (`npm run build` makes the bundle). */
+export const PRODUCTION = ['server/dist/main.js']
+
+/** The real server as its own process: from its source (server/src/main.ts) unless `args` say otherwise. */
+export async function spawnServer(
+  opts: { port?: number; dataDir?: string; env?: Record<string, string>; args?: string[] } = {}
+): Promise<ServerProcess> {
   const started = Date.now()
   const port = opts.port ?? (await freePort())
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'opificio-proc-')))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  const child = spawn(process.execPath, opts.args ?? FROM_SOURCE, {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

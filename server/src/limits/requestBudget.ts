@@ -22,7 +22,11 @@ export function requestBudget(limit: RateLimit, tooMuch: string) {
   }
 }
 
-/** The address a request comes from, as the limits count it (see clientAddress). */
+/**
+ * The address a request comes from, as the limits count it: with TRUST_PROXY set, the one Express
+ * found behind the trusted proxies; otherwise see clientAddress.
+ */
 export function addressOf(req: Request): string {
+  if (req.app.get('trust proxy') !== false && req.ip) return req.ip
   return clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'])
 }

@@ -1,9 +1,15 @@
-import { loggable } from './logRedaction.ts'
+import pino from 'pino'
+import type { LogLevel } from '../config/config.ts'
+import { prettyLines } from './prettyLines.ts'
+import { loggable, redactBoardIds } from './logRedaction.ts'
 
 /**
  * Where the server says what happened. One type everywhere, passed in with the rest of the
  * context (app.ts), so an operator's deployment can route it (journald, a file, a collector)
  * in one place, and tests can hold what was said.
+ *
+ * `extra` is what goes with the message: an error, a detail, or an object whose fields become
+ * the line's fields (a request's method, path and status).
  */
 export interface Logger {
   /** Normal operation worth a line: a board repaired, a node joined. */
@@ -14,19 +20,59 @@ export interface Logger {
   error(message: string, extra?: unknown): void
 }
 
-/**
- * Every line to stderr, as systemd and containers collect it: time, level, message. Everything
- * logged passes here, so no board id (a link that lets anyone in) reaches the log.
- */
-export const consoleLogger: Logger = {
-  info: (m, e) => write('info', m, e),
-  warn: (m, e) => write('warn', m, e),
-  error: (m, e) => write('error', m, e),
+export interface LoggerOptions {
+  level?: LogLevel
+  /** Readable lines for a terminal instead of JSON. */
+  pretty?: boolean
+  /** Where lines go; stdout by default. */
+  destination?: { write(line: string): unknown }
 }
 
-function write(level: keyof Logger, message: string, extra: unknown) {
-  console.error(new Date().toISOString(), level, loggable(message), extra === undefined ? '' : loggable(extra))
+/**
+ * One JSON object a line (time, level, message, fields), as journald, containers and log
+ * collectors take them. Everything logged passes here, so no board id (a link that lets anyone
+ * in) reaches the log, whoever wrote the message.
+ */
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const out = opts.destination ?? pino.destination({ dest: 1, sync: true })
+  const log = pino(
+    {
+      level: opts.level ?? 'info',
+      formatters: { level: (label) => ({ level: label }) },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    opts.pretty ? prettyLines(out) : out
+  )
+  const at = (level: 'info' | 'warn' | 'error') => (message: string, extra?: unknown) => {
+    if (log.isLevelEnabled(level)) log[level](fieldsOf(extra), loggable(message))
+  }
+  return { info: at('info'), warn: at('warn'), error: at('error') }
 }
+
+/** A line's fields from what came with the message, every string in them without board ids. */
+function fieldsOf(extra: unknown): Record<string, unknown> {
+  if (extra === undefined) return {}
+  if (extra instanceof Error) return { error: { type: extra.name, message: redactBoardIds(extra.message), stack: loggable(extra.stack ?? '') } }
+  if (isPlainObject(extra)) return redacted(extra) as Record<string, unknown>
+  return { detail: loggable(extra) }
+}
+
+function redacted(value: unknown): unknown {
+  if (typeof value === 'string') return redactBoardIds(value)
+  if (Array.isArray(value)) return value.map(redacted)
+  if (value instanceof Error) return fieldsOf(value).error
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redacted(v)]))
+  return value
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** For modules given no logger: JSON lines on stdout, readable ones at a terminal. */
+export const consoleLogger: Logger = createLogger({ pretty: process.stdout.isTTY === true })
 
 /** Says nothing: for tests whose subject is not the log. */
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }

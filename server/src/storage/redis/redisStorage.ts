@@ -7,6 +7,7 @@ import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import {
   BoardDamagedError,
   BoardNotFoundError,
+  OutOfTurnError,
   SnapshotExistsError,
   type AppendResult,
   type BoardAccess,
@@ -23,6 +24,7 @@ import { oldestFirst, savedSnapshotOf } from '../savedSnapshots.ts'
 import { defineScripts, type BoardScripts } from './scripts.ts'
 import { parseEntry, TailReader } from './tailReader.ts'
 import { consoleLogger, type Logger } from '../../observability/logger.ts'
+import { RedisOutage } from './redisOutage.ts'
 
 export interface RedisStorageOptions {
   url: string
@@ -32,6 +34,8 @@ export interface RedisStorageOptions {
   keepBehindSnapshot?: number
   leaseMs?: number
   logger?: Logger
+  /** What the node's Redis connections report to; one line per outage, not one per retry. */
+  outage?: RedisOutage
 }
 
 /**
@@ -45,7 +49,7 @@ export class RedisStorage implements StorageEngine {
   private readonly tail: TailReader
   private readonly prefix: string
   private readonly nodeId = randomBytes(8).toString('hex')
-  private readonly opts: Required<Omit<RedisStorageOptions, 'prefix'>>
+  private readonly opts: Required<Omit<RedisStorageOptions, 'prefix' | 'outage'>>
 
   constructor(opts: RedisStorageOptions) {
     this.opts = { keepBehindSnapshot: 1000, leaseMs: 30_000, logger: consoleLogger, ...opts }
@@ -60,7 +64,8 @@ export class RedisStorage implements StorageEngine {
       new Redis(opts.url, { ...common, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 0 })
     )
     this.blocking = new Redis(opts.url, { ...common, maxRetriesPerRequest: null })
-    for (const conn of [this.redis, this.blocking]) conn.on('error', (e) => this.opts.logger.error('redis', e.message))
+    const outage = opts.outage ?? new RedisOutage(this.opts.logger)
+    for (const conn of [this.redis, this.blocking]) outage.watch(conn)
     this.tail = new TailReader(this.blocking, this.redis, this.opts.logger)
   }
 
@@ -189,8 +194,9 @@ export class RedisStorage implements StorageEngine {
 
   async append(boardId: string, push: Push): Promise<AppendResult> {
     const k = this.keys(boardId)
-    const offset = await this.redis.opAppend(k.meta, k.seqs, k.offset, k.log, push.clientId, push.seq, JSON.stringify(push.diff))
+    const offset = await this.redis.opAppend(k.meta, k.seqs, k.offset, k.log, push.clientId, push.seq, JSON.stringify(push.diff), push.after ?? '')
     if (offset === -1) throw new BoardNotFoundError(boardId)
+    if (offset <= -2) throw new OutOfTurnError(push.seq, push.after!, -2 - offset)
     return offset === 0 ? { duplicate: true } : { offset, duplicate: false }
   }
 

@@ -42,6 +42,11 @@ export class RoomManager {
     this.heartbeat.unref()
   }
 
+  /** Boards loaded on this node (opificio_boards_open). */
+  get size(): number {
+    return this.rooms.size
+  }
+
   /** The board's room, or null for a board that does not exist. */
   async get(boardId: string): Promise<Room | null> {
     this.cancelIdle(boardId)

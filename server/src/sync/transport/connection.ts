@@ -50,6 +50,7 @@ export class Connection {
       if (this.socket.disconnected || attempt !== this.hellos) return this.rooms.released(access.room)
       const identity = { writerId: writerIdentity(hello.boardId, hello.clientId), voterKey: voterIdentity(hello.boardId, hello.clientId) }
       this.joined = { room: access.room, session: access.room.join(this.socket, identity, hello.lastOffset, access.role, this.limits, helloAt) }
+      this.logger.info('joined a board', { connection: this.socket.data.logId, board: boardTag(hello.boardId), role: access.role })
     } catch (e) {
       this.logger.error(`hello for board ${boardTag(hello.boardId)} failed`, (e as Error).message)
       this.socket.disconnect(true)

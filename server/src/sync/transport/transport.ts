@@ -2,6 +2,8 @@ import { type ClientMessages, type FatalMessage, validationMessage } from '@opif
 import type { Server } from 'socket.io'
 import type { InboundLimits } from '../../limits/inboundLimits.ts'
 import type { Logger } from '../../observability/logger.ts'
+import type { Metrics } from '../../observability/metrics.ts'
+import { observeSocket } from '../../observability/socketObservation.ts'
 import type { RoomManager } from '../rooms/roomManager.ts'
 import { Connection, type Joined } from './connection.ts'
 import { connectionLimits, gateConnections } from './connectionGate.ts'
@@ -11,10 +13,11 @@ import { INBOUND, type InboundRoute } from './inbound.ts'
  * Binds every connection to the inbound table: each event is admitted, parsed and handled as its
  * route says, and a malformed message is answered here and nowhere else.
  */
-export function attachTransport(io: Server, rooms: RoomManager, limits: InboundLimits, logger: Logger) {
+export function attachTransport(io: Server, rooms: RoomManager, limits: InboundLimits, logger: Logger, metrics: Metrics) {
   gateConnections(io, limits, logger)
   io.on('connection', (socket) => {
     const connection = new Connection(socket, connectionLimits(socket), rooms, logger)
+    observeSocket(socket, logger, metrics, () => connection.joined?.room.board.id ?? null)
     for (const event of Object.keys(INBOUND) as (keyof ClientMessages)[]) {
       socket.on(event, (raw: unknown) => void receive(connection, event, raw))
     }
