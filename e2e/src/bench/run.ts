@@ -1,140 +1,113 @@
-// The performance suite (docs/PERFORMANCE.md): every scenario against the floor (a bare
-// Socket.IO relay), Opificio on one node (embedded storage, fsync) and on two nodes sharing a
-// Redis (AOF, appendfsync always), driven by the same load generator in the same run.
-// Run: npm run bench   (--quick: about a minute, what CI runs so the suite keeps working)
-import { spawn, type ChildProcess } from 'node:child_process'
+// The performance suite (docs/PERFORMANCE.md): drag storms against the floor (a bare Socket.IO
+// relay), tldraw's own sync room, Opificio on one node (embedded storage, fsync) and on two nodes
+// sharing a Redis (AOF, appendfsync always), driven by the same load generator in the same run;
+// then joins of large boards and two Chromiums on Opificio.
+// Run: npm run bench   (--quick: about a minute, what CI runs; --only=floor,tldraw,one,two;
+//                       --scenario=<part of a name>; --seconds=N)
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startCluster } from '../harness/cluster.ts'
-import { createBoard, repoRoot } from '../harness/server.ts'
-import { freePort, spawnServer, stopServer } from '../harness/serverProcess.ts'
-import { dragStorm, type StormResult } from './load/dragStorm.ts'
+import { repoRoot } from '../harness/server.ts'
+import { browserScenario } from './load/browserScenario.ts'
+import { dragStorm } from './load/dragStorm.ts'
+import { joinScenario } from './load/joinScenario.ts'
 import { cpuMeter, rssMiB } from './load/processStats.ts'
+import { startTarget, TARGETS, type Target, type TargetKey } from './load/targets.ts'
+import { planFrom, type StormScenario, targetsOf } from './plan.ts'
+import { markdown, type Row, type StormRow, withFloorRatios } from './report.ts'
 
-const QUICK = process.argv.includes('--quick')
+const args = process.argv.slice(2)
+const plan = planFrom(args)
+const partial = args.some((a) => a.startsWith('--only') || a.startsWith('--scenario') || a.startsWith('--seconds'))
+const name = plan.quick ? 'bench-quick' : partial ? 'bench-partial' : 'bench'
 const OUT = join(repoRoot, '.bench')
 
-interface Scenario {
-  name: string
-  clients: number
-  writers: number
-  cursorHz: number
-}
-
-const SCENARIOS: Scenario[] = QUICK
-  ? [
-      { name: 'drag 20/2, no cursors', clients: 20, writers: 2, cursorHz: 0 },
-      { name: 'drag 20/2, cursors 20 Hz', clients: 20, writers: 2, cursorHz: 20 },
-    ]
-  : [
-      { name: 'drag 50/10, no cursors', clients: 50, writers: 10, cursorHz: 0 },
-      { name: 'drag 50/10, cursors 20 Hz', clients: 50, writers: 10, cursorHz: 20 },
-      { name: 'drag 200/10, no cursors', clients: 200, writers: 10, cursorHz: 0 },
-      { name: 'drag 200/10, cursors 20 Hz', clients: 200, writers: 10, cursorHz: 20 },
-    ]
-const SECONDS = QUICK ? 4 : 15
-
-interface Target {
-  name: string
-  urls: string[]
-  pids: number[]
-  board(): Promise<{ id: string; token: string }>
-  stop(): Promise<unknown>
-}
-
-async function relay(): Promise<Target> {
-  const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'e2e/src/bench/load/relayServer.ts', String(port)], {
-    cwd: repoRoot,
-    stdio: 'ignore',
+async function storm(target: Target, s: StormScenario): Promise<StormRow> {
+  const boards = await Promise.all(Array.from({ length: s.boards }, () => target.board()))
+  const meters = await Promise.all(target.pids.map((pid) => cpuMeter(pid)))
+  const result = await dragStorm({
+    urls: target.urls,
+    wire: target.wire,
+    board: boards[0],
+    moreBoards: boards.slice(1),
+    clients: s.clients,
+    writers: s.writers,
+    dragHz: 30,
+    cursorHz: s.cursorHz,
+    seconds: plan.seconds,
   })
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false
-      )
-    )
-      break
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  let n = 0
   return {
-    name: 'floor: bare Socket.IO relay',
-    urls: [url],
-    pids: [child.pid!],
-    board: async () => ({ id: `relayboard${n++}`, token: 'x'.repeat(22) }),
-    stop: async () => child.kill('SIGTERM'),
+    kind: 'storm',
+    scenario: s.name,
+    target: target.key,
+    targetName: target.name,
+    cursorHz: s.cursorHz,
+    boards: s.boards,
+    result,
+    cpuPct: await Promise.all(meters.map((m) => m())),
+    rssMiB: await Promise.all(target.pids.map((pid) => rssMiB(pid))),
   }
-}
-
-async function oneNode(): Promise<Target> {
-  const server = await spawnServer({ env: { BOARD_CREATION_BURST: '100000' } })
-  return {
-    name: 'Opificio, 1 node (embedded, fsync)',
-    urls: [server.url],
-    pids: [server.child.pid!],
-    board: async () => (await createBoard(server.url, 'Bench')).participant,
-    stop: () => stopServer(server),
-  }
-}
-
-async function twoNodes(): Promise<Target> {
-  const cluster = await startCluster(2)
-  return {
-    name: 'Opificio, 2 nodes + Redis (AOF always)',
-    urls: cluster.urls,
-    pids: cluster.nodes.map((n) => n.child.pid!),
-    board: async () => (await createBoard(cluster.urls[0], 'Bench')).participant,
-    stop: () => cluster.stop(),
-  }
-}
-
-interface Row {
-  target: string
-  scenario: string
-  cursorHz: number
-  result: StormResult
-  cpuPct: number[]
-  rssMiB: number[]
 }
 
 const rows: Row[] = []
-for (const start of [relay, oneNode, twoNodes]) {
-  const target = await start()
+let last = performance.now()
+const done = (row: Row) => {
+  rows.push(row)
+  const took = (performance.now() - last) / 1000
+  last = performance.now()
+  console.log(markdown(withFloorRatios(rows).slice(-1), `${row.scenario}, ${row.targetName} (${took.toFixed(0)} s):`))
+}
+const ONE_NODE = 'Opificio, 1 node (embedded, fsync)'
+/** Runs one row; a row that cannot run is reported as such, and the suite goes on with the next. */
+async function attempt(scenario: string, target: TargetKey, targetName: string, run: () => Promise<Row>) {
   try {
-    for (const scenario of SCENARIOS) {
-      const board = await target.board()
-      const meters = await Promise.all(target.pids.map((pid) => cpuMeter(pid)))
-      const result = await dragStorm({
-        urls: target.urls,
-        board,
-        clients: scenario.clients,
-        writers: scenario.writers,
-        dragHz: 30,
-        cursorHz: scenario.cursorHz,
-        seconds: SECONDS,
-      })
-      const cpuPct = await Promise.all(meters.map((m) => m()))
-      const rss = await Promise.all(target.pids.map((pid) => rssMiB(pid)))
-      rows.push({ target: target.name, scenario: scenario.name, cursorHz: scenario.cursorHz, result, cpuPct, rssMiB: rss })
-      console.log(line(rows.at(-1)!))
-    }
-  } finally {
-    await target.stop()
+    done(await run())
+  } catch (e) {
+    done({ kind: 'failed', scenario, target, targetName, error: (e as Error).stack ?? String(e) })
+    process.exitCode = 1
   }
 }
 
-function line(r: Row) {
-  const f = (n: number) => (Number.isNaN(n) ? '–' : n < 10 ? n.toFixed(1) : n.toFixed(0))
-  const { change, ack, cursor } = r.result
-  return `| ${r.scenario} | ${r.target} | ${f(change.p50)} / ${f(change.p95)} / ${f(change.p99)} / ${f(change.max)} | ${f(ack.p50)} | ${f(cursor.p50)} / ${f(cursor.p99)}, ${f(cursor.deliveredPct)} % | ${r.result.lost} lost, ${r.result.unacked} unacked | ${r.cpuPct.map((c) => `${f(c)} %`).join(' + ')} | ${r.rssMiB.map(f).join(' + ')} |`
+const heading = `Writers at 30 Hz, ${plan.seconds} s per storm${plan.quick ? ' (quick mode)' : ''}, ${new Date().toISOString()}`
+try {
+  const storms = plan.scenarios.filter((s): s is StormScenario => s.kind === 'storm')
+  for (const key of TARGETS.filter((t) => plan.targets.includes(t) && storms.length > 0)) {
+    let target: Target | undefined
+    try {
+      target = await startTarget[key]()
+    } catch (e) {
+      for (const s of storms) await attempt(s.name, key, key, () => Promise.reject(e))
+      continue
+    }
+    try {
+      for (const s of storms) await attempt(s.name, key, target.name, () => storm(target, s))
+    } finally {
+      await target.stop()
+    }
+  }
+  for (const s of plan.scenarios) {
+    if (!targetsOf(s).some((t) => plan.targets.includes(t))) continue
+    if (s.kind === 'join')
+      await attempt(s.name, 'one', ONE_NODE, async () => ({
+        kind: 'join',
+        scenario: s.name,
+        target: 'one',
+        targetName: ONE_NODE,
+        result: await joinScenario(s.records, s.joins),
+      }))
+    if (s.kind === 'browser')
+      await attempt(s.name, 'one', ONE_NODE, async () => ({
+        kind: 'browser',
+        scenario: s.name,
+        target: 'one',
+        targetName: ONE_NODE,
+        result: await browserScenario(s.records, s.others, plan.seconds),
+      }))
+  }
+} finally {
+  const all = withFloorRatios(rows)
+  const md = markdown(all, heading)
+  await mkdir(OUT, { recursive: true })
+  await writeFile(join(OUT, `${name}.json`), JSON.stringify(all, null, 2))
+  await writeFile(join(OUT, `${name}.md`), md)
+  console.log(`\n${md}\nwritten to ${join(OUT, name)}.{json,md}`)
 }
-
-const header = `| scenario | target | change p50 / p95 / p99 / max ms | ack p50 ms | cursor p50 / p99 ms, delivered | lost | CPU | RSS MiB |\n|---|---|---|---|---|---|---|---|`
-const markdown = `Drag storm: writers at 30 Hz, ${SECONDS} s per scenario${QUICK ? ' (quick mode)' : ''}, ${new Date().toISOString()}\n\n${header}\n${rows.map(line).join('\n')}\n`
-await mkdir(OUT, { recursive: true })
-await writeFile(join(OUT, QUICK ? 'bench-quick.json' : 'bench.json'), JSON.stringify(rows, null, 2))
-await writeFile(join(OUT, QUICK ? 'bench-quick.md' : 'bench.md'), markdown)
-console.log(`\n${markdown}\nwritten to ${OUT}`)

@@ -24,6 +24,7 @@ io.on('connection', (socket) => {
       offset,
       settledSeq: 0,
       presence: [],
+      presenceId: `instance_presence:${socket.id}`,
       serverTime: Date.now(),
       heldMs: 0,
       document: null,
@@ -31,11 +32,13 @@ io.on('connection', (socket) => {
   })
   socket.on('push', (push: { seq: number; diff: unknown }) => {
     offset++
-    socket.emit('batch', { entries: [{ kind: 'ack', seq: push.seq, offset }] })
-    socket.to(board).emit('batch', { entries: [{ kind: 'change', offset, diff: push.diff }] })
+    socket.emit('batch', { own: [{ kind: 'ack', seq: push.seq, offset }] })
+    socket.to(board).emit('batch', { shared: Buffer.from(JSON.stringify({ entries: [{ kind: 'change', offset, diff: push.diff }] })) })
   })
   socket.on('presence', (p: { record: { id?: string } | null }) => {
-    if (p.record) socket.to(board).volatile.emit('batch', { presence: { put: [{ ...p.record, id: `instance_presence:${socket.id}` }], remove: [] } })
+    if (!p.record) return
+    const presence = { put: [{ ...p.record, id: `instance_presence:${socket.id}` }], remove: [] }
+    socket.to(board).volatile.emit('batch', { shared: Buffer.from(JSON.stringify({ presence })) })
   })
 })
 http.listen(port, '127.0.0.1')
