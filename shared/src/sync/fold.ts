@@ -447,14 +447,22 @@ class Fold {
       const previous = this.source.get(r.id) as Rec | undefined
       return !previous || previous.index !== r.index || previous.parentId !== r.parentId
     })
+    // Each parent's indices, looked up once: per placed shape, a fold of a whole board compared
+    // every shape with every sibling (2,000 shapes onto 8,000 took 8.6 s).
+    const siblings = new Map<string, SortedIndices>()
     for (const id of sortedIds(placed.map((r) => r.id))) {
       const shape = this.view(id)!
-      const taken = this.childrenOf(shape.parentId!)
-        .filter((c) => c !== id)
-        .map((c) => this.view(c)!.index!)
-      if (!taken.includes(shape.index!)) continue
-      const next = taken.filter((i) => i > shape.index!).reduce<string | null>((min, i) => (min === null || i < min ? i : min), null)
-      this.puts.set(id, { ...shape, index: generateKeyBetween(shape.index!, next) })
+      const parentId = shape.parentId!
+      let taken = siblings.get(parentId)
+      if (!taken) {
+        taken = new SortedIndices(this.childrenOf(parentId).map((c) => this.view(c)!.index!))
+        siblings.set(parentId, taken)
+      }
+      // The shape itself holds one of the entries at its index.
+      if (taken.count(shape.index!) < 2) continue
+      const index = generateKeyBetween(shape.index!, taken.after(shape.index!))
+      taken.move(shape.index!, index)
+      this.puts.set(id, { ...shape, index })
     }
   }
 
@@ -473,6 +481,41 @@ class Fold {
       reject('board-records', { limit: LIMITS.recordsPerBoard }, `a board holds at most ${LIMITS.recordsPerBoard} records`)
     }
     return changes
+  }
+}
+
+/** The indices of a parent's children, in order, duplicates included. */
+class SortedIndices {
+  private readonly items: string[]
+
+  constructor(indices: string[]) {
+    this.items = indices.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  }
+
+  /** Position of the first index at or above `index` (with `above`, strictly above). */
+  private search(index: string, above = false): number {
+    let lo = 0
+    let hi = this.items.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.items[mid] < index || (above && this.items[mid] === index)) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  count(index: string): number {
+    return this.search(index, true) - this.search(index)
+  }
+
+  /** The lowest index strictly above `index`, or null. */
+  after(index: string): string | null {
+    return this.items[this.search(index, true)] ?? null
+  }
+
+  move(from: string, to: string) {
+    this.items.splice(this.search(from), 1)
+    this.items.splice(this.search(to), 0, to)
   }
 }
 

@@ -226,6 +226,22 @@ describe('stacking order', () => {
     expect(again.get(second.id)).toEqual(board.get(second.id))
   })
 
+  it('separates hundreds of shapes pushed at a few shared indices: all distinct, the order of their indices kept', () => {
+    const board = testBoard(geoShape('old1', { index: 'a1' }), geoShape('old3', { index: 'a3' }))
+    const pushed = Array.from({ length: 300 }, (_, i) => geoShape(`n${String(i).padStart(3, '0')}`, { index: ['a1', 'a2', 'a3'][i % 3] }))
+    expect(pushTo(board, Object.fromEntries(pushed.map((r) => [r.id, ['put', r]]))).ok).toBe(true)
+    const indexOf = (id: string) => (board.get(id) as UnknownRecord & { index: string }).index
+    const all = [...pushed.map((r) => r.id), 'shape:old1', 'shape:old3'].map(indexOf)
+    expect(new Set(all).size).toBe(all.length)
+    // Each one moved just above where it was put: never below its index, never past the next one used.
+    for (const r of pushed) {
+      const before = (r as UnknownRecord & { index: string }).index
+      const next = { a1: 'a2', a2: 'a3', a3: null }[before]
+      expect(indexOf(r.id) >= before).toBe(true)
+      if (next) expect(indexOf(r.id) < next).toBe(true)
+    }
+  })
+
   it('leaves alone a shape whose index nobody else has', () => {
     const board = testBoard(geoShape('first', { index: 'aD' }))
     const other = geoShape('other', { index: 'aE' })
