@@ -29,6 +29,13 @@ export interface StormOptions {
   wire?: StormWire
   /** Called when the measured window opens, for what is measured alongside the storm. */
   started?: () => void
+  /**
+   * How many clients of each board read what they receive and measure it (the writers always
+   * do; 25 by default). The others only count their messages: the server sends them the same
+   * bytes either way, and 300 clients decoding every cursor in this one process would measure the
+   * generator, where each person has a device of their own.
+   */
+  listeners?: number
 }
 
 export interface Latencies {
@@ -59,6 +66,8 @@ export interface StormResult {
 
 /** What a connected client hears, whatever the protocol. */
 export interface WireHandlers {
+  /** Whether this client reads its messages (see StormOptions.listeners); a quiet one only counts them. */
+  readonly listening: boolean
   /** This client's push `seq` was acknowledged. */
   acked(seq: number): void
   /** Another client's shape moved to x = `sample`. */
@@ -95,6 +104,7 @@ export const opificioWire: StormWire = {
     let presenceId: string | null = null
     socket.on(EV.batch, (frame: BatchFrame) => {
       h.message()
+      if (!h.listening) return
       // Read as readBatch does, without its validation: 200 clients share this process's core,
       // where each browser would have its own.
       const shared: SharedBatch = frame.shared ? JSON.parse(utf8.decode(frame.shared)) : {}
@@ -159,6 +169,7 @@ interface Client {
   board: number
   wire: WireClient
   writer: boolean
+  listening: boolean
   shapeId: string
   nextSeq: number
   /** send time of each of this writer's seqs */
@@ -188,12 +199,16 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
   const ackLat: number[] = []
   const cursorLat: number[] = []
   let cursorsSent = 0
+  /** Cursor updates due at a listening client: each sent is due at every other listener of its board. */
+  let cursorsDue = 0
   let cursorsReceived = 0
+  const listeners = Math.min(opts.clients, Math.max(opts.writers, opts.listeners ?? 25))
   let messages = 0
   let dropped = 0
   let measuring = false
 
   const handlers = (c: Client): WireHandlers => ({
+    listening: c.listening,
     acked(seq) {
       const at = c.sentAt.get(seq)
       c.acked.add(seq)
@@ -225,6 +240,7 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
       board,
       wire: null as never,
       writer: k < opts.writers,
+      listening: k < listeners,
       shapeId: `shape:storm${index}`,
       nextSeq: 1,
       sentAt: new Map(),
@@ -280,6 +296,7 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
       timers.push(
         setInterval(() => {
           cursorsSent++
+          cursorsDue += listeners - (c.listening ? 1 : 0)
           c.wire.cursor({ ...record, cursor: { x: since(), y: c.index, type: 'default', rotation: 0 } } as UnknownRecord)
         }, 1000 / opts.cursorHz)
       )
@@ -294,17 +311,16 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
 
   // What is still on its way arrives, or counts as lost: every sample a writer sent is due at
   // every other client of its board.
-  const missing = (c: Client) => Math.max(0, samplesPerBoard[c.board] - c.samplesSent - c.received.size)
+  const missing = (c: Client) => (c.listening ? Math.max(0, samplesPerBoard[c.board] - c.samplesSent - c.received.size) : 0)
   const settled = () => clients.every((c) => missing(c) === 0 && c.acked.size === c.sentAt.size)
   for (const end = performance.now() + 5000; !settled() && performance.now() < end; ) await new Promise((r) => setTimeout(r, 50))
   const lost = clients.reduce((n, c) => n + missing(c), 0)
   const unacked = writers.reduce((n, w) => n + (w.sentAt.size - w.acked.size), 0)
   for (const c of clients) c.wire.close()
-  const receivers = opts.clients - 1
   return {
     change: latencies(changeLat.flat()),
     ack: latencies(ackLat),
-    cursor: { ...latencies(cursorLat), deliveredPct: cursorsSent === 0 ? Number.NaN : (100 * cursorsReceived) / (cursorsSent * receivers) },
+    cursor: { ...latencies(cursorLat), deliveredPct: cursorsDue === 0 ? Number.NaN : (100 * cursorsReceived) / cursorsDue },
     boardP99: latencies(changeLat.filter((l) => l.length > 0).map((l) => latencies(l).p99)),
     changesPerSecond: nextSample / window,
     messagesPerSecond: messages / window,

@@ -52,10 +52,13 @@ export const tldrawWire: StormWire = {
         if (code !== 1000 && code !== 1005) reject(new Error(`tldraw client ${index}: closed ${code} ${reason}`))
       })
       ws.on('open', () => send({ type: 'connect', connectRequestId: randomBytes(8).toString('hex'), lastServerClock: -1, protocolVersion, schema }))
+      let connected = false
       ws.on('message', (data) => {
         h.message()
+        if (connected && !h.listening) return
         const m = JSON.parse(String(data)) as ServerMessage
         if (m.type === 'connect') {
+          connected = true
           clearTimeout(timer)
           ping = setInterval(() => send({ type: 'ping' }), PING_MS)
           resolve({

@@ -122,7 +122,7 @@ describe('FlushScheduler', () => {
     expect(flushedAt).toHaveLength(1)
   })
 
-  it('holds presence alone to the lazy pace, and an edit brings the flush forward to the next tick', () => {
+  it('holds presence alone to the lazy pace; an edit is paced by edits only, and takes waiting presence along', () => {
     const flushedAt: number[] = []
     const s = new FlushScheduler(
       () => flushedAt.push(performance.now()),
@@ -141,11 +141,20 @@ describe('FlushScheduler', () => {
 
     s.request(true)
     vi.advanceTimersByTime(3)
+    // Presence flushed 3 ms ago: the edit does not wait for a tick after it.
     s.request()
-    vi.advanceTimersByTime(TICK)
-    expect(flushedAt).toEqual([first, first + 50, first + 50 + TICK])
+    vi.advanceTimersByTime(0)
+    expect(flushedAt).toEqual([first, first + 50, first + 53])
     // The edit's flush took the presence with it: nothing is left to flush.
     vi.advanceTimersByTime(200)
     expect(flushedAt).toHaveLength(3)
+    // A second edit right after the first waits for the tick.
+    s.request()
+    vi.advanceTimersByTime(0)
+    s.request()
+    vi.advanceTimersByTime(TICK - 1)
+    expect(flushedAt).toHaveLength(4)
+    vi.advanceTimersByTime(1)
+    expect(flushedAt).toHaveLength(5)
   })
 })

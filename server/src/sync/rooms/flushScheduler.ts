@@ -7,9 +7,12 @@
  */
 export class FlushScheduler {
   private lastFlush = Number.NEGATIVE_INFINITY
+  /** The last flush an edit asked for: edits are paced by it alone, never by presence's flushes. */
+  private lastUrgentFlush = Number.NEGATIVE_INFINITY
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null
-  /** When the scheduled flush runs (performance.now()). */
+  /** When the scheduled flush runs (performance.now()), and whether an edit asked for it. */
   private due = Number.POSITIVE_INFINITY
+  private urgent = false
 
   constructor(
     private readonly flush: () => void,
@@ -19,10 +22,14 @@ export class FlushScheduler {
 
   request(lazy = false) {
     const now = performance.now()
-    const at = Math.max(now, this.lastFlush + (lazy ? Math.max(this.tickMs, this.lazyMs()) : this.tickMs))
-    if (this.timer && this.due <= at) return
+    const at = lazy ? Math.max(now, this.lastFlush + Math.max(this.tickMs, this.lazyMs())) : Math.max(now, this.lastUrgentFlush + this.tickMs)
+    if (this.timer && this.due <= at) {
+      this.urgent ||= !lazy
+      return
+    }
     this.cancel()
     this.due = at
+    this.urgent = !lazy
     this.timer = at <= now ? setImmediate(this.run) : setTimeout(this.run, at - now)
   }
 
@@ -30,6 +37,8 @@ export class FlushScheduler {
     this.timer = null
     this.due = Number.POSITIVE_INFINITY
     this.lastFlush = performance.now()
+    if (this.urgent) this.lastUrgentFlush = this.lastFlush
+    this.urgent = false
     this.flush()
   }
 
@@ -39,5 +48,6 @@ export class FlushScheduler {
     clearImmediate(this.timer as NodeJS.Immediate)
     this.timer = null
     this.due = Number.POSITIVE_INFINITY
+    this.urgent = false
   }
 }
