@@ -1,11 +1,8 @@
-import { BoardNotFoundError, OutOfTurnError, SnapshotExistsError, UnstorableEntryError, type StorageEngine } from '../storage/types.ts'
+import { BoardNotFoundError, SnapshotExistsError, UnstorableEntryError, type StorageEngine } from '../storage/types.ts'
 import type { Metrics } from './metrics.ts'
 
-/**
- * Answers the engine gives about the request, not about itself: an unknown board is no storage
- * error, nor a push refused because one before it failed (that one was counted).
- */
-const ANSWERS = [BoardNotFoundError, SnapshotExistsError, UnstorableEntryError, OutOfTurnError]
+/** Answers the engine gives about the request, not about itself: an unknown board is no storage error. */
+const ANSWERS = [BoardNotFoundError, SnapshotExistsError, UnstorableEntryError]
 
 export interface MeteredStorage extends StorageEngine {
   /** Resolves once every operation started so far has finished: what a stop waits for before closing the engine. */

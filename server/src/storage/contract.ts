@@ -3,7 +3,6 @@ import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   BoardNotFoundError,
-  OutOfTurnError,
   SnapshotExistsError,
   type BoardAccess,
   type BoardSnapshot,
@@ -45,9 +44,6 @@ import {
  *     with SnapshotExistsError and changes nothing, and an unknown board throws
  *     BoardNotFoundError. Compaction, history pruning and other boards leave them alone.
  * S12 boardIds gives the id of every board created, once each.
- * S13 A push with `after` is appended only when its client's last appended seq is exactly
- *     `after` (0: none): otherwise it is refused with OutOfTurnError and takes no offset; a
- *     duplicate is still answered as a duplicate.
  */
 
 /** Makes engines over one backing store: `open` again after `close` must see everything durable. */
@@ -138,24 +134,6 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
         [3, 'clientAAA', 2],
       ])
       expect(entries[2].diff).toEqual(diff(3))
-    })
-
-    it('S13: appends a push sent after another only in its turn', async () => {
-      const engine = await open()
-      const meta = newMeta()
-      await engine.createBoard(meta, initialSnapshot(), newAccess())
-      await expect(engine.append(meta.id, { clientId: 'clientAAA', seq: 2, diff: diff(2), after: 1 })).rejects.toBeInstanceOf(OutOfTurnError)
-      expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1), after: 0 })).toEqual({ offset: 1, duplicate: false })
-      expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 3, diff: diff(3), after: 1 })).toEqual({ offset: 2, duplicate: false })
-      await expect(engine.append(meta.id, { clientId: 'clientAAA', seq: 5, diff: diff(5), after: 4 })).rejects.toBeInstanceOf(OutOfTurnError)
-      expect(await engine.append(meta.id, { clientId: 'clientAAA', seq: 3, diff: diff(3), after: 1 })).toEqual({ duplicate: true })
-      expect(await engine.append(meta.id, { clientId: 'clientBBB', seq: 7, diff: diff(7), after: 0 })).toEqual({ offset: 3, duplicate: false })
-      const { entries } = await engine.load(meta.id)
-      expect(entries.map((e) => [e.offset, e.clientId, e.seq])).toEqual([
-        [1, 'clientAAA', 1],
-        [2, 'clientAAA', 3],
-        [3, 'clientBBB', 7],
-      ])
     })
 
     it('S2, S3: keeps every acknowledged entry and the dedupe state across a reopen', async () => {

@@ -14,13 +14,6 @@ export interface Push {
   clientId: string
   seq: number
   diff: DocDiff
-  /**
-   * The client's last appended seq this push must follow (0: none yet): when set and the log says
-   * otherwise, the append is refused with OutOfTurnError. A room sends one writer's pushes without
-   * waiting for each to be durable; should one fail, those sent after it fail too, rather than land
-   * past it and make its re-send look like a duplicate.
-   */
-  after?: number
 }
 
 /** The document folded up to `offset`, with each client's last seq so retries stay idempotent. */
@@ -135,15 +128,3 @@ export class BoardDamagedError extends Error {
 
 /** A push that cannot be serialized (a cycle, absurd nesting): it is refused, and nothing else. */
 export class UnstorableEntryError extends Error {}
-
-/** A push whose `after` is not the client's last appended seq: not appended (see Push.after). */
-export class OutOfTurnError extends Error {
-  constructor(seq: number, after: number, last: number) {
-    super(`push ${seq} was sent after ${after}, but the log's last for its client is ${last}`)
-  }
-}
-
-/** Whether `push` may follow `last`, the client's last appended seq; throws OutOfTurnError when not. */
-export function checkTurn(push: Push, last: number | undefined) {
-  if (push.after !== undefined && (last ?? 0) !== push.after) throw new OutOfTurnError(push.seq, push.after, last ?? 0)
-}

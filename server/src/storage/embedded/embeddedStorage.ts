@@ -8,7 +8,6 @@ import { Subscribers } from '../subscribers.ts'
 import {
   BoardDamagedError,
   BoardNotFoundError,
-  checkTurn,
   SnapshotExistsError,
   UnstorableEntryError,
   type AppendResult,
@@ -383,7 +382,6 @@ export class EmbeddedStorage implements StorageEngine {
     return this.use(boardId, (board) => {
       const previousSeq = board.clientSeqs.get(push.clientId)
       if (previousSeq !== undefined && push.seq <= previousSeq) return { duplicate: true }
-      checkTurn(push, previousSeq)
       const entry: LogEntry = { offset: board.offset + 1, clientId: push.clientId, seq: push.seq, diff: push.diff }
       let line: Buffer
       try {

@@ -6,7 +6,6 @@ import { Subscribers } from '../subscribers.ts'
 import { oldestFirst, savedSnapshotOf } from '../savedSnapshots.ts'
 import {
   BoardNotFoundError,
-  checkTurn,
   SnapshotExistsError,
   UnstorableEntryError,
   type AppendResult,
@@ -141,7 +140,6 @@ export class MemoryStorage implements StorageEngine {
     const board = this.board(boardId)
     const previousSeq = board.clientSeqs.get(push.clientId)
     if (previousSeq !== undefined && push.seq <= previousSeq) return { duplicate: true }
-    checkTurn(push, previousSeq)
     let entry: LogEntry
     try {
       entry = copy({ offset: board.offset + 1, clientId: push.clientId, seq: push.seq, diff: push.diff })

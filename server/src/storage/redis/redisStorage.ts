@@ -7,7 +7,6 @@ import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import {
   BoardDamagedError,
   BoardNotFoundError,
-  OutOfTurnError,
   SnapshotExistsError,
   type AppendResult,
   type BoardAccess,
@@ -194,9 +193,8 @@ export class RedisStorage implements StorageEngine {
 
   async append(boardId: string, push: Push): Promise<AppendResult> {
     const k = this.keys(boardId)
-    const offset = await this.redis.opAppend(k.meta, k.seqs, k.offset, k.log, push.clientId, push.seq, JSON.stringify(push.diff), push.after ?? '')
+    const offset = await this.redis.opAppend(k.meta, k.seqs, k.offset, k.log, push.clientId, push.seq, JSON.stringify(push.diff))
     if (offset === -1) throw new BoardNotFoundError(boardId)
-    if (offset <= -2) throw new OutOfTurnError(push.seq, push.after!, -2 - offset)
     return offset === 0 ? { duplicate: true } : { offset, duplicate: false }
   }
 

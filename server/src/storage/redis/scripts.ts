@@ -3,14 +3,12 @@ import type Redis from 'ioredis'
 /**
  * Dedupe, next offset and append in one atomic step: Redis is the board's only sequencer, so no
  * two nodes can ever give one offset to two pushes, or one push to two offsets.
- * Returns the offset, 0 for a push already appended, -1 for a board that does not exist, and
- * -2 - last for a push that must follow another seq (ARGV[4], when not empty) than last.
+ * Returns the offset, 0 for a push already appended, -1 for a board that does not exist.
  */
 const APPEND = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local last = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 if tonumber(ARGV[2]) <= last then return 0 end
-if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= last then return -2 - last end
 local offset = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('XADD', KEYS[4], offset .. '-0', 'c', ARGV[1], 's', ARGV[2], 'd', ARGV[3])
@@ -106,16 +104,7 @@ return 0
 `
 
 export interface BoardScripts {
-  opAppend(
-    meta: string,
-    seqs: string,
-    offset: string,
-    log: string,
-    clientId: string,
-    seq: number,
-    diff: string,
-    after: number | string
-  ): Promise<number>
+  opAppend(meta: string, seqs: string, offset: string, log: string, clientId: string, seq: number, diff: string): Promise<number>
   opLoad(snapshot: string, snapshotOffset: string, log: string): Promise<[string | null, [string, string[]][]]>
   opCompact(
     snapshot: string,

@@ -430,50 +430,6 @@ describe('Room', () => {
     expect(room.documentRecords.map((r) => r.id)).toEqual(expect.arrayContaining(['shape:one', 'shape:two']))
   })
 
-  it('sends a writer’s pushes to storage without waiting for each to be durable, and none lands past one that failed', async () => {
-    const storage = new MemoryStorage()
-    cleanups.push(() => storage.close())
-    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
-    // An fsync that takes as long as the test says: appends wait at the door until released.
-    const waiting: (() => void)[] = []
-    let failSeq: number | null = null
-    const engine = steered(storage, {
-      append: async (id, push) => {
-        await new Promise<void>((go) => waiting.push(go))
-        if (push.seq === failSeq) throw new Error('disk full')
-        return storage.append(id, push)
-      },
-    })
-    const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, engine, { tickMs: 1, logger: silentLogger })
-    cleanups.push(() => room.close())
-    const { socket, session } = enter(room, A)
-    const pushes = [1, 2, 3, 4].map((seq) => deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) }))
-    // All four are at storage while the first is not yet durable.
-    await until(() => waiting.length === 4, 'four appends in flight')
-    failSeq = 2
-    for (const go of waiting.splice(0)) go()
-    await Promise.all(pushes)
-    // 1 is stored; 2 failed; 3 and 4 were sent after 2 and are refused rather than stored past it.
-    expect((await storage.load(created.id)).entries.map((e) => e.seq)).toEqual([1])
-    expect(socket.of(EV.saving).map((e) => e.payload)).toEqual([{ paused: true, reason: 'storage' }])
-
-    // The client re-sends from 2, in order: what follows 2 waits until 2 is stored, and saving
-    // resumes; then the client sends the rest again, and all land in order.
-    failSeq = null
-    const resent = [2, 3, 4].map((seq) => deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) }))
-    await until(() => waiting.length === 1, 'the re-sent 2 in flight')
-    for (const go of waiting.splice(0)) go()
-    await Promise.all(resent)
-    expect(socket.of(EV.saving).at(-1)!.payload).toEqual({ paused: false })
-    const rest = [3, 4].map((seq) => deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) }))
-    await until(() => waiting.length === 2, 'the rest in flight')
-    for (const go of waiting.splice(0)) go()
-    await Promise.all(rest)
-    expect((await storage.load(created.id)).entries.map((e) => e.seq)).toEqual([1, 2, 3, 4])
-    await until(() => socket.entries().filter((e) => e.kind === 'ack').length === 4, 'four acks')
-    expect(socket.of(EV.saving).at(-1)!.payload).toEqual({ paused: false })
-  })
-
   it('applies a retried push (same client, same seq) once', async () => {
     const { room } = await openRoom()
     const a = enter(room, A)

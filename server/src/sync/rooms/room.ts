@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto'
 import type { ConnectionLimits } from '../../limits/inboundLimits.ts'
 import { consoleLogger, type Logger } from '../../observability/logger.ts'
 import { boardTag } from '../../storage/boardTag.ts'
-import { OutOfTurnError, UnstorableEntryError, type LogEntry, type StorageEngine, type Unsubscribe } from '../../storage/types.ts'
+import { UnstorableEntryError, type LogEntry, type StorageEngine, type Unsubscribe } from '../../storage/types.ts'
 import { authorizeDiff } from '../authorize.ts'
 import { appendAsServer } from '../serverWrites.ts'
 import { applyControl } from '../session/sessionControls.ts'
@@ -206,40 +206,23 @@ export class Room {
 
   // ─── Inbound: a checked push is authorized, then appended; its fate comes back through the tail ───
 
-  /**
-   * Takes a push the transport has parsed (or refused by its seq), in the order the session sent
-   * them, and resolves once it is durable (or refused). Pushes are checked one after another, and
-   * each is sent to storage as soon as it is checked, without waiting for the one before to be
-   * durable: a writer faster than an fsync has its pushes in the next group commit, never queued
-   * behind each other's.
-   */
+  /** Takes a push the transport has parsed (or refused by its seq), in the order the session sent them. */
   async push(session: Session, push: InboundPush): Promise<void> {
     if (!this.sessions.has(session)) return
-    let durable: Promise<void> | undefined
-    const checked = session.appending.then(() => {
-      durable = this.accept(session, push)
-    })
-    session.appending = checked
-    await checked
-    await durable
+    // One after another: whether a push waits behind one to be re-sent is known only in turn.
+    session.appending = session.appending.then(() => this.accept(session, push))
+    await session.appending
   }
 
-  /** Checks a push in turn; the append it starts, if any, is what it returns. */
-  private accept(session: Session, push: InboundPush): Promise<void> | undefined {
+  private async accept(session: Session, push: InboundPush) {
     // Behind a push that is to be re-sent: dropped unread, the client re-sends this one too.
     if (!this.sessions.has(session) || (session.failedSeq !== null && push.seq > session.failedSeq)) return
-    if (!push.ok) {
-      this.refuse(session, push.seq, push.refusal)
-      return
-    }
+    if (!push.ok) return this.refuse(session, push.seq, push.refusal)
     const forbidden = authorizeDiff(session.role, push.diff, (id) => this.state.records.get(id))
-    if (forbidden) {
-      this.refuse(session, push.seq, forbidden)
-      return
-    }
+    if (forbidden) return this.refuse(session, push.seq, forbidden)
     if (this.state.bytes + push.bytes > LIMITS.boardBytes && Object.values(push.diff).some((op) => op[0] !== 'remove')) {
-      this.refuse(session, push.seq, refusal('board-full', { limit: LIMITS.boardBytes }, `the board is full (${formatBytes(LIMITS.boardBytes)})`))
-      return
+      const full = refusal('board-full', { limit: LIMITS.boardBytes }, `the board is full (${formatBytes(LIMITS.boardBytes)})`)
+      return this.refuse(session, push.seq, full)
     }
     if (!(session.limits?.push(Object.keys(push.diff).length, push.bytes) ?? true)) {
       // Not refused: kept by the client and re-sent, like a push storage could not take.
@@ -248,30 +231,22 @@ export class Room {
       this.pause(session, 'slow-down')
       return
     }
-    return this.append(session, push.seq, push.diff)
+    await this.append(session, push.seq, push.diff)
   }
 
   private async append(session: Session, seq: number, diff: DocDiff) {
-    // The storage refuses it unless the push sent before it is in the log: should that one fail,
-    // this one must not land past it.
-    const after = session.lastSent
-    session.lastSent = seq
     try {
-      await this.storage.append(this.board.id, { clientId: session.writerId, seq, diff, after })
+      await this.storage.append(this.board.id, { clientId: session.writerId, seq, diff })
       if (session.failedSeq !== null && seq >= session.failedSeq) this.stored(session)
     } catch (e) {
       if (e instanceof UnstorableEntryError) {
-        // Retrying cannot help a change that can never be written: refuse it. (A push sent after
-        // it is refused by storage as out of turn, and re-sent by the client.)
-        session.lastSent = undefined
+        // Retrying cannot help a change that can never be written: refuse it.
         this.refuse(session, seq, refusal('unstorable', {}, (e as Error).message))
         return
       }
       // Stored after all, and already folded from the tail: nothing to re-send.
       if ((this.state.clientSeqs.get(session.writerId) ?? 0) >= seq) return
-      // The client re-sends from the first push that failed, which follows what the log has.
-      session.lastSent = undefined
-      if (session.paused !== 'storage' && !(e instanceof OutOfTurnError)) {
+      if (session.paused !== 'storage') {
         this.log.error(`board ${boardTag(this.board.id)}: cannot store changes, saving paused`, (e as Error).message)
       }
       this.pause(session, 'storage')

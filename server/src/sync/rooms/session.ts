@@ -23,13 +23,8 @@ export interface Session {
   outbox: (AckEntry | RejectedEntry)[]
   /** The board's offset when this session was welcomed: what its welcome already gave it. */
   welcomedAt: number
-  /** This session's pushes, checked one after another in the order sent. */
+  /** This session's appends, one after another: a later seq must never be stored before an earlier one. */
   appending: Promise<void>
-  /**
-   * The seq of the last push sent to storage and not known to have failed: the next must follow
-   * it in the log. Unset when the next push sent is the client's re-send after a failure.
-   */
-  lastSent?: number
   /** The first seq whose append failed; later seqs wait for the client to re-send from it. */
   failedSeq: number | null
   /** Why the client was last told saving is paused, so it is told once per spell. */
