@@ -1,4 +1,13 @@
-import { EV, PROTOCOL_VERSION, schemaFingerprint, type BatchFrame, type SharedBatch, type WelcomeMessage, type WireEntry } from '@opificio/shared'
+import {
+  EV,
+  PROTOCOL_VERSION,
+  schemaFingerprint,
+  type BatchFrame,
+  type HelloMessage,
+  type SharedBatch,
+  type WelcomeMessage,
+  type WireEntry,
+} from '@opificio/shared'
 import { geoShape, presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
@@ -92,6 +101,18 @@ export interface StormWire {
   connect(url: string, board: BoardKey, index: number, handlers: WireHandlers, from?: string): Promise<WireClient>
 }
 
+/** The hello of a new client (no offset yet) on `board`. */
+export function freshHello(board: BoardKey): HelloMessage {
+  return {
+    protocol: PROTOCOL_VERSION,
+    schema: schemaFingerprint(),
+    boardId: board.id,
+    token: board.token,
+    clientId: randomBytes(16).toString('base64url'),
+    lastOffset: null,
+  }
+}
+
 /**
  * Opificio's protocol over Socket.IO; the floor relay speaks enough of it. The receive path
  * (`batch`) is the one place that knows how the server frames what it sends.
@@ -143,15 +164,7 @@ export const opificioWire: StormWire = {
         resolve(client)
       })
       socket.once(EV.fatal, (f: unknown) => reject(new Error(`client ${index}: ${JSON.stringify(f)}`)))
-      const send = () =>
-        socket.emit(EV.hello, {
-          protocol: PROTOCOL_VERSION,
-          schema: schemaFingerprint(),
-          boardId: board.id,
-          token: board.token,
-          clientId: randomBytes(16).toString('base64url'),
-          lastOffset: null,
-        })
+      const send = () => socket.emit(EV.hello, freshHello(board))
       if (socket.connected) send()
       else socket.once('connect', send)
     })

@@ -1,10 +1,9 @@
-import { EV, PROTOCOL_VERSION, schemaFingerprint, type WelcomeMessage, welcomeRecords } from '@opificio/shared'
-import { randomBytes } from 'node:crypto'
+import { EV, type WelcomeMessage, welcomeRecords } from '@opificio/shared'
 import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { type BoardKey, createBoard, repoRoot, until } from '../../harness/server.ts'
 import { type ServerProcess, spawnServer, stopServer } from '../../harness/serverProcess.ts'
-import { type Latencies, latencies } from './dragStorm.ts'
+import { freshHello, type Latencies, latencies } from './dragStorm.ts'
 import { seedBoard } from './seedBoard.ts'
 
 export interface JoinResult {
@@ -46,16 +45,7 @@ async function timedJoin(url: string, board: BoardKey): Promise<{ ms: number; so
       resolve(w)
     })
     socket.once(EV.fatal, (f: unknown) => reject(new Error(JSON.stringify(f))))
-    socket.once('connect', () =>
-      socket.emit(EV.hello, {
-        protocol: PROTOCOL_VERSION,
-        schema: schemaFingerprint(),
-        boardId: board.id,
-        token: board.token,
-        clientId: randomBytes(16).toString('base64url'),
-        lastOffset: null,
-      })
-    )
+    socket.once('connect', () => socket.emit(EV.hello, freshHello(board)))
   })
   const records = welcomeRecords(welcome)
   const ms = performance.now() - t0
