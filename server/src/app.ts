@@ -11,6 +11,7 @@ import { adapterPresenceBus } from './sync/rooms/presenceBus.ts'
 import { adapterRevocationBus } from './sync/rooms/revocationBus.ts'
 import { InboundLimits, type InboundLimitOptions } from './limits/inboundLimits.ts'
 import { RoomManager, type RoomManagerOptions } from './sync/rooms/roomManager.ts'
+import { socketIoFanOut } from './sync/transport/fanOut.ts'
 import type { StorageEngine } from './storage/types.ts'
 import { attachTransport } from './sync/transport/transport.ts'
 import { consoleLogger, type Logger } from './observability/logger.ts'
@@ -87,7 +88,7 @@ export function createApp(opts: AppOptions): App {
   })
   const bus = opts.adapter ? adapterPresenceBus(io) : undefined
   const revocations = opts.adapter ? adapterRevocationBus(io) : undefined
-  const rooms = new RoomManager(storage, { logger, bus, revocations, ...opts.room })
+  const rooms = new RoomManager(storage, { logger, bus, revocations, fanOut: socketIoFanOut(io), ...opts.room })
   attachTransport(io, rooms, new InboundLimits(opts.limits), logger, metrics)
   metrics.observe({ connections: () => io.of('/').sockets.size, boardsOpen: () => rooms.size })
   app.get('/healthz', (_req, res) => {

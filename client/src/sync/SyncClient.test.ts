@@ -362,7 +362,7 @@ describe('SyncClient', () => {
     expect(client.lastOffset).toBeNull()
     expect(client.syncState.connection).toBe('offline')
     expect(errors.mock.calls).toEqual([
-      ['opificio: the server sent a malformed batch; resyncing', 'At entries.1.kind: Expected one of "change" or "noop", got "bogus"'],
+      ['opificio: the server sent a malformed batch; resyncing', 'At shared.entries.1.kind: Expected one of "change" or "noop", got "bogus"'],
     ])
 
     // Back with nothing: the next welcome brings the whole document.

@@ -8,7 +8,6 @@ import {
   toDocDiff,
   type Adjustment,
   type BatchFrame,
-  type BatchMessage,
   readBatch,
   type ControlMessage,
   type ShapeContext,
@@ -326,13 +325,7 @@ export class SyncClient {
 
   private onBatch(frame: BatchFrame) {
     if (!this.joined) return
-    let batch: BatchMessage
-    try {
-      batch = readBatch(frame, this.presenceId)
-    } catch (e) {
-      console.error('opificio: the server sent a malformed batch; resyncing', validationMessage(e))
-      return this.resync()
-    }
+    const batch = readBatch(frame, this.presenceId)
     if (batch.entries?.length) this.rebase(() => this.applyEntries(batch.entries!))
     if (batch.presence) this.applyPresence(batch.presence)
     this.setState({})

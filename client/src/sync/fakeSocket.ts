@@ -3,7 +3,6 @@ import {
   type BatchFrame,
   type ChangeEntry,
   EV,
-  encodeSharedBatch,
   type NoopEntry,
   type RejectedEntry,
   type BatchMessage,
@@ -86,7 +85,8 @@ export class FakeSocket implements SyncSocket {
     // Whatever is not the client's own travels shared, a malformed entry included.
     const others = (b.entries ?? []).filter((e) => e.kind !== 'ack' && e.kind !== 'rejected') as (ChangeEntry | NoopEntry)[]
     const frame: BatchFrame = {}
-    if (others.length > 0 || b.presence) frame.shared = encodeSharedBatch({ entries: others.length > 0 ? others : undefined, presence: b.presence })
+    if (others.length > 0 || b.presence)
+      frame.shared = { ...(others.length > 0 ? { entries: others } : {}), ...(b.presence ? { presence: b.presence } : {}) }
     if (own.length > 0) frame.own = own
     this.fire(EV.batch, frame)
   }

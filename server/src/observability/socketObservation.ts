@@ -10,7 +10,7 @@ import { requestIdOf } from './requestLog.ts'
 /** Pushes awaiting their ack, per connection; a client that never hears back cannot grow it past this. */
 const MAX_AWAITING = 1024
 
-/** The shared part of the last batch seen: a flush sends the same bytes to every client, and is counted once. */
+/** The shared part of the last batch seen: a flush sends the same part to every client, and is counted once. */
 let lastShared: BatchFrame['shared']
 
 /**
@@ -39,7 +39,7 @@ export function observeSocket(socket: Socket, logger: Logger, metrics: Metrics, 
     if (event !== EV.batch || !frame) return
     if (frame.shared && frame.shared !== lastShared) {
       lastShared = frame.shared
-      metrics.flushed(frame.shared.byteLength)
+      metrics.flushed(Buffer.byteLength(JSON.stringify(frame.shared)))
     }
     for (const entry of frame.own ?? []) {
       if (entry.kind === 'rejected') metrics.pushRejected(entry.refusal.code)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import {
   EV,
   type BatchFrame,
@@ -31,7 +32,7 @@ function listener(): RoomSocket & { entries(): WireEntry[] } {
     if (event === EV.batch) batches.push(readBatch(message as BatchFrame, null))
     return true
   }
-  return { emit, volatile: { emit }, disconnect: () => undefined, entries: () => batches.flatMap((b) => b.entries ?? []) }
+  return { id: randomUUID(), emit, volatile: { emit }, disconnect: () => undefined, entries: () => batches.flatMap((b) => b.entries ?? []) }
 }
 
 async function until(check: () => boolean, what: string, ms = 5_000) {

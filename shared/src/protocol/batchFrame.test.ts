@@ -1,6 +1,7 @@
 import type { UnknownRecord } from '@tldraw/store'
 import { describe, expect, it } from 'vitest'
-import { encodeSharedBatch, readBatch } from './batchFrame.ts'
+import { readBatch, type SharedBatch } from './batchFrame.ts'
+import { serverMessageValidators } from './messages.ts'
 import type { Refusal } from './refusal.ts'
 
 const cursor = (id: string) => ({ id, typeName: 'instance_presence' }) as UnknownRecord
@@ -8,13 +9,13 @@ const full: Refusal = { code: 'board-full', params: {}, message: 'full' } as nev
 
 describe('readBatch', () => {
   it("puts the client's own acks and refusals in place of the shared entries at their offsets, refusals on arrival first", () => {
-    const shared = encodeSharedBatch({
+    const shared: SharedBatch = {
       entries: [
         { kind: 'change', offset: 4, diff: { 'shape:a': ['remove'] } },
         { kind: 'change', offset: 5, diff: { 'shape:b': ['remove'] } },
         { kind: 'noop', offset: 6 },
       ],
-    })
+    }
     const batch = readBatch(
       {
         shared,
@@ -35,7 +36,7 @@ describe('readBatch', () => {
   })
 
   it('keeps an own entry whose offset the shared part lacks, in offset order', () => {
-    const shared = encodeSharedBatch({ entries: [{ kind: 'noop', offset: 8 }] })
+    const shared: SharedBatch = { entries: [{ kind: 'noop', offset: 8 }] }
     expect(readBatch({ shared, own: [{ kind: 'ack', offset: 7, seq: 1 }] }, null).entries).toEqual([
       { kind: 'ack', offset: 7, seq: 1 },
       { kind: 'noop', offset: 8 },
@@ -43,21 +44,22 @@ describe('readBatch', () => {
   })
 
   it("leaves out the client's own presence, and says nothing of presence when only its own changed", () => {
-    const shared = encodeSharedBatch({
+    const shared: SharedBatch = {
       presence: { put: [cursor('instance_presence:me'), cursor('instance_presence:anna')], remove: ['instance_presence:bruno'] },
-    })
+    }
     expect(readBatch({ shared }, 'instance_presence:me').presence).toEqual({
       put: [cursor('instance_presence:anna')],
       remove: ['instance_presence:bruno'],
     })
-    const onlyMine = encodeSharedBatch({ presence: { put: [cursor('instance_presence:me')], remove: [] } })
+    const onlyMine: SharedBatch = { presence: { put: [cursor('instance_presence:me')], remove: [] } }
     expect(readBatch({ shared: onlyMine }, 'instance_presence:me')).toEqual({})
   })
 
-  it('throws on a shared part that is not a shared batch', () => {
-    const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v))
-    expect(() => readBatch({ shared: bytes({ entries: [{ kind: 'ack', offset: 1, seq: 1 }] }) }, null)).toThrow()
-    expect(() => readBatch({ shared: bytes({ presence: { put: 'x', remove: [] } }) }, null)).toThrow()
-    expect(() => readBatch({ shared: new TextEncoder().encode('{"entries": [') }, null)).toThrow()
+  it('is given only frames whose shared part is a shared batch: a client refuses any other', () => {
+    const { batch } = serverMessageValidators
+    expect(() => batch.validate({ shared: { entries: [{ kind: 'ack', offset: 1, seq: 1 }] } })).toThrow()
+    expect(() => batch.validate({ shared: { presence: { put: 'x', remove: [] } } })).toThrow()
+    expect(() => batch.validate({ shared: new TextEncoder().encode('{}') })).toThrow()
+    expect(batch.validate({ shared: { entries: [{ kind: 'noop', offset: 1 }] }, own: [{ kind: 'ack', offset: 2, seq: 1 }] })).toBeTruthy()
   })
 })

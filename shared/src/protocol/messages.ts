@@ -21,7 +21,8 @@ import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../
 // 5: welcomes say how long the server held the hello; the fold keeps dots off closed votes.
 // 6: a batch is a frame: a part shared by every client, encoded once per flush, and the client's
 //    own acks and refusals beside it; welcomes tell a client its presence id.
-export const PROTOCOL_VERSION = 6
+// 7: the shared part is JSON in the frame, not bytes beside it: one WebSocket frame per client.
+export const PROTOCOL_VERSION = 7
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -333,7 +334,7 @@ export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator
     serverTime: T.number,
     heldMs: T.number,
   }),
-  batch: T.object({ shared: bytes.optional(), own: T.arrayOf(T.union('kind', { ack, rejected })).optional() }),
+  batch: T.object({ shared: sharedBatchValidator.optional(), own: T.arrayOf(T.union('kind', { ack, rejected })).optional() }),
   saving: T.object({ paused: T.boolean, reason: T.literalEnum('storage', 'slow-down').optional() }),
   fatal: T.object({
     code: T.literalEnum('reload', 'not-found', 'link-replaced', 'bad-request', 'abuse', 'slow-down'),

@@ -1,20 +1,10 @@
-import {
-  EV,
-  PROTOCOL_VERSION,
-  schemaFingerprint,
-  type BatchFrame,
-  type HelloMessage,
-  type SharedBatch,
-  type WelcomeMessage,
-  type WireEntry,
-} from '@opificio/shared'
+import { EV, PROTOCOL_VERSION, schemaFingerprint, type BatchFrame, type HelloMessage, type WelcomeMessage, type WireEntry } from '@opificio/shared'
 import { geoShape, presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { io } from 'socket.io-client'
-
-const utf8 = new TextDecoder()
+import { countingParser } from './countingParser.ts'
 
 export interface BoardKey {
   id: string
@@ -120,7 +110,13 @@ export function freshHello(board: BoardKey): HelloMessage {
 export const opificioWire: StormWire = {
   connect(url, board, index, h, from) {
     // engine.io-client hands localAddress to its WebSocket, though its typings do not say so.
-    const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(from ? { localAddress: from } : {}) })
+    const socket = io(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      ...(h.listening ? {} : { parser: countingParser }),
+      ...(from ? { localAddress: from } : {}),
+    })
     // This client's own presence id, which batches carry with everyone's.
     let presenceId: string | null = null
     socket.on(EV.batch, (frame: BatchFrame) => {
@@ -128,7 +124,7 @@ export const opificioWire: StormWire = {
       if (!h.listening) return
       // Read as readBatch does, without its validation: 200 clients share this process's core,
       // where each browser would have its own.
-      const shared: SharedBatch = frame.shared ? JSON.parse(utf8.decode(frame.shared)) : {}
+      const shared = frame.shared ?? {}
       const own = new Set<number | undefined>()
       for (const e of frame.own ?? []) {
         own.add(e.offset)

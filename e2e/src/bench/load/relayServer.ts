@@ -33,12 +33,12 @@ io.on('connection', (socket) => {
   socket.on('push', (push: { seq: number; diff: unknown }) => {
     offset++
     socket.emit('batch', { own: [{ kind: 'ack', seq: push.seq, offset }] })
-    socket.to(board).emit('batch', { shared: Buffer.from(JSON.stringify({ entries: [{ kind: 'change', offset, diff: push.diff }] })) })
+    socket.to(board).emit('batch', { shared: { entries: [{ kind: 'change', offset, diff: push.diff }] } })
   })
   socket.on('presence', (p: { record: { id?: string } | null }) => {
     if (!p.record) return
     const presence = { put: [{ ...p.record, id: `instance_presence:${socket.id}` }], remove: [] }
-    socket.to(board).volatile.emit('batch', { shared: Buffer.from(JSON.stringify({ presence })) })
+    socket.to(board).volatile.emit('batch', { shared: { presence } })
   })
 })
 http.listen(port, '127.0.0.1')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import {
   TEMPLATE_RECORD_ID,
   EV,
@@ -36,6 +37,7 @@ interface Emitted {
 
 /** A socket that only records what the room does to it. */
 class FakeSocket implements RoomSocket {
+  readonly id = randomUUID()
   readonly emitted: Emitted[] = []
   readonly disconnects: (boolean | undefined)[] = []
   readonly volatile = {
@@ -173,15 +175,21 @@ describe('Room', () => {
     expect(welcomeRecords(welcome)).toEqual(room.documentRecords)
   })
 
-  it("encodes a flush's shared part once, the same bytes for every session, each writer's ack beside it", async () => {
-    const { room } = await openRoom()
+  it("sends a flush's shared part to every session without pushes in it in one fan-out, each writer's ack beside it", async () => {
+    const fanOuts: { sockets: RoomSocket[]; frame: BatchFrame }[] = []
+    const { room } = await openRoom({
+      fanOut: (sockets, frame) => {
+        fanOuts.push({ sockets, frame })
+        for (const s of sockets) s.emit(EV.batch, frame)
+      },
+    })
     const [a, b, c] = [A, B, C].map((id) => enter(room, id))
     await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('a')) })
     await until(() => [a, b, c].every((x) => x.socket.entries().length > 0), 'the batches')
     const [fa, fb, fc] = [a, b, c].map((x) => x.socket.of(EV.batch)[0].payload as BatchFrame)
-    expect(fa.shared).toBeInstanceOf(Uint8Array)
-    expect(fb.shared).toBe(fa.shared)
-    expect(fc.shared).toBe(fa.shared)
+    expect(fanOuts.map((f) => f.sockets)).toEqual([[a.socket], [b.socket, c.socket]])
+    expect(fb).toBe(fc)
+    expect(fa.shared).toBe(fb.shared)
     expect(fa.own).toEqual([{ kind: 'ack', offset: 1, seq: 1 }])
     expect(fb.own).toBeUndefined()
   })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { EV, type BatchFrame, readBatch, type WelcomeMessage } from '@opificio/shared'
 import { presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
@@ -19,6 +20,7 @@ const EXPIRY_MS = 3_000
 
 /** A socket that only records what it is sent. */
 class FakeSocket implements RoomSocket {
+  readonly id = randomUUID()
   readonly emitted: { event: string; payload: unknown }[] = []
   readonly disconnects: (boolean | undefined)[] = []
   readonly volatile = { emit: (event: string, payload: unknown) => this.emitted.push({ event, payload }) }

@@ -4,6 +4,8 @@ import type { ConnectionLimits } from '../../limits/inboundLimits.ts'
 
 /** The slice of a Socket.IO socket a room talks to: typed, so only protocol messages go out. */
 export interface RoomSocket {
+  /** Socket.IO's id for it: what a broadcast names it by. */
+  readonly id: string
   emit<E extends keyof ServerMessages>(event: E, message: ServerMessages[E]): unknown
   volatile: { emit<E extends keyof ServerMessages>(event: E, message: ServerMessages[E]): unknown }
   disconnect(close?: boolean): unknown
