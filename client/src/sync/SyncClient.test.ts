@@ -417,6 +417,26 @@ describe('SyncClient', () => {
     expect(t.socket.pushes()).toEqual([])
   })
 
+  it('moves a cursor it has by its patch, and skips a patch to a record it never got', () => {
+    const anna = presence('anna')
+    const t = setup()
+    t.socket.open()
+    t.socket.welcome({ offset: 0, document: encodeWelcomeDocument(createInitialRecords('Pagina 1')), presence: [anna] })
+    const presences = () => t.store.allRecords().filter((r) => r.typeName === 'instance_presence')
+    const cursor = { x: 42, y: 7, type: 'default', rotation: 0 }
+    t.socket.batch({
+      presence: {
+        put: [],
+        remove: [],
+        changed: [
+          { id: anna.id, patch: { set: { cursor } } },
+          { id: presence('bruno').id, patch: { set: { cursor } } },
+        ],
+      },
+    })
+    expect(presences()).toEqual([{ ...anna, cursor }])
+  })
+
   it('leaves out its own presence, which batches carry with everyone else’s', () => {
     const t = setup()
     t.socket.open()

@@ -1,4 +1,5 @@
 import {
+  applyRecordPatch,
   EV,
   foldDocDiff,
   MAX_SHAPE_NESTING,
@@ -489,6 +490,12 @@ export class SyncClient {
       const gone = update.remove.filter((id) => store.has(id as RecordId<UnknownRecord>))
       if (gone.length) store.remove(gone as never)
       if (update.put.length) store.put(update.put as never)
+      // A patch to a record this page never got (its frame was dropped) waits for the record whole.
+      const patched = (update.changed ?? []).flatMap(({ id, patch }) => {
+        const record = store.get(id as RecordId<UnknownRecord>)
+        return record ? [applyRecordPatch(record, patch)] : []
+      })
+      if (patched.length) store.put(patched as never)
     })
   }
 

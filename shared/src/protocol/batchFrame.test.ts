@@ -53,6 +53,24 @@ describe('readBatch', () => {
     })
     const onlyMine: SharedBatch = { presence: { put: [cursor('instance_presence:me')], remove: [] } }
     expect(readBatch({ shared: onlyMine }, 'instance_presence:me')).toEqual({})
+    const moved = { set: { cursor: { x: 1, y: 2 } } }
+    const patches: SharedBatch = {
+      presence: {
+        put: [],
+        remove: [],
+        changed: [
+          { id: 'instance_presence:me', patch: moved },
+          { id: 'instance_presence:anna', patch: moved },
+        ],
+      },
+    }
+    expect(readBatch({ shared: patches }, 'instance_presence:me').presence).toEqual({
+      put: [],
+      remove: [],
+      changed: [{ id: 'instance_presence:anna', patch: moved }],
+    })
+    const onlyMineMoved: SharedBatch = { presence: { put: [], remove: [], changed: [{ id: 'instance_presence:me', patch: moved }] } }
+    expect(readBatch({ shared: onlyMineMoved }, 'instance_presence:me')).toEqual({})
   })
 
   it('is given only frames whose shared part is a shared batch: a client refuses any other', () => {

@@ -42,7 +42,8 @@ export function readBatch(frame: BatchFrame, ownPresenceId: string | null): Batc
   if (shared.presence) {
     const put = shared.presence.put.filter((r) => r.id !== ownPresenceId)
     const remove = shared.presence.remove.filter((id) => id !== ownPresenceId)
-    if (put.length > 0 || remove.length > 0) batch.presence = { put, remove }
+    const changed = (shared.presence.changed ?? []).filter((c) => c.id !== ownPresenceId)
+    if (put.length > 0 || remove.length > 0 || changed.length > 0) batch.presence = { put, remove, ...(changed.length > 0 ? { changed } : {}) }
   }
   return batch
 }

@@ -2,7 +2,7 @@ import type { UnknownRecord } from '@tldraw/store'
 import { T } from '@tldraw/validate'
 import type { BoardMeta, Role } from '../boards/board.ts'
 import type { Adjustment } from '../sync/adjustment.ts'
-import type { DocDiff } from '../sync/docDiff.ts'
+import type { DocDiff, RecordPatch } from '../sync/docDiff.ts'
 import type { BatchFrame, SharedBatch } from './batchFrame.ts'
 import { type Refusal, refusalValidator } from './refusal.ts'
 import { snapshotIdValidator, type Summon, summonTargetValidator, TIMER_MAX_MS } from '../session/sessionRecord.ts'
@@ -225,6 +225,17 @@ export interface RejectedEntry {
 export interface PresenceUpdate {
   put: UnknownRecord[]
   remove: string[]
+  /**
+   * Records the client was sent whole before, with only what changed since: a moving cursor
+   * costs its cursor, not the whole record. A client without the record skips its patch; the
+   * record comes whole again within seconds (see server/src/sync/rooms/presence.ts).
+   */
+  changed?: PresencePatch[]
+}
+
+export interface PresencePatch {
+  id: string
+  patch: RecordPatch
 }
 
 export interface WelcomeMessage {
@@ -310,7 +321,17 @@ const rejected = T.object({ kind: T.literal('rejected'), seq: positive, offset: 
 export const wireEntryValidator: T.Validator<WireEntry> = T.union('kind', { change, noop, ack, rejected })
 
 const boardMeta: T.Validator<BoardMeta> = T.object({ id: T.string, title: T.string, createdAt: T.string })
-const presenceUpdate = T.object({ put: T.arrayOf(record), remove: T.arrayOf(T.string) })
+const fieldPatch = T.object({ set: T.dict(T.string, T.unknown).optional(), unset: T.arrayOf(T.string).optional() })
+const recordPatch: T.Validator<RecordPatch> = T.object({
+  set: T.dict(T.string, T.unknown).optional(),
+  unset: T.arrayOf(T.string).optional(),
+  nested: T.object({ props: fieldPatch.optional(), meta: fieldPatch.optional() }).optional(),
+})
+const presenceUpdate = T.object({
+  put: T.arrayOf(record),
+  remove: T.arrayOf(T.string),
+  changed: T.arrayOf(T.object({ id: T.string, patch: recordPatch })).optional(),
+})
 /** What a batch frame's shared part must decode to. */
 export const sharedBatchValidator: T.Validator<SharedBatch> = T.object({
   entries: T.arrayOf(T.union('kind', { change, noop })).optional(),

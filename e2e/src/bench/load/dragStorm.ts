@@ -4,7 +4,7 @@ import type { UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { io } from 'socket.io-client'
-import { countingParser } from './countingParser.ts'
+import { parserFor } from './countingParser.ts'
 
 export interface BoardKey {
   id: string
@@ -29,13 +29,21 @@ export interface StormOptions {
   /** Called when the measured window opens, for what is measured alongside the storm. */
   started?: () => void
   /**
-   * How many clients of each board read what they receive and measure it (the writers always
-   * do; 25 by default). The others only count their messages: the server sends them the same
-   * bytes either way, and 300 clients decoding every cursor in this one process would measure the
-   * generator, where each person has a device of their own.
+   * How many clients of each board read the changes they receive and measure them (the writers
+   * always do; 25 by default), and how many of those read the cursors too (10 by default). The
+   * others only count their messages: the server sends them the same bytes either way, and 300
+   * clients decoding every cursor in this one process would measure the generator, where each
+   * person has a device of their own.
    */
   listeners?: number
+  cursorListeners?: number
 }
+
+/**
+ * What a client reads of what it receives: everything, the changes (and its acks) but not the
+ * cursors, or nothing (it counts its messages). A wire may read more than asked, never less.
+ */
+export type Reads = 'all' | 'changes' | 'none'
 
 export interface Latencies {
   n: number
@@ -65,8 +73,8 @@ export interface StormResult {
 
 /** What a connected client hears, whatever the protocol. */
 export interface WireHandlers {
-  /** Whether this client reads its messages (see StormOptions.listeners); a quiet one only counts them. */
-  readonly listening: boolean
+  /** What this client reads of its messages (see StormOptions.listeners). */
+  readonly reads: Reads
   /** This client's push `seq` was acknowledged. */
   acked(seq: number): void
   /** Another client's shape moved to x = `sample`. */
@@ -114,14 +122,14 @@ export const opificioWire: StormWire = {
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
-      ...(h.listening ? {} : { parser: countingParser }),
+      ...(parserFor(h.reads) ? { parser: parserFor(h.reads) } : {}),
       ...(from ? { localAddress: from } : {}),
     })
     // This client's own presence id, which batches carry with everyone's.
     let presenceId: string | null = null
     socket.on(EV.batch, (frame: BatchFrame) => {
       h.message()
-      if (!h.listening) return
+      if (h.reads === 'none') return
       // Read as readBatch does, without its validation: 200 clients share this process's core,
       // where each browser would have its own.
       const shared = frame.shared ?? {}
@@ -131,9 +139,14 @@ export const opificioWire: StormWire = {
         onEntry(e)
       }
       for (const e of shared.entries ?? []) if (!own.has(e.offset)) onEntry(e)
-      for (const r of shared.presence?.put ?? []) {
-        const x = (r as { cursor?: { x: number } }).cursor?.x
-        if (typeof x === 'number' && r.id !== presenceId) h.cursor(x)
+      if (h.reads !== 'all') return
+      const cursors = [
+        ...(shared.presence?.put ?? []).map((r) => [r.id, r] as const),
+        ...(shared.presence?.changed ?? []).map((c) => [c.id, c.patch.set ?? {}] as const),
+      ]
+      for (const [id, fields] of cursors) {
+        const x = (fields as { cursor?: { x: number } }).cursor?.x
+        if (typeof x === 'number' && id !== presenceId) h.cursor(x)
       }
     })
     function onEntry(e: WireEntry) {
@@ -178,7 +191,7 @@ interface Client {
   board: number
   wire: WireClient
   writer: boolean
-  listening: boolean
+  reads: Reads
   shapeId: string
   nextSeq: number
   /** send time of each of this writer's seqs */
@@ -208,16 +221,17 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
   const ackLat: number[] = []
   const cursorLat: number[] = []
   let cursorsSent = 0
-  /** Cursor updates due at a listening client: each sent is due at every other listener of its board. */
+  /** Cursor updates due at a client reading them: each sent is due at every other such client of its board. */
   let cursorsDue = 0
   let cursorsReceived = 0
   const listeners = Math.min(opts.clients, Math.max(opts.writers, opts.listeners ?? 25))
+  const cursorListeners = Math.min(listeners, opts.cursorListeners ?? 10)
   let messages = 0
   let dropped = 0
   let measuring = false
 
   const handlers = (c: Client): WireHandlers => ({
-    listening: c.listening,
+    reads: c.reads,
     acked(seq) {
       const at = c.sentAt.get(seq)
       c.acked.add(seq)
@@ -249,7 +263,7 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
       board,
       wire: null as never,
       writer: k < opts.writers,
-      listening: k < listeners,
+      reads: k < cursorListeners ? 'all' : k < listeners ? 'changes' : 'none',
       shapeId: `shape:storm${index}`,
       nextSeq: 1,
       sentAt: new Map(),
@@ -305,7 +319,7 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
       timers.push(
         setInterval(() => {
           cursorsSent++
-          cursorsDue += listeners - (c.listening ? 1 : 0)
+          cursorsDue += cursorListeners - (c.reads === 'all' ? 1 : 0)
           c.wire.cursor({ ...record, cursor: { x: since(), y: c.index, type: 'default', rotation: 0 } } as UnknownRecord)
         }, 1000 / opts.cursorHz)
       )
@@ -320,7 +334,7 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
 
   // What is still on its way arrives, or counts as lost: every sample a writer sent is due at
   // every other client of its board.
-  const missing = (c: Client) => (c.listening ? Math.max(0, samplesPerBoard[c.board] - c.samplesSent - c.received.size) : 0)
+  const missing = (c: Client) => (c.reads !== 'none' ? Math.max(0, samplesPerBoard[c.board] - c.samplesSent - c.received.size) : 0)
   const settled = () => clients.every((c) => missing(c) === 0 && c.acked.size === c.sentAt.size)
   for (const end = performance.now() + 5000; !settled() && performance.now() < end; ) await new Promise((r) => setTimeout(r, 50))
   const lost = clients.reduce((n, c) => n + missing(c), 0)

@@ -55,7 +55,7 @@ export const tldrawWire: StormWire = {
       let connected = false
       ws.on('message', (data) => {
         h.message()
-        if (connected && !h.listening) return
+        if (connected && h.reads === 'none') return
         const m = JSON.parse(String(data)) as ServerMessage
         if (m.type === 'connect') {
           connected = true
@@ -92,7 +92,7 @@ function onData(d: DataMessage, h: WireHandlers) {
   for (const [id, op] of Object.entries(d.diff)) {
     if (id.startsWith('instance_presence:')) {
       const cursor = op[0] === 'put' ? (op[1] as { cursor?: { x: number } }).cursor : op[0] === 'patch' ? cursorOf(op[1].cursor) : undefined
-      if (typeof cursor?.x === 'number') h.cursor(cursor.x)
+      if (typeof cursor?.x === 'number' && h.reads === 'all') h.cursor(cursor.x)
     } else if (op[0] === 'patch' && op[1].x?.[0] === 'put' && typeof op[1].x[1] === 'number') h.moved(op[1].x[1])
   }
 }

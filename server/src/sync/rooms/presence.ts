@@ -1,6 +1,15 @@
+import { diffRecord, type PresencePatch, type PresenceUpdate } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
 import type { Session } from './session.ts'
+
+/**
+ * How often a person's record goes out whole between patches. Presence alone may be dropped on
+ * its way to a client that cannot keep up (the next update supersedes it); a patch it then gets
+ * may lack fields the dropped one changed, or name a record it never had, and the record whole
+ * puts it right within this time.
+ */
+export const WHOLE_PRESENCE_EVERY_MS = 2000
 
 interface RemotePresence {
   record: UnknownRecord
@@ -22,6 +31,10 @@ export class RoomPresence {
   private readonly out = { put: new Map<string, UnknownRecord>(), remove: new Set<string>() }
   /** Changes not yet told to the sessions here, local and remote: the latest record of each. */
   private readonly unsent = { put: new Map<string, UnknownRecord>(), remove: new Set<string>() }
+  /** What the sessions here were last told of each record, and when they were last sent it whole. */
+  private readonly told = new Map<string, { record: UnknownRecord; wholeAt: number }>()
+  /** Records sent whole so far: spreads their next whole sends (see drain). */
+  private firstSends = 0
 
   constructor(
     private readonly boardId: string,
@@ -75,14 +88,35 @@ export class RoomPresence {
     for (const [id, p] of this.remote) if (now - p.seenAt > this.expiryMs) this.dropRemote(id)
   }
 
-  /** What changed since the last flush, for every session here alike; null when nothing did. */
-  drain(): { put: UnknownRecord[]; remove: string[] } | null {
+  /**
+   * What changed since the last flush, for every session here alike: a record new to them, or
+   * not sent whole for a while, whole; otherwise only what changed in it. Null when nothing did.
+   */
+  drain(now = Date.now()): PresenceUpdate | null {
     const { put, remove } = this.unsent
     if (put.size === 0 && remove.size === 0) return null
-    const update = { put: [...put.values()], remove: [...remove] }
+    const update: PresenceUpdate = { put: [], remove: [...remove] }
+    const changed: PresencePatch[] = []
+    for (const id of remove) this.told.delete(id)
+    for (const [id, record] of put) {
+      const told = this.told.get(id)
+      if (!told || now - told.wholeAt >= WHOLE_PRESENCE_EVERY_MS) {
+        update.put.push(record)
+        // People arriving together would otherwise be sent whole together every time: one frame
+        // of everyone's records in a room of 200, every few seconds, to each of them. Their
+        // phases are spread over half the period instead.
+        const phase = told ? 0 : ((this.firstSends++ * 137) % (WHOLE_PRESENCE_EVERY_MS / 2)) | 0
+        this.told.set(id, { record, wholeAt: now - phase })
+        continue
+      }
+      const patch = diffRecord(told.record, record)
+      told.record = record
+      if (patch) changed.push({ id, patch })
+    }
     put.clear()
     remove.clear()
-    return update
+    if (changed.length > 0) update.changed = changed
+    return update.put.length > 0 || update.remove.length > 0 || changed.length > 0 ? update : null
   }
 
   /** Sends the other nodes what changed here since the last flush. */

@@ -227,7 +227,9 @@ describe('Room', () => {
     expect(frames()[2].at - edit).toBeLessThan(presencePace(2))
     const [last] = b.socket.batches().slice(-1)
     expect(last.entries).toHaveLength(1)
-    expect(last.presence?.put.map((r) => (r as unknown as { cursor: { x: number } }).cursor.x)).toEqual([9])
+    // Sent whole once, then only what moved.
+    expect(last.presence?.put).toEqual([])
+    expect(last.presence?.changed?.map((c) => c.patch)).toEqual([{ set: { cursor: { x: 9, y: 9, type: 'default', rotation: 0 } } }])
   })
 
   it('acknowledges a valid push to its sender and relays its diff to the others', async () => {

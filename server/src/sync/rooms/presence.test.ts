@@ -1,0 +1,79 @@
+import { presenceRecord } from '@opificio/shared/testing'
+import type { UnknownRecord } from '@tldraw/store'
+import { describe, expect, it } from 'vitest'
+import { RoomPresence, WHOLE_PRESENCE_EVERY_MS } from './presence.ts'
+import { newSession } from './session.ts'
+
+const socket = { id: 'socket', emit: () => true, volatile: { emit: () => true }, disconnect: () => undefined }
+
+function room() {
+  const presence = new RoomPresence('board', () => undefined, undefined, 15_000)
+  const anna = newSession(socket, { writerId: 'anna', voterKey: 'anna' }, 'participant')
+  const at = (x: number, extra: Partial<Record<string, unknown>> = {}) =>
+    ({ ...presenceRecord('anna', { x, y: 0 }), id: anna.presenceId, ...extra }) as UnknownRecord
+  return { presence, anna, at }
+}
+
+describe('RoomPresence.drain', () => {
+  it('sends a record whole the first time, then only the fields that changed', () => {
+    const { presence, anna, at } = room()
+    presence.set(anna, at(1))
+    expect(presence.drain(1000)).toEqual({ put: [at(1)], remove: [] })
+    presence.set(anna, at(2))
+    expect(presence.drain(1050)).toEqual({
+      put: [],
+      remove: [],
+      changed: [{ id: anna.presenceId, patch: { set: { cursor: { x: 2, y: 0, type: 'default', rotation: 0 } } } }],
+    })
+    presence.set(anna, at(2, { userName: 'Anna B.' }))
+    expect(presence.drain(1100)?.changed).toEqual([{ id: anna.presenceId, patch: { set: { userName: 'Anna B.' } } }])
+  })
+
+  it('says nothing when a record comes back unchanged', () => {
+    const { presence, anna, at } = room()
+    presence.set(anna, at(1))
+    presence.drain(1000)
+    presence.set(anna, at(1))
+    expect(presence.drain(1050)).toBeNull()
+  })
+
+  it('sends the record whole again every few seconds, for a client that missed a patch', () => {
+    const { presence, anna, at } = room()
+    presence.set(anna, at(1))
+    presence.drain(1000)
+    presence.set(anna, at(2))
+    expect(presence.drain(1000 + WHOLE_PRESENCE_EVERY_MS - 1)?.put).toEqual([])
+    presence.set(anna, at(3))
+    expect(presence.drain(1000 + WHOLE_PRESENCE_EVERY_MS)).toEqual({ put: [at(3)], remove: [] })
+  })
+
+  it('sends the record whole to whoever comes back after leaving', () => {
+    const { presence, anna, at } = room()
+    presence.set(anna, at(1))
+    presence.drain(1000)
+    presence.leave(anna)
+    expect(presence.drain(1010)).toEqual({ put: [], remove: [anna.presenceId] })
+    presence.set(anna, at(2))
+    expect(presence.drain(1020)).toEqual({ put: [at(2)], remove: [] })
+  })
+})
+
+describe('RoomPresence whole sends', () => {
+  it('spreads people who arrived together over time, so they are not all sent whole in one frame', () => {
+    const presence = new RoomPresence('board', () => undefined, undefined, 15_000)
+    const people = Array.from({ length: 20 }, (_, i) =>
+      newSession({ ...socket, id: `s${i}` }, { writerId: `w${i}`, voterKey: `v${i}` }, 'participant')
+    )
+    const record = (p: (typeof people)[number], x: number) => ({ ...presenceRecord('x', { x, y: 0 }), id: p.presenceId }) as UnknownRecord
+    for (const p of people) presence.set(p, record(p, 0))
+    expect(presence.drain(0)?.put).toHaveLength(20)
+    const wholeAt: number[] = []
+    for (let t = 50; t <= 2 * WHOLE_PRESENCE_EVERY_MS; t += 50) {
+      for (const p of people) presence.set(p, record(p, t))
+      wholeAt.push(presence.drain(t)?.put.length ?? 0)
+    }
+    // Each is sent whole again within the period, never all at once.
+    expect(Math.max(...wholeAt)).toBeLessThanOrEqual(5)
+    expect(wholeAt.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(20)
+  })
+})
