@@ -9,6 +9,7 @@ describe('npm run bench options', () => {
     const names = plan.scenarios.map((s) => s.name)
     for (const name of [
       'drag 10/1, cursors 20 Hz',
+      'drag 10/1 at 100 Hz, no cursors',
       'drag 50/10, cursors 20 Hz',
       'drag 200/10, no cursors',
       'drag 200/10, cursors 20 Hz',

@@ -8,6 +8,8 @@ export interface StormScenario {
   boards: number
   clients: number
   writers: number
+  /** How often each writer moves its shape. */
+  dragHz: number
   cursorHz: number
 }
 /** Joins of boards of each size, and the server's memory per open board: load/joinScenario.ts. */
@@ -34,12 +36,13 @@ export interface Plan {
   scenarios: Scenario[]
 }
 
-const storm = (clients: number, writers: number, cursorHz: number): StormScenario => ({
+const storm = (clients: number, writers: number, cursorHz: number, dragHz = 30): StormScenario => ({
   kind: 'storm',
-  name: `drag ${clients}/${writers}, ${cursorHz ? `cursors ${cursorHz} Hz` : 'no cursors'}`,
+  name: `drag ${clients}/${writers}${dragHz === 30 ? '' : ` at ${dragHz} Hz`}, ${cursorHz ? `cursors ${cursorHz} Hz` : 'no cursors'}`,
   boards: 1,
   clients,
   writers,
+  dragHz,
   cursorHz,
 })
 const manyBoards = (boards: number, clients: number, writers: number): StormScenario => ({
@@ -48,6 +51,7 @@ const manyBoards = (boards: number, clients: number, writers: number): StormScen
   boards,
   clients,
   writers,
+  dragHz: 30,
   cursorHz: 20,
 })
 const joins = (records: number, count: number): JoinScenario => ({
@@ -59,6 +63,8 @@ const joins = (records: number, count: number): JoinScenario => ({
 
 const FULL: Scenario[] = [
   storm(10, 1, 20),
+  // One writer pushing 100 changes a second: its acks against the disk's fsync time.
+  storm(10, 1, 0, 100),
   storm(50, 10, 0),
   storm(50, 10, 20),
   storm(200, 10, 0),

@@ -47,7 +47,7 @@ describe('the bench report', () => {
   it('writes a table row per target and scenario', () => {
     const md = markdown(withFloorRatios([row('floor', 'drag 50/10', [2, 10], [40]), row('one', 'drag 50/10', [6, 40], [50])]), 'Run')
     expect(md).toContain(
-      '| drag 50/10 | one | 6.0 / 40 / 40 / 40 | ×3.0 / ×4.0 | 3.0 (×3.0) | 4.0 / 8.0, 99 % (×1.0) | – | 0 / 0 | 50 % (×1.3) | 100 |'
+      '| drag 50/10 | one | 6.0 / 40 / 40 / 40 | ×3.0 / ×4.0 | 3.0 / 20 / 20 (×3.0) | 4.0 / 8.0, 99 % (×1.0) | – | 0 / 0 | 50 % (×1.3) | 100 |'
     )
   })
 

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { repoRoot } from '../harness/server.ts'
 import { browserScenario } from './load/browserScenario.ts'
 import { dragStorm } from './load/dragStorm.ts'
+import { fsyncProbe } from './load/fsyncProbe.ts'
 import { joinScenario } from './load/joinScenario.ts'
 import { cpuMeter, rssMiB } from './load/processStats.ts'
 import { startTarget, TARGETS, type Target, type TargetKey } from './load/targets.ts'
@@ -31,7 +32,7 @@ async function storm(target: Target, s: StormScenario): Promise<StormRow> {
     moreBoards: boards.slice(1),
     clients: s.clients,
     writers: s.writers,
-    dragHz: 30,
+    dragHz: s.dragHz,
     cursorHz: s.cursorHz,
     seconds: plan.seconds,
   })
@@ -67,7 +68,11 @@ async function attempt(scenario: string, target: TargetKey, targetName: string, 
   }
 }
 
-const heading = `Writers at 30 Hz, ${plan.seconds} s per storm${plan.quick ? ' (quick mode)' : ''}, ${new Date().toISOString()}`
+const fsync = await fsyncProbe()
+const heading = [
+  `Writers at 30 Hz unless said, ${plan.seconds} s per storm${plan.quick ? ' (quick mode)' : ''}, ${new Date().toISOString()}.`,
+  `An append of 200 bytes and its fdatasync on this disk: p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms.`,
+].join(' ')
 try {
   const storms = plan.scenarios.filter((s): s is StormScenario => s.kind === 'storm')
   for (const key of TARGETS.filter((t) => plan.targets.includes(t) && storms.length > 0)) {

@@ -99,6 +99,9 @@ export interface StormWire {
   connect(url: string, board: BoardKey, index: number, handlers: WireHandlers, from?: string): Promise<WireClient>
 }
 
+/** How often the product's client pushes at most (client/src/sync/SyncClient.ts, pushIntervalMs). */
+const PUSH_HZ = 30
+
 /** The hello of a new client (no offset yet) on `board`. */
 export function freshHello(board: BoardKey): HelloMessage {
   return {
@@ -302,15 +305,26 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
   const started = performance.now()
   opts.started?.()
   const timers: NodeJS.Timeout[] = []
+  const push = (w: Client, id: number, at: number) => {
+    w.samplesSent++
+    samplesPerBoard[w.board]++
+    sample.set(id, { at, board: w.board })
+    w.wire.move(seq(w), w.shapeId, id, w.index * 10 + (id % 7))
+  }
   for (const w of writers) {
+    if (opts.dragHz <= PUSH_HZ) {
+      timers.push(setInterval(() => push(w, nextSample++, since()), 1000 / opts.dragHz))
+      continue
+    }
+    // Faster than a client pushes: the moves in between are folded into the next push, as the
+    // product's client does, and a change's latency counts from when it was made.
+    let latest: { id: number; at: number } | null = null
+    timers.push(setInterval(() => (latest = { id: nextSample++, at: since() }), 1000 / opts.dragHz))
     timers.push(
       setInterval(() => {
-        const id = nextSample++
-        w.samplesSent++
-        samplesPerBoard[w.board]++
-        sample.set(id, { at: since(), board: w.board })
-        w.wire.move(seq(w), w.shapeId, id, w.index * 10 + (id % 7))
-      }, 1000 / opts.dragHz)
+        if (latest) push(w, latest.id, latest.at)
+        latest = null
+      }, 1000 / PUSH_HZ)
     )
   }
   if (opts.cursorHz > 0) {
