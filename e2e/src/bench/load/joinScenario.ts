@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { type BoardKey, createBoard, repoRoot, until } from '../../harness/server.ts'
 import { type ServerProcess, spawnServer, stopServer } from '../../harness/serverProcess.ts'
-import { freshHello, type Latencies, latencies } from './dragStorm.ts'
+import { type Latencies, latencies } from './dragStorm.ts'
+import { freshHello } from './opificioWire.ts'
 import { seedBoard } from './seedBoard.ts'
 
 export interface JoinResult {

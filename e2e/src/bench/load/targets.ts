@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { startCluster } from '../../harness/cluster.ts'
 import { createBoard, repoRoot } from '../../harness/server.ts'
 import { freePort, spawnServer, stopServer } from '../../harness/serverProcess.ts'
-import { type BoardKey, opificioWire, type StormWire } from './dragStorm.ts'
-import { tldrawWire } from './tldrawWire.ts'
+import type { BoardKey } from './dragStorm.ts'
+import type { WireName } from './wires.ts'
 
 /** What a scenario runs against: server processes, the protocol to speak to them, a way to make boards. */
 export interface Target {
@@ -11,7 +11,7 @@ export interface Target {
   name: string
   urls: string[]
   pids: number[]
-  wire: StormWire
+  wire: WireName
   board(): Promise<BoardKey>
   stop(): Promise<unknown>
 }
@@ -52,7 +52,7 @@ const localBoard = async (): Promise<BoardKey> => ({ id: `benchboard${boards++}`
 export const startTarget: Record<TargetKey, () => Promise<Target>> = {
   async floor() {
     const s = await benchServer('relayServer.ts')
-    return { key: 'floor', name: 'floor: bare Socket.IO relay', urls: [s.url], pids: [s.pid], wire: opificioWire, board: localBoard, stop: s.stop }
+    return { key: 'floor', name: 'floor: bare Socket.IO relay', urls: [s.url], pids: [s.pid], wire: 'opificio', board: localBoard, stop: s.stop }
   },
   async tldraw() {
     const s = await benchServer('tldrawRoomServer.ts')
@@ -61,7 +61,7 @@ export const startTarget: Record<TargetKey, () => Promise<Target>> = {
       name: 'tldraw sync room (TLSocketRoom, in memory)',
       urls: [s.url],
       pids: [s.pid],
-      wire: tldrawWire,
+      wire: 'tldraw',
       board: localBoard,
       stop: s.stop,
     }
@@ -73,7 +73,7 @@ export const startTarget: Record<TargetKey, () => Promise<Target>> = {
       name: 'Opificio, 1 node (embedded, fsync)',
       urls: [server.url],
       pids: [server.child.pid!],
-      wire: opificioWire,
+      wire: 'opificio',
       board: async () => (await createBoard(server.url, 'Bench')).participant,
       stop: () => stopServer(server),
     }
@@ -85,7 +85,7 @@ export const startTarget: Record<TargetKey, () => Promise<Target>> = {
       name: 'Opificio, 2 nodes + Redis (AOF always)',
       urls: cluster.urls,
       pids: cluster.nodes.map((n) => n.child.pid!),
-      wire: opificioWire,
+      wire: 'opificio',
       board: async () => (await createBoard(cluster.urls[0], 'Bench')).participant,
       stop: () => cluster.stop(),
     }

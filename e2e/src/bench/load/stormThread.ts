@@ -1,0 +1,222 @@
+// One thread of a drag storm's load generator (see dragStorm.ts): it connects its share of the
+// clients, drives their drags and cursors while the window is open, and reports what they sent
+// and received, stamped with the machine's clock (performance.timeOrigin + performance.now(),
+// the same in every thread).
+import { geoShape, presenceRecord } from '@opificio/shared/testing'
+import type { UnknownRecord } from '@tldraw/store'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { parentPort, workerData } from 'node:worker_threads'
+import type { BoardKey, Reads, WireClient, WireHandlers } from './dragStorm.ts'
+import { WIRES, type WireName } from './wires.ts'
+
+export interface ThreadClient {
+  index: number
+  board: number
+  writer: boolean
+  reads: Reads
+}
+
+export interface ThreadSetup {
+  thread: number
+  threads: number
+  urls: string[]
+  boards: BoardKey[]
+  wire: WireName
+  clients: ThreadClient[]
+  /** Clients of each board that read cursors: a cursor sent is due at each of them but its sender. */
+  cursorListeners: number
+  dragHz: number
+  cursorHz: number
+}
+
+export type ToThread = { type: 'start' } | { type: 'stop' } | { type: 'settle'; samplesPerBoard: number[] }
+
+export type FromThread =
+  | { type: 'ready' }
+  /** sent: [sample, sent at, board] triples, flattened. */
+  | { type: 'stopped'; samplesPerBoard: number[]; sent: number[]; cursorsSent: number; cursorsDue: number; loopDelayP99: number }
+  /** received: [sample, received at] pairs, flattened. */
+  | {
+      type: 'done'
+      received: number[]
+      ack: number[]
+      cursor: number[]
+      cursorsReceived: number
+      messages: number
+      dropped: number
+      lost: number
+      unacked: number
+    }
+
+/** How often the product's client pushes at most (client/src/sync/SyncClient.ts, pushIntervalMs). */
+const PUSH_HZ = 30
+
+interface Client extends ThreadClient {
+  wire: WireClient
+  shapeId: string
+  nextSeq: number
+  /** When each of this writer's seqs was sent. */
+  sentAt: Map<number, number>
+  acked: Set<number>
+  /** Samples (as encoded in x) received from others' changes. */
+  received: Set<number>
+  samplesSent: number
+}
+
+const setup = workerData as ThreadSetup
+const port = parentPort!
+const now = () => performance.timeOrigin + performance.now()
+const post = (m: FromThread) => port.postMessage(m)
+
+let measuring = false
+/** From the window's opening until the report: changes arriving after the window still count. */
+let recording = false
+const received: number[] = []
+const ackLat: number[] = []
+const cursorLat: number[] = []
+let cursorsReceived = 0
+let cursorsSent = 0
+let cursorsDue = 0
+let messages = 0
+let dropped = 0
+const samplesPerBoard = setup.boards.map(() => 0)
+const sent: number[] = []
+let nextSample = 0
+const timers: NodeJS.Timeout[] = []
+const loop = monitorEventLoopDelay({ resolution: 10 })
+
+const handlers = (c: Client): WireHandlers => ({
+  reads: c.reads,
+  acked(seq) {
+    const at = c.sentAt.get(seq)
+    c.acked.add(seq)
+    if (at !== undefined && measuring) ackLat.push(now() - at)
+  },
+  moved(x) {
+    c.received.add(x)
+    if (recording) received.push(x, now())
+  },
+  cursor(sentAt) {
+    if (!measuring) return
+    cursorsReceived++
+    cursorLat.push(now() - sentAt)
+  },
+  message() {
+    if (measuring) messages++
+  },
+  dropped() {
+    dropped++
+  },
+})
+
+const clients: Client[] = []
+const wire = WIRES[setup.wire]
+const seq = (c: Client) => {
+  const s = c.nextSeq++
+  c.sentAt.set(s, now())
+  return s
+}
+
+async function join(spec: ThreadClient) {
+  const client: Client = {
+    ...spec,
+    wire: null as never,
+    shapeId: `shape:storm${spec.index}`,
+    nextSeq: 1,
+    sentAt: new Map(),
+    acked: new Set(),
+    received: new Set(),
+    samplesSent: 0,
+  }
+  // One board's people share an address, as a room behind one router does; with several boards
+  // each has its own (127.0.0.x are all this machine), as tables in different places have.
+  const from = setup.boards.length > 1 ? `127.0.0.${2 + (spec.board % 250)}` : undefined
+  client.wire = await wire.connect(setup.urls[spec.index % setup.urls.length], setup.boards[spec.board], spec.index, handlers(client), from)
+  clients.push(client)
+}
+
+async function prepare() {
+  // In waves, as people arriving in a room do: all at once would be a reconnect storm.
+  const wave = Math.ceil(25 / setup.threads)
+  for (let i = 0; i < setup.clients.length; i += wave) await Promise.all(setup.clients.slice(i, i + wave).map(join))
+  const writers = clients.filter((c) => c.writer)
+  // Samples (x) count from 0: a shape starting there would not move on the first.
+  for (const w of writers) w.wire.put(seq(w), geoShape(w.shapeId, { x: -1, y: w.index * 10 }))
+  const deadline = performance.now() + 30_000
+  while (writers.some((w) => !w.acked.has(1))) {
+    if (performance.now() > deadline) throw new Error('the writers’ shapes were never acknowledged')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  post({ type: 'ready' })
+}
+
+/** A sample id no other thread uses. */
+const sampleId = () => nextSample++ * setup.threads + setup.thread
+
+function push(w: Client, id: number, at: number) {
+  w.samplesSent++
+  samplesPerBoard[w.board]++
+  sent.push(id, at, w.board)
+  w.wire.move(seq(w), w.shapeId, id, w.index * 10 + (id % 7))
+}
+
+function start() {
+  measuring = true
+  recording = true
+  loop.enable()
+  for (const w of clients.filter((c) => c.writer)) {
+    if (setup.dragHz <= PUSH_HZ) {
+      timers.push(setInterval(() => push(w, sampleId(), now()), 1000 / setup.dragHz))
+      continue
+    }
+    // Faster than a client pushes: the moves in between are folded into the next push, as the
+    // product's client does, and a change's latency counts from when it was made.
+    let latest: { id: number; at: number } | null = null
+    timers.push(setInterval(() => (latest = { id: sampleId(), at: now() }), 1000 / setup.dragHz))
+    timers.push(
+      setInterval(() => {
+        if (latest) push(w, latest.id, latest.at)
+        latest = null
+      }, 1000 / PUSH_HZ)
+    )
+  }
+  if (setup.cursorHz > 0) {
+    for (const c of clients) {
+      const record = presenceRecord(`storm${c.index}`)
+      timers.push(
+        setInterval(() => {
+          cursorsSent++
+          cursorsDue += setup.cursorListeners - (c.reads === 'all' ? 1 : 0)
+          c.wire.cursor({ ...record, cursor: { x: now(), y: c.index, type: 'default', rotation: 0 } } as UnknownRecord)
+        }, 1000 / setup.cursorHz)
+      )
+    }
+  }
+}
+
+function stop() {
+  for (const t of timers) clearInterval(t)
+  measuring = false
+  loop.disable()
+  post({ type: 'stopped', samplesPerBoard, sent, cursorsSent, cursorsDue, loopDelayP99: loop.percentile(99) / 1e6 })
+}
+
+/** What is still on its way arrives, or counts as lost: every sample is due at every other reading client of its board. */
+async function settle(total: number[]) {
+  const missing = (c: Client) => (c.reads !== 'none' ? Math.max(0, total[c.board] - c.samplesSent - c.received.size) : 0)
+  const settled = () => clients.every((c) => missing(c) === 0 && c.acked.size === c.sentAt.size)
+  for (const end = performance.now() + 5000; !settled() && performance.now() < end; ) await new Promise((r) => setTimeout(r, 50))
+  recording = false
+  const lost = clients.reduce((n, c) => n + missing(c), 0)
+  const unacked = clients.reduce((n, w) => n + (w.sentAt.size - w.acked.size), 0)
+  for (const c of clients) c.wire.close()
+  post({ type: 'done', received, ack: ackLat, cursor: cursorLat, cursorsReceived, messages, dropped, lost, unacked })
+}
+
+port.on('message', (m: ToThread) => {
+  if (m.type === 'start') start()
+  else if (m.type === 'stop') stop()
+  else void settle(m.samplesPerBoard)
+})
+// A failure (a client never welcomed) ends the thread with an 'error' event, which the storm reports.
+await prepare()
