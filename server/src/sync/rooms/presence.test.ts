@@ -1,6 +1,6 @@
 import { presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RoomPresence, WHOLE_PRESENCE_EVERY_MS } from './presence.ts'
 import { newSession } from './session.ts'
 
@@ -75,5 +75,30 @@ describe('RoomPresence whole sends', () => {
     // Each is sent whole again within the period, never all at once.
     expect(Math.max(...wholeAt)).toBeLessThanOrEqual(5)
     expect(wholeAt.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(20)
+  })
+})
+
+describe('RoomPresence after a patch', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('sends a record whole once it stops changing, and asks for the flush that carries it', () => {
+    vi.useFakeTimers()
+    const flushes: number[] = []
+    const presence = new RoomPresence('board', () => flushes.push(Date.now()), undefined, 15_000)
+    const anna = newSession(socket, { writerId: 'anna', voterKey: 'anna' }, 'participant')
+    const at = (x: number) => ({ ...presenceRecord('anna', { x, y: 0 }), id: anna.presenceId }) as UnknownRecord
+    presence.set(anna, at(1))
+    presence.drain(1000)
+    presence.set(anna, at(2))
+    expect(presence.drain(1100)?.changed).toHaveLength(1)
+    // Nothing changes any more: a client that missed the patch would keep a stale cursor.
+    expect(presence.drain(1000 + WHOLE_PRESENCE_EVERY_MS - 1)).toBeNull()
+    const asked = flushes.length
+    vi.advanceTimersByTime(WHOLE_PRESENCE_EVERY_MS)
+    expect(flushes.length).toBe(asked + 1)
+    expect(presence.drain(1000 + WHOLE_PRESENCE_EVERY_MS)).toEqual({ put: [at(2)], remove: [] })
+    expect(presence.drain(1000 + 3 * WHOLE_PRESENCE_EVERY_MS)).toBeNull()
   })
 })

@@ -4,10 +4,11 @@ import type { PresenceBus, PresenceNews } from './presenceBus.ts'
 import type { Session } from './session.ts'
 
 /**
- * How often a person's record goes out whole between patches. Presence alone may be dropped on
- * its way to a client that cannot keep up (the next update supersedes it); a patch it then gets
- * may lack fields the dropped one changed, or name a record it never had, and the record whole
- * puts it right within this time.
+ * How often a person's record goes out whole between patches, and how soon after it stops
+ * changing. Presence alone may be dropped on its way to a client that cannot keep up (the next
+ * update supersedes it); a patch it then gets may lack fields the dropped one changed, or name a
+ * record it never had, and the record whole puts it right within this time, however still the
+ * person then stays.
  */
 export const WHOLE_PRESENCE_EVERY_MS = 2000
 
@@ -35,6 +36,10 @@ export class RoomPresence {
   private readonly told = new Map<string, { record: UnknownRecord; wholeAt: number }>()
   /** Records sent whole so far: spreads their next whole sends (see drain). */
   private firstSends = 0
+  /** Records whose latest state went out as a patch only since they were last sent whole. */
+  private readonly patched = new Set<string>()
+  /** Asks for a flush when patched records are due whole, should nothing else ask for one. */
+  private wholeTimer: NodeJS.Timeout | null = null
 
   constructor(
     private readonly boardId: string,
@@ -90,31 +95,53 @@ export class RoomPresence {
 
   /**
    * What changed since the last flush, for every session here alike: a record new to them, or
-   * not sent whole for a while, whole; otherwise only what changed in it. Null when nothing did.
+   * not sent whole for a while, whole; otherwise only what changed in it. A record only patched
+   * since it was last sent whole goes out whole when its period is up, changed or not. Null when
+   * there is nothing to send.
    */
   drain(now = Date.now()): PresenceUpdate | null {
     const { put, remove } = this.unsent
-    if (put.size === 0 && remove.size === 0) return null
     const update: PresenceUpdate = { put: [], remove: [...remove] }
     const changed: PresencePatch[] = []
-    for (const id of remove) this.told.delete(id)
+    const whole = (id: string, record: UnknownRecord, wholeAt: number) => {
+      update.put.push(record)
+      this.told.set(id, { record, wholeAt })
+      this.patched.delete(id)
+    }
+    for (const id of remove) {
+      this.told.delete(id)
+      this.patched.delete(id)
+    }
     for (const [id, record] of put) {
       const told = this.told.get(id)
-      if (!told || now - told.wholeAt >= WHOLE_PRESENCE_EVERY_MS) {
-        update.put.push(record)
+      if (!told) {
         // People arriving together would otherwise be sent whole together every time: one frame
         // of everyone's records in a room of 200, every few seconds, to each of them. Their
         // phases are spread over half the period instead.
-        const phase = told ? 0 : ((this.firstSends++ * 137) % (WHOLE_PRESENCE_EVERY_MS / 2)) | 0
-        this.told.set(id, { record, wholeAt: now - phase })
-        continue
+        whole(id, record, now - (((this.firstSends++ * 137) % (WHOLE_PRESENCE_EVERY_MS / 2)) | 0))
+      } else if (now - told.wholeAt >= WHOLE_PRESENCE_EVERY_MS) whole(id, record, now)
+      else {
+        const patch = diffRecord(told.record, record)
+        told.record = record
+        if (patch) {
+          changed.push({ id, patch })
+          this.patched.add(id)
+        }
       }
-      const patch = diffRecord(told.record, record)
-      told.record = record
-      if (patch) changed.push({ id, patch })
+    }
+    for (const id of this.patched) {
+      const told = this.told.get(id)!
+      if (!put.has(id) && now - told.wholeAt >= WHOLE_PRESENCE_EVERY_MS) whole(id, told.record, now)
     }
     put.clear()
     remove.clear()
+    if (this.patched.size > 0 && !this.wholeTimer) {
+      this.wholeTimer = setTimeout(() => {
+        this.wholeTimer = null
+        this.changed()
+      }, WHOLE_PRESENCE_EVERY_MS)
+      this.wholeTimer.unref()
+    }
     if (changed.length > 0) update.changed = changed
     return update.put.length > 0 || update.remove.length > 0 || changed.length > 0 ? update : null
   }
@@ -130,6 +157,7 @@ export class RoomPresence {
 
   /** The room is closing: the other nodes drop this node's people at once, not at expiry. */
   close() {
+    if (this.wholeTimer) clearTimeout(this.wholeTimer)
     if (this.local.size > 0) this.bus?.publish({ boardId: this.boardId, put: [], remove: [...this.local.keys()] })
   }
 
