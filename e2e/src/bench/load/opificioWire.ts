@@ -32,6 +32,8 @@ export const opificioWire: StormWire = {
     })
     // This client's own presence id, which batches carry with everyone's.
     let presenceId: string | null = null
+    /** The last cursor (its send time) seen of each person. */
+    const lastCursor = new Map<string, number>()
     socket.on(EV.batch, (frame: BatchFrame) => {
       h.message()
       if (h.reads === 'none') return
@@ -51,7 +53,10 @@ export const opificioWire: StormWire = {
       ]
       for (const [id, fields] of cursors) {
         const x = (fields as { cursor?: { x: number } }).cursor?.x
-        if (typeof x === 'number' && id !== presenceId) h.cursor(x)
+        // A record sent whole again carries the cursor it had: an update already counted.
+        if (typeof x !== 'number' || id === presenceId || lastCursor.get(id) === x) continue
+        lastCursor.set(id, x)
+        h.cursor(x)
       }
     })
     function onEntry(e: WireEntry) {

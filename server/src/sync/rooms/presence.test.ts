@@ -1,7 +1,7 @@
 import { presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { RoomPresence, WHOLE_PRESENCE_EVERY_MS } from './presence.ts'
+import { RoomPresence, STILL_PRESENCE_MS, WHOLE_PRESENCE_EVERY_MS } from './presence.ts'
 import { newSession } from './session.ts'
 
 const socket = { id: 'socket', emit: () => true, volatile: { emit: () => true }, disconnect: () => undefined }
@@ -96,9 +96,25 @@ describe('RoomPresence after a patch', () => {
     // Nothing changes any more: a client that missed the patch would keep a stale cursor.
     expect(presence.drain(1000 + WHOLE_PRESENCE_EVERY_MS - 1)).toBeNull()
     const asked = flushes.length
-    vi.advanceTimersByTime(WHOLE_PRESENCE_EVERY_MS)
+    vi.advanceTimersByTime(STILL_PRESENCE_MS)
     expect(flushes.length).toBe(asked + 1)
     expect(presence.drain(1000 + WHOLE_PRESENCE_EVERY_MS)).toEqual({ put: [at(2)], remove: [] })
     expect(presence.drain(1000 + 3 * WHOLE_PRESENCE_EVERY_MS)).toBeNull()
+  })
+})
+
+describe('RoomPresence, someone still moving', () => {
+  it('is not sent whole between changes: only with a change, once its period is up', () => {
+    const { presence, anna, at } = room()
+    presence.set(anna, at(1))
+    presence.drain(0)
+    for (let t = 50; t < WHOLE_PRESENCE_EVERY_MS + 400; t += 50) {
+      // Moving at 20 Hz, flushed at 100 Hz: most flushes carry nothing of hers.
+      presence.set(anna, at(t))
+      const update = presence.drain(t)
+      for (const tick of [t + 10, t + 20, t + 30, t + 40]) expect(presence.drain(tick)).toBeNull()
+      if (t < WHOLE_PRESENCE_EVERY_MS) expect(update?.put).toEqual([])
+      else if (t === WHOLE_PRESENCE_EVERY_MS) expect(update?.put).toEqual([at(t)])
+    }
   })
 })

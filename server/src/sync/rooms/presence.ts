@@ -11,6 +11,8 @@ import type { Session } from './session.ts'
  * person then stays.
  */
 export const WHOLE_PRESENCE_EVERY_MS = 2000
+/** How long a patched record must have stood still before it goes out whole outside its period. */
+export const STILL_PRESENCE_MS = 500
 
 interface RemotePresence {
   record: UnknownRecord
@@ -33,7 +35,7 @@ export class RoomPresence {
   /** Changes not yet told to the sessions here, local and remote: the latest record of each. */
   private readonly unsent = { put: new Map<string, UnknownRecord>(), remove: new Set<string>() }
   /** What the sessions here were last told of each record, and when they were last sent it whole. */
-  private readonly told = new Map<string, { record: UnknownRecord; wholeAt: number }>()
+  private readonly told = new Map<string, { record: UnknownRecord; wholeAt: number; changedAt: number }>()
   /** Records sent whole so far: spreads their next whole sends (see drain). */
   private firstSends = 0
   /** Records whose latest state went out as a patch only since they were last sent whole. */
@@ -96,8 +98,8 @@ export class RoomPresence {
   /**
    * What changed since the last flush, for every session here alike: a record new to them, or
    * not sent whole for a while, whole; otherwise only what changed in it. A record only patched
-   * since it was last sent whole goes out whole when its period is up, changed or not. Null when
-   * there is nothing to send.
+   * since it was last sent whole, and now standing still, goes out whole when its period is up.
+   * Null when there is nothing to send.
    */
   drain(now = Date.now()): PresenceUpdate | null {
     const { put, remove } = this.unsent
@@ -105,7 +107,7 @@ export class RoomPresence {
     const changed: PresencePatch[] = []
     const whole = (id: string, record: UnknownRecord, wholeAt: number) => {
       update.put.push(record)
-      this.told.set(id, { record, wholeAt })
+      this.told.set(id, { record, wholeAt, changedAt: now })
       this.patched.delete(id)
     }
     for (const id of remove) {
@@ -125,13 +127,15 @@ export class RoomPresence {
         told.record = record
         if (patch) {
           changed.push({ id, patch })
+          told.changedAt = now
           this.patched.add(id)
         }
       }
     }
+    // One still moving goes out whole with its next change once its period is up (above).
     for (const id of this.patched) {
       const told = this.told.get(id)!
-      if (!put.has(id) && now - told.wholeAt >= WHOLE_PRESENCE_EVERY_MS) whole(id, told.record, now)
+      if (now - told.wholeAt >= WHOLE_PRESENCE_EVERY_MS && now - told.changedAt >= STILL_PRESENCE_MS) whole(id, told.record, now)
     }
     put.clear()
     remove.clear()
@@ -139,7 +143,7 @@ export class RoomPresence {
       this.wholeTimer = setTimeout(() => {
         this.wholeTimer = null
         this.changed()
-      }, WHOLE_PRESENCE_EVERY_MS)
+      }, STILL_PRESENCE_MS)
       this.wholeTimer.unref()
     }
     if (changed.length > 0) update.changed = changed
