@@ -10,6 +10,7 @@ import { ConnectionBanner } from '../connection/ConnectionBanner.tsx'
 import { Notices } from '../connection/Notices.tsx'
 import { useConnectionStore } from '../connection/connectionStore.ts'
 import { useT } from '../i18n/translate.ts'
+import { useTldrawPreferences } from '../user/useTldrawPreferences.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { NotFound } from './NotFound.tsx'
 import { roleUi, type RoleUi } from './roleUi.ts'
@@ -53,10 +54,7 @@ const components = { StylePanel: InspectorPanel, ShapeErrorFallback: BrokenShape
 const viewerComponents = { StylePanel: null, ShapeErrorFallback: BrokenShape, ...sessionComponents }
 const narrow = () => window.matchMedia('(max-width: 700px)').matches
 
-function applyUserToEditor(editor: Editor) {
-  const { name, color, locale } = useUserStore.getState()
-  editor.user.updateUserPreferences({ name, color, locale })
-}
+const tldrawUser = ({ name, color, locale }: { name: string; color: string; locale: string }) => ({ name, color, locale })
 
 /** tldraw's own menus and shortcuts, less what the role may not do. */
 function overridesFor(ui: RoleUi): TLUiOverrides {
@@ -88,14 +86,14 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
   const [editor, setEditor] = useState<Editor | null>(null)
   const [paletteOpen, setPaletteOpen] = useState(() => !narrow())
   const locale = useUserStore((s) => s.locale)
+  // From this page's first render: the editor comes once the board has arrived.
+  useTldrawPreferences(tldrawUser)
 
   useEffect(() => {
     if (!editor) return // For browser tests and for debugging from the console.
     ;(window as unknown as { opificioEditor?: Editor }).opificioEditor = editor
     ;(window as unknown as { opificioExportImage?: typeof exportBoardImage }).opificioExportImage = exportBoardImage
     ;(window as unknown as { opificioExport?: unknown }).opificioExport = { runExport, documentRecords }
-    applyUserToEditor(editor)
-    return useUserStore.subscribe(() => applyUserToEditor(editor))
   }, [editor])
 
   // The role mirrored: a projector changes nothing, nor does a page whose link was replaced, nor

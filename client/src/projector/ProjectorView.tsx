@@ -19,6 +19,7 @@ import { ElementShapeUtil } from '../diagram/shapes/ElementShapeUtil.tsx'
 import { BalanceShapeUtil, PactShapeUtil } from '../diagram/shapes/PhaseShapeUtils.tsx'
 import type { Locale } from '../i18n/strings.ts'
 import { useT } from '../i18n/translate.ts'
+import { useTldrawPreferences } from '../user/useTldrawPreferences.ts'
 import { useUserStore } from '../user/userStore.ts'
 import { JoinAddress, JoinQr, useParticipantLink } from './JoinCode.tsx'
 import { useProjectorPrefs } from './projectorPrefs.ts'
@@ -49,9 +50,14 @@ export function ProjectorView({ boardId, token }: { boardId: string; token: stri
   return <ProjectorSession boardId={boardId} token={token} config={config} />
 }
 
+/** The projector has no name to give. */
+const projectorUser = ({ locale }: { locale: string }) => ({ locale })
+
 function ProjectorSession({ boardId, token, config }: { boardId: string; token: string; config: RuntimeConfig }) {
   const t = useT()
   const sync = useBoardSync(boardId, token, config.serverUrls)
+  // The cards' kind labels follow this device's language, from before the editor is made.
+  useTldrawPreferences(projectorUser)
   const connection = useConnectionStore((s) => s.sync.connection)
   const [editor, setEditor] = useState<Editor | null>(null)
   const highContrast = useProjectorPrefs((s) => s.highContrast)
@@ -64,10 +70,6 @@ function ProjectorSession({ boardId, token, config }: { boardId: string; token: 
   useEffect(() => {
     if (!editor) return // For browser tests and for debugging from the console.
     ;(window as unknown as { opificioEditor?: Editor }).opificioEditor = editor
-    // The cards' kind labels follow this device's language; the projector has no name to give.
-    const applyLocale = () => editor.user.updateUserPreferences({ locale: useUserStore.getState().locale })
-    applyLocale()
-    return useUserStore.subscribe(applyLocale)
   }, [editor])
 
   // With nobody to follow yet, the whole page: better than an empty corner of it.

@@ -18,6 +18,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { arrowBinding, geoShape } from '@opificio/shared/testing'
 import { BOARD, FakeSocket } from './fakeSocket.ts'
 import { SyncClient, type SyncClientOptions, type SyncState } from './SyncClient.ts'
+import { useFakeTimers } from './fakeTimers.ts'
 
 const CLIENT_ID = 'clientAAAA'
 
@@ -78,7 +79,7 @@ function presence(name: string, x = 0) {
 const clients: SyncClient[] = []
 
 beforeEach(() => {
-  vi.useFakeTimers()
+  useFakeTimers()
 })
 
 afterEach(() => {
@@ -145,6 +146,33 @@ describe('SyncClient', () => {
       { seq: 1, diff: put(shape) },
       { seq: 2, diff: { [shape.id]: ['patch', { set: { x: 42 } }] } },
     ])
+  })
+
+  it('pushes a local change in its own task, not when the store next tells its listeners a frame later', () => {
+    // As in a browser: the store's listeners run on the next animation frame (16 ms here).
+    const forced = globalThis as { __FORCE_RAF_IN_TESTS__?: boolean }
+    forced.__FORCE_RAF_IN_TESTS__ = true
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => setTimeout(() => cb(Date.now()), 16))
+    try {
+      const shape = geoShape('x') as Shape
+      const { socket, store, get } = online([shape], 0, { pushIntervalMs: 33 })
+      const movedAt = Date.now()
+      store.put([{ ...get(shape.id)!, x: 50 } as never])
+      tick(0)
+      expect(socket.pushes()).toEqual([{ seq: 1, diff: { [shape.id]: ['patch', { set: { x: 50 } }] } }])
+      expect(Date.now()).toBe(movedAt)
+
+      // A drag sampled as often as the interval goes out sample by sample, each at once.
+      for (const x of [60, 70, 80]) {
+        tick(33)
+        store.put([{ ...get(shape.id)!, x } as never])
+        tick(0)
+        expect(socket.pushes().at(-1)?.diff).toEqual({ [shape.id]: ['patch', { set: { x } }] })
+      }
+    } finally {
+      delete forced.__FORCE_RAF_IN_TESTS__
+      vi.unstubAllGlobals()
+    }
   })
 
   it('keeps an unacknowledged local move on top of a remote change to the same shape', () => {

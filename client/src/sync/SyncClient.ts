@@ -29,6 +29,7 @@ import {
 import { react, type Signal } from '@tldraw/state'
 import { reverseRecordsDiff, squashRecordDiffs, type RecordId, type RecordsDiff, type Store, type UnknownRecord } from '@tldraw/store'
 import { clockOffset } from './clockOffset.ts'
+import { onUserEdit } from './onUserEdit.ts'
 import { storeSource } from './storeSource.ts'
 import { Throttle } from './throttle.ts'
 
@@ -101,6 +102,12 @@ class OutOfOrder extends Error {}
 
 const EMPTY = (): RecordsDiff<UnknownRecord> => ({ added: {}, updated: {}, removed: {} })
 const SCHEMA = schemaFingerprint()
+/**
+ * Pushes in a row before the interval holds them back: a drag sampled as often as the interval
+ * goes out as it comes, not each sample late by however late the first went. The server's budget
+ * per connection is twice the rate and more than this burst.
+ */
+const PUSH_BURST = 2
 
 /**
  * Keeps a tldraw store in step with a board's log. Local changes apply at once and are pushed;
@@ -128,11 +135,14 @@ export class SyncClient {
 
   constructor(opts: SyncClientOptions) {
     this.opts = { pushIntervalMs: 33, presenceIntervalMs: 50, resendWhilePausedMs: 1000, ...opts }
-    this.pushThrottle = new Throttle(this.opts.pushIntervalMs, () => this.flushUnsent())
+    this.pushThrottle = new Throttle(this.opts.pushIntervalMs, () => this.flushUnsent(), PUSH_BURST)
     this.presenceThrottle = new Throttle(this.opts.presenceIntervalMs, () => this.sendPresenceNow())
     const { store, socket } = opts
     if (opts.restored) this.restore(opts.restored)
     this.disposers.push(store.listen(({ changes }) => this.onLocalChange(changes), { source: 'user', scope: 'document' }))
+    // Woken as the change is made, the push flushes the store's history, so the listener above
+    // has collected the change by the time it is sent.
+    this.disposers.push(onUserEdit(store, () => this.schedulePush()))
     socket.on('connect', () => this.sendHello())
     socket.on('disconnect', (reason: string) => this.onDisconnect(reason))
     this.receive('welcome', (w) => this.guard(() => this.onWelcome(w)))
@@ -227,7 +237,6 @@ export class SyncClient {
     this.unsent = this.unsent ? squashRecordDiffs([this.unsent, changes]) : changes
     this.noteContexts(changes)
     this.setState({})
-    this.schedulePush()
   }
 
   /**

@@ -1,20 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Throttle } from './throttle.ts'
+import { useFakeTimers } from './fakeTimers.ts'
 
 const INTERVAL = 100
 
 /** A throttle whose send records the (fake) time and, as SyncClient's senders do, reports itself sent. */
-function throttle() {
+function throttle(burst?: number) {
   const sentAt: number[] = []
-  const t: Throttle = new Throttle(INTERVAL, () => {
-    sentAt.push(Date.now())
-    t.sent()
-  })
+  const t: Throttle = new Throttle(
+    INTERVAL,
+    () => {
+      sentAt.push(Date.now())
+      t.sent()
+    },
+    burst
+  )
   return { t, sentAt }
 }
 
 beforeEach(() => {
-  vi.useFakeTimers()
+  useFakeTimers()
   vi.setSystemTime(new Date('2026-01-01T00:00:00Z'))
 })
 
@@ -23,12 +28,12 @@ afterEach(() => {
 })
 
 describe('Throttle', () => {
-  it('sends at once (on the next timer turn, without waiting) when nothing was sent recently', () => {
+  it('sends at once (right after the requesting task, before any timer) when nothing was sent recently', () => {
     const { t, sentAt } = throttle()
     const now = Date.now()
     t.request()
     expect(sentAt).toEqual([])
-    vi.advanceTimersByTime(0)
+    vi.runAllTicks()
     expect(sentAt).toEqual([now])
   })
 
@@ -102,5 +107,29 @@ describe('Throttle', () => {
     t.request()
     vi.advanceTimersByTime(0)
     expect(sentAt).toHaveLength(1)
+  })
+
+  it('with a burst of 2, sends a stream as frequent as the interval at once, though some requests come early', () => {
+    const { t, sentAt } = throttle(2)
+    const requestedAt: number[] = []
+    // Every interval on average, each request up to 20 ms early or late.
+    for (const jitter of [0, -20, 15, -10, 20, -20, 0, 5, -15, 10]) {
+      vi.advanceTimersByTime(INTERVAL + jitter)
+      requestedAt.push(Date.now())
+      t.request()
+      vi.advanceTimersByTime(0)
+    }
+    expect(sentAt).toEqual(requestedAt)
+  })
+
+  it('with a burst of 2, holds a flood to one send per interval once the credit is spent', () => {
+    const { t, sentAt } = throttle(2)
+    const start = Date.now()
+    for (let ms = 0; ms < 10 * INTERVAL; ms += 5) {
+      t.request()
+      vi.advanceTimersByTime(5)
+    }
+    // Two at once, then one per interval.
+    expect(sentAt.map((at) => at - start)).toEqual([0, 5, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000])
   })
 })

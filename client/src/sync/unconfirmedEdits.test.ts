@@ -8,6 +8,7 @@ import { PendingKeeper } from './pendingKeeper.ts'
 import { MemoryPendingStore, type PendingRecord, type PendingStore } from './pendingStore.ts'
 import { SyncClient } from './SyncClient.ts'
 import { CLAIM_WAIT_MS, claimWriter, type ClaimLock, type Writer } from './writerClaim.ts'
+import { useFakeTimers } from './fakeTimers.ts'
 
 const INITIAL = createInitialRecords('Pagina 1')
 
@@ -58,7 +59,7 @@ async function openPage(pendingStore: PendingStore, locks: ClaimLock) {
 const pages: { client: SyncClient; keeper: PendingKeeper }[] = []
 
 beforeEach(() => {
-  vi.useFakeTimers()
+  useFakeTimers()
 })
 
 afterEach(() => {

@@ -5,6 +5,7 @@ import { BaseBoxShapeUtil, HTMLContainer, type Editor, type TLShapeUtilCanBindOp
 import { translate } from '../../i18n/translate.ts'
 import type { Locale } from '../../i18n/strings.ts'
 import { iconPath, Icon } from './icons.tsx'
+import { measuredOnce } from './measureCache.ts'
 import { boardTemplate, labelText } from '../model/model.ts'
 import { finishedName } from '../model/nameEdit.ts'
 import { NameEditor } from './NameEditor.tsx'
@@ -70,7 +71,7 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
     const look = lookOf(shape, boardTemplate(this.editor), this.locale())
     const name = finishedName(shape.props.name, look.kindLabel)
     const named = { ...shape, props: { ...shape.props, name } }
-    const h = Math.ceil(Math.max(canvasLayout(this.editor, named, look).needed, shape.props.h))
+    const h = Math.ceil(Math.max(canvasNeededHeight(this.editor, named, look), shape.props.h))
     if (name === shape.props.name && h === shape.props.h) return
     this.editor.updateShape<ElementShape>({ id: shape.id, type: shape.type, props: { name, h } })
   }
@@ -97,7 +98,7 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
     const editing = this.editor.getEditingShapeId() === shape.id
     const shown = shape.props.name || look.kindLabel
     const size = nameSize(shown)
-    const { lines } = canvasLayout(this.editor, shape, look)
+    const lines = canvasNameLines(this.editor, shape, look)
     // The clamp puts its ellipsis on the last line that fits; the height keeps the lines after it
     // from showing through below when the box is taller than those lines.
     const nameStyle = { '--op-name-size': `${size}px`, WebkitLineClamp: lines, maxHeight: `${lines * size * 1.2}px` } as CSSProperties
@@ -215,31 +216,36 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
 const CANVAS_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 function canvasTextHeight(editor: Editor, text: string, size: number, width: number, lineHeight: number) {
-  const opts = { fontStyle: 'normal', fontWeight: '700', fontFamily: CANVAS_FONT, fontSize: size, lineHeight, maxWidth: width, padding: '0px' }
-  return editor.textMeasure.measureText(text, { ...opts, otherStyles: { 'overflow-wrap': 'anywhere' } }).h
+  return measuredOnce(editor, JSON.stringify(['canvas', text, size, width, lineHeight]), () => {
+    const opts = { fontStyle: 'normal', fontWeight: '700', fontFamily: CANVAS_FONT, fontSize: size, lineHeight, maxWidth: width, padding: '0px' }
+    return editor.textMeasure.measureText(text, { ...opts, otherStyles: { 'overflow-wrap': 'anywhere' } }).h
+  })
 }
 
 /**
- * The card as the canvas shows it: how many lines of its name its middle holds (a clamp that
- * never cuts a line in half), and how tall it must be to show the whole name. The tags' rows are
- * the export's, whose pills wrap alike.
+ * The card's middle on the canvas, where its name goes: below the head, above the tags. The
+ * tags' rows are the export's, whose pills wrap alike.
  */
-function canvasLayout(editor: Editor, shape: ElementShape, look: Look) {
-  const { w, h } = shape.props
-  const inner = w - BORDER.left - BORDER.side
+function canvasNameBox(editor: Editor, shape: ElementShape, look: Look) {
+  const inner = shape.props.w - BORDER.left - BORDER.side
   const headH = Math.max(HEAD_MIN, canvasTextHeight(editor, look.heading, headSize(look.heading), inner - 16 - ICON - 6, 1.15) + 8)
-  const { tags } = cardLayout(editor, shape, look)
-  const tagsH = tags.length ? Math.max(...tags.map((t) => t.y + t.h)) - Math.min(...tags.map((t) => t.y)) + 6 : 0
-  const top = BORDER.side + headH + 6
-  const bottom = 4 + tagsH + BORDER.side
+  const { height: tagsH } = tagRows(editor, look, inner - 16)
+  return { top: BORDER.side + headH + 6, bottom: 4 + tagsH + BORDER.side, width: inner - 20 }
+}
+
+/** How many lines of its name the card's middle holds: a clamp that never cuts a line in half. */
+function canvasNameLines(editor: Editor, shape: ElementShape, look: Look) {
+  const { top, bottom } = canvasNameBox(editor, shape, look)
+  const lineH = nameSize(shape.props.name || look.kindLabel) * 1.2
+  // A hair of slack: a card grown to fit three lines measures 2.99 of them in floating point.
+  return Math.max(1, Math.floor((shape.props.h - top - bottom) / lineH + 0.05))
+}
+
+/** How tall the card must be on the canvas to show its whole name. */
+function canvasNeededHeight(editor: Editor, shape: ElementShape, look: Look) {
+  const { top, bottom, width } = canvasNameBox(editor, shape, look)
   const name = shape.props.name || look.kindLabel
-  const size = nameSize(name)
-  const lineH = size * 1.2
-  return {
-    // A hair of slack: a card grown to fit three lines measures 2.99 of them in floating point.
-    lines: Math.max(1, Math.floor((h - top - bottom) / lineH + 0.05)),
-    needed: top + canvasTextHeight(editor, name, size, inner - 20, 1.2) + bottom,
-  }
+  return top + canvasTextHeight(editor, name, nameSize(name), width, 1.2) + bottom
 }
 
 /** The card's borders (left: the sector's band), as the canvas's CSS draws them. */
@@ -265,20 +271,8 @@ interface Tag {
   h: number
 }
 
-/**
- * Where the card's parts go in an export: the head with its kind, the name, then the sector and
- * the production lines as wrapped rows of pills at the bottom, as on the canvas. The card keeps
- * its size if the name fits in some size of the canvas's type; else it grows, so nothing is cut.
- */
-type CardLayout = ReturnType<typeof cardLayout>
-
-function cardLayout(editor: Editor, shape: ElementShape, look: Look) {
-  const { w, h } = shape.props
-  const inner = w - BORDER.left - BORDER.side
-  const heading = wrapText(editor, look.heading, inner - 16 - ICON - 6, HEAD_TEXT)
-  const headH = Math.max(HEAD_MIN, heading.height + 8)
-
-  const rowW = inner - 16
+/** The sector and the production lines as rows of pills `rowW` wide, from the rows' top; their height with the gap below. */
+function tagRows(editor: Editor, look: Look, rowW: number): { tags: Tag[]; height: number } {
   const tags: Tag[] = []
   let x = 0
   let y = 0
@@ -298,7 +292,22 @@ function cardLayout(editor: Editor, shape: ElementShape, look: Look) {
     x = tag.x + tag.w + TAG_GAP
     rowH = Math.max(rowH, tag.h)
   }
-  const tagsH = tags.length ? y + rowH + 6 : 0
+  return { tags, height: tags.length ? y + rowH + 6 : 0 }
+}
+
+/**
+ * Where the card's parts go in an export: the head with its kind, the name, then the sector and
+ * the production lines as wrapped rows of pills at the bottom, as on the canvas. The card keeps
+ * its size if the name fits in some size of the canvas's type; else it grows, so nothing is cut.
+ */
+type CardLayout = ReturnType<typeof cardLayout>
+
+function cardLayout(editor: Editor, shape: ElementShape, look: Look) {
+  const { w, h } = shape.props
+  const inner = w - BORDER.left - BORDER.side
+  const heading = wrapText(editor, look.heading, inner - 16 - ICON - 6, HEAD_TEXT)
+  const headH = Math.max(HEAD_MIN, heading.height + 8)
+  const { tags, height: tagsH } = tagRows(editor, look, inner - 16)
 
   const nameText = shape.props.name || look.kindLabel
   const fixed = BORDER.side + headH + 6 + 4 + tagsH + BORDER.side

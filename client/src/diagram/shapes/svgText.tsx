@@ -1,4 +1,5 @@
 import { DefaultFontFaces, type Editor, type TLFontFace, type TLShape } from 'tldraw'
+import { measuredOnce } from './measureCache.ts'
 
 /**
  * Exports draw text in tldraw's own sans, not the canvas's system font: tldraw embeds the faces a
@@ -33,6 +34,11 @@ const weightOf = (style: TextStyle) => (style.bold ? 'bold' : 'normal')
 
 /** Breaks `text` into lines no wider than `width`, as the browser lays it out in the export font. */
 export function wrapText(editor: Editor, text: string, width: number, style: TextStyle): WrappedText {
+  const key = JSON.stringify(['wrap', text, width, style.size, Boolean(style.bold), style.lineHeight ?? 1.25])
+  return measuredOnce(editor, key, () => measureWrapped(editor, text, width, style))
+}
+
+function measureWrapped(editor: Editor, text: string, width: number, style: TextStyle): WrappedText {
   const lineHeight = style.size * (style.lineHeight ?? 1.25)
   const spans = editor.textMeasure.measureTextSpans(text, {
     overflow: 'wrap',
@@ -81,15 +87,21 @@ function keepWhole(text: string, measured: string[]): string[] {
 
 /** The width of `text` on one line. */
 export function textWidth(editor: Editor, text: string, style: TextStyle): number {
-  return editor.textMeasure.measureText(text, {
-    fontFamily: EXPORT_FONT,
-    fontSize: style.size,
-    fontWeight: weightOf(style),
-    fontStyle: 'normal',
-    lineHeight: style.lineHeight ?? 1.25,
-    maxWidth: null,
-    padding: '0px',
-  }).w
+  const key = JSON.stringify(['width', text, style.size, Boolean(style.bold), style.lineHeight ?? 1.25])
+  return measuredOnce(
+    editor,
+    key,
+    () =>
+      editor.textMeasure.measureText(text, {
+        fontFamily: EXPORT_FONT,
+        fontSize: style.size,
+        fontWeight: weightOf(style),
+        fontStyle: 'normal',
+        lineHeight: style.lineHeight ?? 1.25,
+        maxWidth: null,
+        padding: '0px',
+      }).w
+  )
 }
 
 /** Wrapped lines as one SVG text, its first line's box at (x, y). */
