@@ -6,7 +6,10 @@ const TICK = 8
 /** A scheduler whose flushes record the (fake) time they ran at. */
 function scheduler() {
   const flushedAt: number[] = []
-  const s = new FlushScheduler(() => flushedAt.push(performance.now()), TICK)
+  const s = new FlushScheduler(
+    () => flushedAt.push(performance.now()),
+    () => TICK
+  )
   return { s, flushedAt }
 }
 
@@ -86,10 +89,13 @@ describe('FlushScheduler', () => {
   it('lets a flush request the next one, a tick later', () => {
     const flushedAt: number[] = []
     let again = 2
-    const s = new FlushScheduler(() => {
-      flushedAt.push(performance.now())
-      if (again-- > 0) s.request()
-    }, TICK)
+    const s = new FlushScheduler(
+      () => {
+        flushedAt.push(performance.now())
+        if (again-- > 0) s.request()
+      },
+      () => TICK
+    )
     s.request()
     vi.advanceTimersByTime(100)
     expect(flushedAt).toHaveLength(3)
@@ -126,7 +132,7 @@ describe('FlushScheduler', () => {
     const flushedAt: number[] = []
     const s = new FlushScheduler(
       () => flushedAt.push(performance.now()),
-      TICK,
+      () => TICK,
       () => 50
     )
     s.request(true)

@@ -1,6 +1,7 @@
 /**
  * Coalesces fan-out without adding idle latency: when quiet, the flush runs at the end of the
- * current event-loop turn; when busy, at most once per tick. Presence alone asks for a lazy
+ * current event-loop turn; when busy, at most once per tick (`tickMs()`, which may change with
+ * the room). Presence alone asks for a lazy
  * flush, at most once per `lazyMs()`: every flush is one send to every client, and cursors moving
  * in a full room would otherwise keep the room flushing every tick; edits flush at the next tick
  * whatever presence is waiting, and take the waiting presence with them.
@@ -16,13 +17,14 @@ export class FlushScheduler {
 
   constructor(
     private readonly flush: () => void,
-    private readonly tickMs = 8,
-    private readonly lazyMs: () => number = () => tickMs
+    private readonly tickMs: () => number = () => 8,
+    private readonly lazyMs: () => number = tickMs
   ) {}
 
   request(lazy = false) {
     const now = performance.now()
-    const at = lazy ? Math.max(now, this.lastFlush + Math.max(this.tickMs, this.lazyMs())) : Math.max(now, this.lastUrgentFlush + this.tickMs)
+    const tick = this.tickMs()
+    const at = lazy ? Math.max(now, this.lastFlush + Math.max(tick, this.lazyMs())) : Math.max(now, this.lastUrgentFlush + tick)
     if (this.timer && this.due <= at) {
       this.urgent ||= !lazy
       return

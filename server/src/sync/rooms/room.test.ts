@@ -175,7 +175,7 @@ describe('Room', () => {
     expect(welcomeRecords(welcome)).toEqual(room.documentRecords)
   })
 
-  it("sends a flush's shared part to every session without pushes in it in one fan-out, each writer's ack beside it", async () => {
+  it("sends a flush's shared part to every session without pushes in it in one fan-out, each writer its ack with it", async () => {
     const fanOuts: { sockets: RoomSocket[]; frame: BatchFrame }[] = []
     const { room } = await openRoom({
       fanOut: (sockets, frame) => {
@@ -189,9 +189,58 @@ describe('Room', () => {
     const [fa, fb, fc] = [a, b, c].map((x) => x.socket.of(EV.batch)[0].payload as BatchFrame)
     expect(fanOuts.map((f) => f.sockets)).toEqual([[a.socket], [b.socket, c.socket]])
     expect(fb).toBe(fc)
-    expect(fa.shared).toBe(fb.shared)
+    expect(fa.shared).toEqual(fb.shared)
     expect(fa.own).toEqual([{ kind: 'ack', offset: 1, seq: 1 }])
     expect(fb.own).toBeUndefined()
+  })
+
+  it("acks a push as soon as it is stored, while the others' copy waits for the room's tick", async () => {
+    const { room } = await openRoom({ tickMs: 300 })
+    const a = enter(room, A)
+    const b = enter(room, B)
+    await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('one')) })
+    await until(() => b.socket.entries().length === 1, 'the first flush, at once')
+    const sent = performance.now()
+    await deliver(room, a.session, 'push', { seq: 2, diff: put(geoShape('two')) })
+    await until(() => a.socket.entries().length === 2, 'the second ack')
+    expect(performance.now() - sent).toBeLessThan(150)
+    expect(b.socket.entries()).toHaveLength(1)
+    await until(() => b.socket.entries().length === 2, 'the second change, at the tick')
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(250)
+    // Nothing twice, nothing missing, in order.
+    expect(a.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
+      ['ack', 1],
+      ['ack', 2],
+    ])
+    expect(b.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
+      ['change', 1],
+      ['change', 2],
+    ])
+  })
+
+  it('sends a writer acked ahead of a flush only the rest of it', async () => {
+    const { room } = await openRoom({ tickMs: 200 })
+    const a = enter(room, A)
+    const b = enter(room, B)
+    await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('one')) })
+    await until(() => a.socket.entries().length === 1 && b.socket.entries().length === 1, 'the first flush')
+    // B's change is folded first, A's after it: A's ack brings B's change along; the flush then brings A nothing more.
+    await deliver(room, b.session, 'push', { seq: 1, diff: put(geoShape('two')) })
+    await until(() => b.socket.entries().length === 2, "B's ack")
+    await deliver(room, a.session, 'push', { seq: 2, diff: put(geoShape('three')) })
+    await until(() => a.socket.entries().length === 3, "A's ack")
+    await until(() => b.socket.entries().length === 3, "A's change at B, at the tick")
+    await new Promise((r) => setTimeout(r, 250))
+    expect(a.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
+      ['ack', 1],
+      ['change', 2],
+      ['ack', 3],
+    ])
+    expect(b.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
+      ['change', 1],
+      ['ack', 2],
+      ['change', 3],
+    ])
   })
 
   it('never sends a session joining before a flush the entries its welcome already had', async () => {
@@ -204,7 +253,7 @@ describe('Room', () => {
     const c = enter(room, C)
     expect(c.socket.welcome().offset).toBe(2)
     await deliver(room, a.session, 'push', { seq: 3, diff: put(geoShape('three')) })
-    await until(() => a.socket.entries().length === 3, 'the acks')
+    await until(() => a.socket.entries().length === 3 && c.socket.entries().length > 0, 'the acks, and the flush')
     expect(c.socket.entries().map((e) => e.offset)).toEqual([3])
   })
 

@@ -88,6 +88,15 @@ export function presencePace(people: number): number {
   return Math.min(50, Math.max(16, people / 4))
 }
 
+/**
+ * How often edits are flushed at most, by room size: each flush is one write to every client, so
+ * a room of 200 flushes up to 80 times a second (tldraw's room batches at 60) and one of up to 128
+ * people every `tickMs`. Acks do not wait for it (Room.requestAcks).
+ */
+export function editPace(people: number, tickMs: number): number {
+  return Math.max(tickMs, Math.min(16, people / 16))
+}
+
 type VoteControl = Extract<ControlMessage, { action: `vote-${string}` }>
 
 /**
@@ -118,6 +127,8 @@ export class Room {
   private sessionAhead: { record: SessionRecord; offset: number } | null = null
   /** Entries folded since the last flush, for every session alike. */
   private unsent: FoldedEntry[] = []
+  /** The acks and refusals waiting to go ahead of the next flush. */
+  private acksDue: NodeJS.Immediate | null = null
 
   private constructor(
     readonly board: BoardMeta,
@@ -132,9 +143,10 @@ export class Room {
     this.autoSnapshotMs = opts.autoSnapshotMs ?? 10 * 60_000
     this.writer = `server:${opts.nodeId ?? opts.bus?.nodeId ?? randomBytes(8).toString('hex')}`
     this.lastSnapshotOffset = state.offset
+    const tickMs = opts.tickMs ?? 8
     this.scheduler = new FlushScheduler(
       () => this.flush(),
-      opts.tickMs ?? 8,
+      () => editPace(this.sessions.size, tickMs),
       () => presencePace(this.sessions.size)
     )
     this.catchUp = new CatchUp({ window: opts.catchUpWindow ?? 2000, bytes: opts.catchUpBytes ?? 4 * 1024 * 1024 })
@@ -188,7 +200,7 @@ export class Room {
     }
     const session = newSession(socket, identity, role, limits)
     socket.emit('welcome', this.welcomeFor(session, lastOffset, helloAt))
-    session.welcomedAt = this.state.offset
+    session.sentThrough = this.state.offset
     this.sessions.add(session)
     // Back on this node: their dots in open votes are still theirs to take back.
     for (const vote of this.openVotes()) if (this.dotsOf(session, vote).length > 0) this.tellDots(session, vote)
@@ -466,7 +478,7 @@ export class Room {
   private refuse(session: Session, seq: number, why: Refusal) {
     if (!this.strike(session)) return
     session.outbox.push({ kind: 'rejected', seq, refusal: why })
-    this.scheduler.request()
+    this.requestAcks()
   }
 
   /**
@@ -528,6 +540,7 @@ export class Room {
       for (const s of this.sessions) {
         if (s.writerId !== entry.clientId) continue
         s.outbox.push(ownEntry(folded))
+        this.requestAcks()
         if (s.failedSeq !== null && entry.seq >= s.failedSeq) this.stored(s)
       }
     }
@@ -550,7 +563,8 @@ export class Room {
   /**
    * Sends what happened since the last flush: one shared part, encoded once for the whole room
    * and broadcast to every session with nothing of its own in it; a session whose pushes are in
-   * it gets its acks and refusals beside it, one joined during it only what its welcome lacked.
+   * it gets its acks and refusals beside it, one sent some of it already (by its welcome, with its
+   * acks) only the rest.
    */
   private flush() {
     this.presence.publish()
@@ -564,18 +578,41 @@ export class Room {
     const droppable = entries.length === 0 && (presence?.remove.length ?? 0) === 0
     const alike: Session[] = []
     for (const s of this.sessions) {
-      const joinedDuring = entries.length > 0 && s.welcomedAt >= entries[0].entry.offset
-      if (!joinedDuring && s.outbox.length === 0) {
+      const ahead = entries.length > 0 && s.sentThrough >= entries[0].entry.offset
+      if (!ahead && s.outbox.length === 0) {
         if (shared) alike.push(s)
         continue
       }
-      const part = joinedDuring ? this.sharedPart(entries, presence, s.welcomedAt) : shared
+      const part = ahead ? this.sharedPart(entries, presence, s.sentThrough) : shared
       const frame: BatchFrame = {}
       if (part) frame.shared = part
       if (s.outbox.length > 0) frame.own = s.outbox.splice(0)
       if (frame.shared || frame.own) this.send([s], frame, droppable && !frame.own)
     }
     if (shared && alike.length > 0) this.send(alike, { shared }, droppable)
+  }
+
+  /**
+   * Sends writers their acks and refusals as soon as they are known, not at the room's next
+   * flush: an ack waits for its fsync, never for the tick that paces the fan-out to everyone.
+   * With them goes what the writer has not been sent of the entries the flush will carry (its
+   * acks stand in for its own), so its stream stays in order; the others get them at the flush.
+   */
+  private requestAcks() {
+    this.acksDue ??= setImmediate(() => {
+      this.acksDue = null
+      const through = this.unsent.at(-1)?.entry.offset ?? 0
+      for (const s of this.sessions) {
+        if (s.outbox.length === 0) continue
+        const frame: BatchFrame = { own: s.outbox.splice(0) }
+        if (through > s.sentThrough) {
+          const part = this.sharedPart(this.unsent, null, s.sentThrough)
+          if (part) frame.shared = part
+          s.sentThrough = through
+        }
+        this.send([s], frame, false)
+      }
+    })
   }
 
   private send(sessions: Session[], frame: BatchFrame, droppable: boolean) {
@@ -632,7 +669,7 @@ export class Room {
     for (const s of this.sessions) {
       s.outbox.length = 0
       s.socket.emit('welcome', this.welcomeFor(s, null, Date.now()))
-      s.welcomedAt = this.state.offset
+      s.sentThrough = this.state.offset
     }
   }
 
@@ -652,6 +689,7 @@ export class Room {
 
   close() {
     if (this.autoSnapshot) clearTimeout(this.autoSnapshot)
+    if (this.acksDue) clearImmediate(this.acksDue)
     this.presence.close()
     this.unsubscribe?.()
     this.unsubscribe = null

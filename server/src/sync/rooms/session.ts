@@ -23,8 +23,12 @@ export interface Session {
   presenceId: string
   /** This connection's own pushes, acknowledged or refused, for its next batch. */
   outbox: (AckEntry | RejectedEntry)[]
-  /** The board's offset when this session was welcomed: what its welcome already gave it. */
-  welcomedAt: number
+  /**
+   * The offset through which this session was sent entries outside the room's flushes: by its
+   * welcome, or with its acks ahead of the others (Room.requestAcks). A flush sends it only what
+   * comes after.
+   */
+  sentThrough: number
   /** This session's appends, one after another: a later seq must never be stored before an earlier one. */
   appending: Promise<void>
   /** The first seq whose append failed; later seqs wait for the client to re-send from it. */
@@ -49,7 +53,7 @@ export function newSession(socket: RoomSocket, { writerId, voterKey }: Identity,
     role,
     presenceId: `instance_presence:${randomBytes(9).toString('base64url')}`,
     outbox: [],
-    welcomedAt: 0,
+    sentThrough: 0,
     appending: Promise.resolve(),
     failedSeq: null,
     paused: null,
