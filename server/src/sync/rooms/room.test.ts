@@ -24,7 +24,7 @@ import type { LogEntry, StorageEngine } from '../../storage/types.ts'
 import { InboundLimits } from '../../limits/inboundLimits.ts'
 import { silentLogger } from '../../observability/logger.ts'
 import { receiveOnBoard } from '../transport/transport.ts'
-import { presencePace, Room, type RoomOptions } from './room.ts'
+import { editPace, presencePace, Room, type RoomOptions } from './room.ts'
 import type { RoomSocket, Session } from './session.ts'
 
 interface Emitted {
@@ -764,5 +764,15 @@ describe('Room', () => {
     ).toEqual(['shape:s1', 'shape:s2', 'shape:s3'])
     expect(room.offset).toBe(3)
     expect(a.socket.entries()).toEqual([])
+  })
+})
+
+describe('editPace', () => {
+  it('flushes edits every tick up to 200 people, then less often, never less than 60 times a second', () => {
+    expect(editPace(2, 8)).toBe(8)
+    expect(editPace(200, 8)).toBeCloseTo(8.33, 2)
+    expect(editPace(300, 8)).toBe(12.5)
+    expect(editPace(2000, 8)).toBe(16)
+    expect(editPace(2, 1)).toBeCloseTo(1, 5)
   })
 })
