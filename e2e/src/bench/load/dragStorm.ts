@@ -4,6 +4,9 @@ import { Worker } from 'node:worker_threads'
 import type { FromThread, ThreadClient, ThreadSetup, ToThread } from './stormThread.ts'
 import type { WireName } from './wires.ts'
 
+/** The shapes the storm's writers drag begin so: a change to any other shape (a browser's) is no sample. */
+export const STORM_SHAPE = 'shape:storm'
+
 export interface BoardKey {
   id: string
   token: string

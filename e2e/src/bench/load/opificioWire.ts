@@ -2,7 +2,7 @@ import { EV, PROTOCOL_VERSION, schemaFingerprint, type BatchFrame, type HelloMes
 import { randomBytes } from 'node:crypto'
 import { io } from 'socket.io-client'
 import { parserFor } from './countingParser.ts'
-import type { BoardKey, StormWire, WireClient } from './dragStorm.ts'
+import { type BoardKey, STORM_SHAPE, type StormWire, type WireClient } from './dragStorm.ts'
 
 /** The hello of a new client (no offset yet) on `board`. */
 export function freshHello(board: BoardKey): HelloMessage {
@@ -62,8 +62,8 @@ export const opificioWire: StormWire = {
     function onEntry(e: WireEntry) {
       if (e.kind === 'ack') return h.acked(e.seq)
       if (e.kind !== 'change') return
-      for (const op of Object.values(e.diff)) {
-        if (op[0] !== 'patch') continue
+      for (const [id, op] of Object.entries(e.diff)) {
+        if (op[0] !== 'patch' || !id.startsWith(STORM_SHAPE)) continue
         const x = (op[1].set as { x?: unknown } | undefined)?.x
         if (typeof x === 'number') h.moved(x)
       }

@@ -6,7 +6,7 @@ import { geoShape, presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
-import type { BoardKey, Reads, WireClient, WireHandlers } from './dragStorm.ts'
+import { type BoardKey, type Reads, STORM_SHAPE, type WireClient, type WireHandlers } from './dragStorm.ts'
 import { WIRES, type WireName } from './wires.ts'
 
 export interface ThreadClient {
@@ -121,7 +121,7 @@ async function join(spec: ThreadClient) {
   const client: Client = {
     ...spec,
     wire: null as never,
-    shapeId: `shape:storm${spec.index}`,
+    shapeId: `${STORM_SHAPE}${spec.index}`,
     nextSeq: 1,
     sentAt: new Map(),
     acked: new Set(),

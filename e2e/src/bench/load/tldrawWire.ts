@@ -3,7 +3,7 @@ import type { UnknownRecord } from '@tldraw/store'
 import { createTLSchema } from '@tldraw/tlschema'
 import { randomBytes } from 'node:crypto'
 import WebSocket from 'ws'
-import type { StormWire, WireHandlers } from './dragStorm.ts'
+import { STORM_SHAPE, type StormWire, type WireHandlers } from './dragStorm.ts'
 
 // The protocol's messages as far as the generator uses them: sync-core keeps its protocol types
 // (protocol.ts) and its version out of its published typings.
@@ -93,7 +93,7 @@ function onData(d: DataMessage, h: WireHandlers) {
     if (id.startsWith('instance_presence:')) {
       const cursor = op[0] === 'put' ? (op[1] as { cursor?: { x: number } }).cursor : op[0] === 'patch' ? cursorOf(op[1].cursor) : undefined
       if (typeof cursor?.x === 'number' && h.reads === 'all') h.cursor(cursor.x)
-    } else if (op[0] === 'patch' && op[1].x?.[0] === 'put' && typeof op[1].x[1] === 'number') h.moved(op[1].x[1])
+    } else if (id.startsWith(STORM_SHAPE) && op[0] === 'patch' && op[1].x?.[0] === 'put' && typeof op[1].x[1] === 'number') h.moved(op[1].x[1])
   }
 }
 
