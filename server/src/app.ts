@@ -12,6 +12,7 @@ import { adapterRevocationBus } from './sync/rooms/revocationBus.ts'
 import { InboundLimits, type InboundLimitOptions } from './limits/inboundLimits.ts'
 import { RoomManager, type RoomManagerOptions } from './sync/rooms/roomManager.ts'
 import { socketIoFanOut } from './sync/transport/fanOut.ts'
+import { LoopPressure } from './sync/rooms/loopPressure.ts'
 import type { StorageEngine } from './storage/types.ts'
 import { attachTransport } from './sync/transport/transport.ts'
 import { consoleLogger, type Logger } from './observability/logger.ts'
@@ -88,7 +89,15 @@ export function createApp(opts: AppOptions): App {
   })
   const bus = opts.adapter ? adapterPresenceBus(io) : undefined
   const revocations = opts.adapter ? adapterRevocationBus(io) : undefined
-  const rooms = new RoomManager(storage, { logger, bus, revocations, fanOut: socketIoFanOut(io), ...opts.room })
+  const pressure = new LoopPressure()
+  const rooms = new RoomManager(storage, {
+    logger,
+    bus,
+    revocations,
+    fanOut: socketIoFanOut(io),
+    stretch: () => pressure.stretch(),
+    ...opts.room,
+  })
   attachTransport(io, rooms, new InboundLimits(opts.limits), logger, metrics)
   metrics.observe({ connections: () => io.of('/').sockets.size, boardsOpen: () => rooms.size })
   app.get('/healthz', (_req, res) => {
@@ -135,6 +144,7 @@ export function createApp(opts: AppOptions): App {
     },
     async close() {
       await rooms.close()
+      pressure.close()
       // Browsers hold HTTP connections open (keep-alive, a request in flight); closing waits for
       // them a moment, then ends them, so a stop takes a second, not as long as a browser likes.
       const force = setTimeout(() => http.closeAllConnections(), 1000)

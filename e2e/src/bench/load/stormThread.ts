@@ -160,42 +160,48 @@ function push(w: Client, id: number, at: number) {
   w.wire.move(seq(w), w.shapeId, id, w.index * 10 + (id % 7))
 }
 
+/**
+ * Runs `fn` `hz` times a second for client `index`, from a phase of its own: 200 people's
+ * cursors do not tick in the same millisecond, and timers started together would send them in
+ * one burst every period, which no room sees.
+ */
+function every(index: number, hz: number, fn: () => void) {
+  const period = 1000 / hz
+  timers.push(setTimeout(() => timers.push(setInterval(fn, period)), ((index * 0.6180339887) % 1) * period))
+}
+
 function start() {
   measuring = true
   recording = true
   loop.enable()
   for (const w of clients.filter((c) => c.writer)) {
     if (setup.dragHz <= PUSH_HZ) {
-      timers.push(setInterval(() => push(w, sampleId(), now()), 1000 / setup.dragHz))
+      every(w.index, setup.dragHz, () => push(w, sampleId(), now()))
       continue
     }
     // Faster than a client pushes: the moves in between are folded into the next push, as the
     // product's client does, and a change's latency counts from when it was made.
     let latest: { id: number; at: number } | null = null
-    timers.push(setInterval(() => (latest = { id: sampleId(), at: now() }), 1000 / setup.dragHz))
-    timers.push(
-      setInterval(() => {
-        if (latest) push(w, latest.id, latest.at)
-        latest = null
-      }, 1000 / PUSH_HZ)
-    )
+    every(w.index, setup.dragHz, () => (latest = { id: sampleId(), at: now() }))
+    every(w.index, PUSH_HZ, () => {
+      if (latest) push(w, latest.id, latest.at)
+      latest = null
+    })
   }
   if (setup.cursorHz > 0) {
     for (const c of clients) {
       const record = presenceRecord(`storm${c.index}`)
-      timers.push(
-        setInterval(() => {
-          cursorsSent++
-          cursorsDue += setup.cursorListeners - (c.reads === 'all' ? 1 : 0)
-          c.wire.cursor({ ...record, cursor: { x: now(), y: c.index, type: 'default', rotation: 0 } } as UnknownRecord)
-        }, 1000 / setup.cursorHz)
-      )
+      every(c.index, setup.cursorHz, () => {
+        cursorsSent++
+        cursorsDue += setup.cursorListeners - (c.reads === 'all' ? 1 : 0)
+        c.wire.cursor({ ...record, cursor: { x: now(), y: c.index, type: 'default', rotation: 0 } } as UnknownRecord)
+      })
     }
   }
 }
 
 function stop() {
-  for (const t of timers) clearInterval(t)
+  for (const t of timers) clearTimeout(t)
   measuring = false
   loop.disable()
   post({ type: 'stopped', samplesPerBoard, sent, cursorsSent, cursorsDue, loopDelayP99: loop.percentile(99) / 1e6 })

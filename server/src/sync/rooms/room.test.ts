@@ -195,7 +195,7 @@ describe('Room', () => {
   })
 
   it("acks a push as soon as it is stored, while the others' copy waits for the room's tick", async () => {
-    const { room } = await openRoom({ tickMs: 300 })
+    const { room } = await openRoom({ tickMs: 1000 })
     const a = enter(room, A)
     const b = enter(room, B)
     await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('one')) })
@@ -203,10 +203,10 @@ describe('Room', () => {
     const sent = performance.now()
     await deliver(room, a.session, 'push', { seq: 2, diff: put(geoShape('two')) })
     await until(() => a.socket.entries().length === 2, 'the second ack')
-    expect(performance.now() - sent).toBeLessThan(150)
+    expect(performance.now() - sent).toBeLessThan(500)
     expect(b.socket.entries()).toHaveLength(1)
     await until(() => b.socket.entries().length === 2, 'the second change, at the tick')
-    expect(performance.now() - sent).toBeGreaterThanOrEqual(250)
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(900)
     // Nothing twice, nothing missing, in order.
     expect(a.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
       ['ack', 1],

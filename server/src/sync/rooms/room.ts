@@ -55,6 +55,8 @@ export interface RoomOptions {
    */
   autoSnapshotMs?: number
   tickMs?: number
+  /** How much slower to flush because the process is busy (LoopPressure); 1 by default. */
+  stretch?: () => number
   logger?: Logger
   /** Other server nodes serving this board; absent on a single node. */
   bus?: PresenceBus
@@ -145,10 +147,11 @@ export class Room {
     this.writer = `server:${opts.nodeId ?? opts.bus?.nodeId ?? randomBytes(8).toString('hex')}`
     this.lastSnapshotOffset = state.offset
     const tickMs = opts.tickMs ?? 8
+    const stretch = opts.stretch ?? (() => 1)
     this.scheduler = new FlushScheduler(
       () => this.flush(),
-      () => editPace(this.sessions.size, tickMs),
-      () => presencePace(this.sessions.size)
+      () => editPace(this.sessions.size, tickMs) * stretch(),
+      () => presencePace(this.sessions.size) * stretch()
     )
     this.catchUp = new CatchUp({ window: opts.catchUpWindow ?? 2000, bytes: opts.catchUpBytes ?? 4 * 1024 * 1024 })
     this.presence = new RoomPresence(board.id, () => this.scheduler.request(true), opts.bus, opts.presenceExpiryMs ?? 15_000)
