@@ -1,5 +1,5 @@
 import type { ElementShape } from '@opificio/shared'
-import { useEffect, useRef, type CSSProperties } from 'react'
+import { useLayoutEffect, useRef, type CSSProperties } from 'react'
 import type { Editor } from 'tldraw'
 import { NAME_MAX } from '../model/nameEdit.ts'
 
@@ -9,12 +9,18 @@ import { NAME_MAX } from '../model/nameEdit.ts'
  */
 export function NameEditor({ editor, shape, label, style }: { editor: Editor; shape: ElementShape; label: string; style: CSSProperties }) {
   const input = useRef<HTMLTextAreaElement>(null)
-  useEffect(() => {
-    // After the press that opened it has done its default (a mouse press focuses the canvas);
-    // all of it selected, so the kind's default name goes with the first letter typed.
-    const frame = requestAnimationFrame(() => {
+  useLayoutEffect(() => {
+    // Focused as it appears, so that a letter typed at once is not lost; all of it selected, so
+    // the kind's default name goes with the first letter typed.
+    const take = () => {
       input.current?.focus()
       input.current?.select()
+    }
+    take()
+    // A mouse press focuses the canvas as its default, which may come after this: the next frame
+    // takes the focus back, if it went.
+    const frame = requestAnimationFrame(() => {
+      if (document.activeElement !== input.current) take()
     })
     return () => cancelAnimationFrame(frame)
   }, [])
