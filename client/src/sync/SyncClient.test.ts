@@ -4,6 +4,7 @@ import {
   encodeWelcomeDocument,
   EV,
   FIRST_PAGE_ID,
+  MAX_UNACKED_PUSHES,
   PROTOCOL_VERSION,
   schemaFingerprint,
   type DocDiff,
@@ -146,6 +147,26 @@ describe('SyncClient', () => {
       { seq: 1, diff: put(shape) },
       { seq: 2, diff: { [shape.id]: ['patch', { set: { x: 42 } }] } },
     ])
+  })
+
+  it('holds changes back while MAX_UNACKED_PUSHES are unacknowledged, and sends them folded into one on the next ack', () => {
+    const shape = geoShape('dragged') as Shape
+    const { socket, store, client, get } = online([shape])
+    for (let x = 1; x <= MAX_UNACKED_PUSHES + 3; x++) {
+      store.put([{ ...get(shape.id)!, x } as never])
+      tick()
+    }
+    expect(socket.pushes().map((p) => p.seq)).toEqual(Array.from({ length: MAX_UNACKED_PUSHES }, (_, i) => i + 1))
+    // The held moves are still this user's to see, and to keep if the page goes offline.
+    expect(get(shape.id)!.x).toBe(MAX_UNACKED_PUSHES + 3)
+    expect(client.syncState.unconfirmed).toBe(MAX_UNACKED_PUSHES + 1)
+
+    socket.batch({ entries: [{ kind: 'ack', offset: 1, seq: 1 }] })
+    tick()
+    expect(socket.pushes().slice(MAX_UNACKED_PUSHES)).toEqual([
+      { seq: MAX_UNACKED_PUSHES + 1, diff: { [shape.id]: ['patch', { set: { x: MAX_UNACKED_PUSHES + 3 } }] } },
+    ])
+    expect(get(shape.id)!.x).toBe(MAX_UNACKED_PUSHES + 3)
   })
 
   it('pushes a local change in its own task, not when the store next tells its listeners a frame later', () => {

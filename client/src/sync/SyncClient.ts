@@ -3,6 +3,7 @@ import {
   EV,
   foldDocDiff,
   MAX_SHAPE_NESTING,
+  MAX_UNACKED_PUSHES,
   PROTOCOL_VERSION,
   schemaFingerprint,
   shapeContext,
@@ -260,7 +261,7 @@ export class SyncClient {
 
   private flushUnsent() {
     this.opts.store._flushHistory()
-    if (!this.joined || !this.unsent) return
+    if (!this.joined || !this.unsent || this.pending.length >= MAX_UNACKED_PUSHES) return
     const diff = toDocDiff(this.unsent, this.contextOf)
     this.unsent = null
     this.contexts.clear()
@@ -338,6 +339,8 @@ export class SyncClient {
     const batch = readBatch(frame, this.presenceId)
     if (batch.entries?.length) this.rebase(() => this.applyEntries(batch.entries!))
     if (batch.presence) this.applyPresence(batch.presence)
+    // What waited for a push to be settled goes now.
+    if (this.unsent) this.schedulePush()
     this.setState({})
   }
 

@@ -100,6 +100,8 @@ export interface WireClient {
 export interface StormWire {
   /** Connects one client, from the local address `from` if given, and resolves once it has joined the board. */
   connect(url: string, board: BoardKey, index: number, handlers: WireHandlers, from?: string): Promise<WireClient>
+  /** How many pushes the protocol's client has unacknowledged before it holds its next change back; none if unset. */
+  maxUnacked?: number
 }
 
 export function latencies(values: number[]): Latencies {

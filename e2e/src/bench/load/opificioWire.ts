@@ -1,4 +1,13 @@
-import { EV, PROTOCOL_VERSION, schemaFingerprint, type BatchFrame, type HelloMessage, type WelcomeMessage, type WireEntry } from '@opificio/shared'
+import {
+  EV,
+  MAX_UNACKED_PUSHES,
+  PROTOCOL_VERSION,
+  schemaFingerprint,
+  type BatchFrame,
+  type HelloMessage,
+  type WelcomeMessage,
+  type WireEntry,
+} from '@opificio/shared'
 import { randomBytes } from 'node:crypto'
 import { io } from 'socket.io-client'
 import { parserFor } from './countingParser.ts'
@@ -21,6 +30,7 @@ export function freshHello(board: BoardKey): HelloMessage {
  * (`batch`) is the one place that knows how the server frames what it sends.
  */
 export const opificioWire: StormWire = {
+  maxUnacked: MAX_UNACKED_PUSHES,
   connect(url, board, index, h, from) {
     // engine.io-client hands localAddress to its WebSocket, though its typings do not say so.
     const socket = io(url, {

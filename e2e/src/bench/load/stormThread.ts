@@ -61,6 +61,8 @@ interface Client extends ThreadClient {
   /** Samples (as encoded in x) received from others' changes. */
   received: Set<number>
   samplesSent: number
+  /** The latest sample not yet pushed: the moves made while the client holds its pushes back are folded into it. */
+  latest: { id: number; at: number } | null
 }
 
 const setup = workerData as ThreadSetup
@@ -91,6 +93,7 @@ const handlers = (c: Client): WireHandlers => ({
     const at = c.sentAt.get(seq)
     c.acked.add(seq)
     if (at !== undefined && measuring) ackLat.push(now() - at)
+    if (measuring) release(c)
   },
   moved(x) {
     c.received.add(x)
@@ -127,6 +130,7 @@ async function join(spec: ThreadClient) {
     acked: new Set(),
     received: new Set(),
     samplesSent: 0,
+    latest: null,
   }
   // One board's people share an address, as a room behind one router does; with several boards
   // each has its own (127.0.0.x are all this machine), as tables in different places have.
@@ -153,7 +157,15 @@ async function prepare() {
 /** A sample id no other thread uses. */
 const sampleId = () => nextSample++ * setup.threads + setup.thread
 
-function push(w: Client, id: number, at: number) {
+/**
+ * Pushes the writer's latest sample, as the product's client pushes a change, unless it has as
+ * many pushes unacknowledged as its protocol allows: the sample then waits for an ack, and later
+ * moves replace it. A change's latency counts from when it was made.
+ */
+function release(w: Client) {
+  if (!w.latest || (wire.maxUnacked !== undefined && w.sentAt.size - w.acked.size >= wire.maxUnacked)) return
+  const { id, at } = w.latest
+  w.latest = null
   w.samplesSent++
   samplesPerBoard[w.board]++
   sent.push(id, at, w.board)
@@ -175,18 +187,13 @@ function start() {
   recording = true
   loop.enable()
   for (const w of clients.filter((c) => c.writer)) {
-    if (setup.dragHz <= PUSH_HZ) {
-      every(w.index, setup.dragHz, () => push(w, sampleId(), now()))
-      continue
-    }
-    // Faster than a client pushes: the moves in between are folded into the next push, as the
-    // product's client does, and a change's latency counts from when it was made.
-    let latest: { id: number; at: number } | null = null
-    every(w.index, setup.dragHz, () => (latest = { id: sampleId(), at: now() }))
-    every(w.index, PUSH_HZ, () => {
-      if (latest) push(w, latest.id, latest.at)
-      latest = null
+    // Faster than a client pushes: the moves in between are folded into the next push.
+    const folded = setup.dragHz > PUSH_HZ
+    every(w.index, setup.dragHz, () => {
+      w.latest = { id: sampleId(), at: now() }
+      if (!folded) release(w)
     })
+    if (folded) every(w.index, PUSH_HZ, () => release(w))
   }
   if (setup.cursorHz > 0) {
     for (const c of clients) {
