@@ -71,7 +71,7 @@ async function attempt(scenario: string, target: TargetKey, targetName: string, 
 const fsync = await fsyncProbe()
 const heading = [
   `Writers at 30 Hz unless said, ${plan.seconds} s per storm${plan.quick ? ' (quick mode)' : ''}, ${new Date().toISOString()}.`,
-  `An append of 200 bytes and its fdatasync on this disk: p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms.`,
+  `A durable append of 200 bytes (O_DSYNC) on this disk: p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms.`,
 ].join(' ')
 try {
   const storms = plan.scenarios.filter((s): s is StormScenario => s.kind === 'storm')
