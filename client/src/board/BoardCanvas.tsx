@@ -19,6 +19,7 @@ import { BrokenShape, containedShapeUtils } from './shapeContainment.tsx'
 import { useBoardSync } from './useBoardSync.ts'
 import { keepCamera } from './camera.ts'
 import { refuseSelfArrows } from './selfArrows.ts'
+import { keepSiblingIndicesDistinct } from './distinctIndices.ts'
 import { closeTypePickerOnChoice } from './typePickerPopover.ts'
 import { withRelationDescriptions } from '../diagram/a11y/relationArrow.ts'
 import { shapeNameTranslations } from '../diagram/a11y/shapeNames.ts'
@@ -108,7 +109,7 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
   useNamedPopovers(editor)
   useEffect(() => {
     if (!editor) return
-    const stops = [keepCamera(editor, boardId), refuseSelfArrows(editor), closeTypePickerOnChoice(editor)]
+    const stops = [keepCamera(editor, boardId), refuseSelfArrows(editor), closeTypePickerOnChoice(editor), keepSiblingIndicesDistinct(editor)]
     return () => {
       for (const stop of stops) stop()
     }

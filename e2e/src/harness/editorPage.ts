@@ -13,6 +13,7 @@ import {
   claimWriter,
   type ClaimLock,
   memoryLocks,
+  keepSiblingIndicesDistinct,
 } from '@opificio/client/testing'
 import { writerIdentity } from '@opificio/server/testing'
 import type { HeadlessClient } from './headlessClient.ts'
@@ -125,5 +126,6 @@ export async function openEditorPage(url: string, board: BoardKey, device: Devic
     initialState: 'select',
     getContainer: () => document.body,
   })
+  keepSiblingIndicesDistinct(page.editor)
   return page
 }

@@ -460,7 +460,7 @@ class Fold {
       }
       // The shape itself holds one of the entries at its index.
       if (taken.count(shape.index!) < 2) continue
-      const index = generateKeyBetween(shape.index!, taken.after(shape.index!))
+      const index = indexJustAbove(shape.index!, taken.after(shape.index!))
       taken.move(shape.index!, index)
       this.puts.set(id, { ...shape, index })
     }
@@ -482,6 +482,15 @@ class Fold {
     }
     return changes
   }
+}
+
+/**
+ * Where a shape placed at a sibling's index goes instead: just above it, below `next` (the
+ * lowest index above it, if any). The same everywhere, so the fold and an editor that separates
+ * its own user's shapes (client/src/board/distinctIndices.ts) agree.
+ */
+export function indexJustAbove(index: string, next: string | null): string {
+  return generateKeyBetween(index, next)
 }
 
 /** The indices of a parent's children, in order, duplicates included. */
