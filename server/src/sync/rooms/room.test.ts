@@ -194,6 +194,55 @@ describe('Room', () => {
     expect(fb.own).toBeUndefined()
   })
 
+  it("acks a push as soon as it is stored, while the others' copy waits for the room's tick", async () => {
+    const { room } = await openRoom({ tickMs: 1000 })
+    const a = enter(room, A)
+    const b = enter(room, B)
+    await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('one')) })
+    await until(() => b.socket.entries().length === 1, 'the first flush, at once')
+    const sent = performance.now()
+    await deliver(room, a.session, 'push', { seq: 2, diff: put(geoShape('two')) })
+    await until(() => a.socket.entries().length === 2, 'the second ack')
+    expect(performance.now() - sent).toBeLessThan(500)
+    expect(b.socket.entries()).toHaveLength(1)
+    await until(() => b.socket.entries().length === 2, 'the second change, at the tick')
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(900)
+    // Nothing twice, nothing missing, in order.
+    expect(a.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
+      ['ack', 1],
+      ['ack', 2],
+    ])
+    expect(b.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
+      ['change', 1],
+      ['change', 2],
+    ])
+  })
+
+  it('sends a writer acked ahead of a flush only the rest of it', async () => {
+    const { room } = await openRoom({ tickMs: 200 })
+    const a = enter(room, A)
+    const b = enter(room, B)
+    await deliver(room, a.session, 'push', { seq: 1, diff: put(geoShape('one')) })
+    await until(() => a.socket.entries().length === 1 && b.socket.entries().length === 1, 'the first flush')
+    // B's change is folded first, A's after it: A's ack brings B's change along; the flush then brings A nothing more.
+    await deliver(room, b.session, 'push', { seq: 1, diff: put(geoShape('two')) })
+    await until(() => b.socket.entries().length === 2, "B's ack")
+    await deliver(room, a.session, 'push', { seq: 2, diff: put(geoShape('three')) })
+    await until(() => a.socket.entries().length === 3, "A's ack")
+    await until(() => b.socket.entries().length === 3, "A's change at B, at the tick")
+    await new Promise((r) => setTimeout(r, 250))
+    expect(a.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
+      ['ack', 1],
+      ['change', 2],
+      ['ack', 3],
+    ])
+    expect(b.socket.entries().map((e) => [e.kind, e.offset])).toEqual([
+      ['change', 1],
+      ['ack', 2],
+      ['change', 3],
+    ])
+  })
+
   it('never sends a session joining before a flush the entries its welcome already had', async () => {
     const { room } = await openRoom({ tickMs: 40 })
     const a = enter(room, A)

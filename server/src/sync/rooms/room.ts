@@ -94,7 +94,7 @@ export function presencePace(people: number): number {
  * How often edits are flushed at most, by room size: each flush is one write to every client, so
  * a room of 300 flushes up to 80 times a second (tldraw's room batches at 60), one of up to 200
  * people every `tickMs` (8 ms by default). Measured at 200 people, a 12.5 ms tick cost 3 ms of
- * change latency and saved no CPU worth it.
+ * change latency and saved no CPU worth it. Acks do not wait for it (Room.requestAcks).
  */
 export function editPace(people: number, tickMs: number): number {
   return Math.max(tickMs, Math.min(16, people / 24))
@@ -130,6 +130,8 @@ export class Room {
   private sessionAhead: { record: SessionRecord; offset: number } | null = null
   /** Entries folded since the last flush, for every session alike. */
   private unsent: FoldedEntry[] = []
+  /** The acks and refusals waiting to go ahead of the next flush. */
+  private acksDue: NodeJS.Immediate | null = null
 
   private constructor(
     readonly board: BoardMeta,
@@ -480,7 +482,7 @@ export class Room {
   private refuse(session: Session, seq: number, why: Refusal) {
     if (!this.strike(session)) return
     session.outbox.push({ kind: 'rejected', seq, refusal: why })
-    this.scheduler.request()
+    this.requestAcks()
   }
 
   /**
@@ -542,6 +544,7 @@ export class Room {
       for (const s of this.sessions) {
         if (s.writerId !== entry.clientId) continue
         s.outbox.push(ownEntry(folded))
+        this.requestAcks()
         if (s.failedSeq !== null && entry.seq >= s.failedSeq) this.stored(s)
       }
     }
@@ -564,7 +567,8 @@ export class Room {
   /**
    * Sends what happened since the last flush: one shared part, encoded once for the whole room
    * and broadcast to every session with nothing of its own in it; a session whose pushes are in
-   * it gets its acks and refusals beside it, one welcomed during it only what its welcome lacked.
+   * it gets its acks and refusals beside it, one sent some of it already (by its welcome, with its
+   * acks) only the rest.
    */
   private flush() {
     this.presence.publish()
@@ -590,6 +594,29 @@ export class Room {
       if (frame.shared || frame.own) this.send([s], frame, droppable && !frame.own)
     }
     if (shared && alike.length > 0) this.send(alike, { shared }, droppable)
+  }
+
+  /**
+   * Sends writers their acks and refusals as soon as they are known, not at the room's next
+   * flush: an ack waits for its fsync, never for the tick that paces the fan-out to everyone.
+   * With them goes what the writer has not been sent of the entries the flush will carry (its
+   * acks stand in for its own), so its stream stays in order; the others get them at the flush.
+   */
+  private requestAcks() {
+    this.acksDue ??= setImmediate(() => {
+      this.acksDue = null
+      const through = this.unsent.at(-1)?.entry.offset ?? 0
+      for (const s of this.sessions) {
+        if (s.outbox.length === 0) continue
+        const frame: BatchFrame = { own: s.outbox.splice(0) }
+        if (through > s.sentThrough) {
+          const part = this.sharedPart(this.unsent, null, s.sentThrough)
+          if (part) frame.shared = part
+          s.sentThrough = through
+        }
+        this.send([s], frame, false)
+      }
+    })
   }
 
   private send(sessions: Session[], frame: BatchFrame, droppable: boolean) {
@@ -666,6 +693,7 @@ export class Room {
 
   close() {
     if (this.autoSnapshot) clearTimeout(this.autoSnapshot)
+    if (this.acksDue) clearImmediate(this.acksDue)
     this.presence.close()
     this.unsubscribe?.()
     this.unsubscribe = null

@@ -23,7 +23,11 @@ export interface Session {
   presenceId: string
   /** This connection's own pushes, acknowledged or refused, for its next batch. */
   outbox: (AckEntry | RejectedEntry)[]
-  /** The offset through which this session's welcome gave it the entries: a flush sends it only what comes after. */
+  /**
+   * The offset through which this session was sent entries outside the room's flushes: by its
+   * welcome, or with its acks ahead of the others (Room.requestAcks). A flush sends it only what
+   * comes after.
+   */
   sentThrough: number
   /** This session's appends, one after another: a later seq must never be stored before an earlier one. */
   appending: Promise<void>
