@@ -7,6 +7,7 @@ import {
   MAX_UNACKED_PUSHES,
   PROTOCOL_VERSION,
   schemaFingerprint,
+  type Adjustment,
   type DocDiff,
   type FatalMessage,
   type WelcomeMessage,
@@ -372,6 +373,31 @@ describe('SyncClient', () => {
 
     socket.batch({ entries: [{ kind: 'ack', offset: 10, seq: 2 }] })
     expect(client.syncState.unconfirmed).toBe(0)
+  })
+
+  it('tells what the fold adjusted or refused of pushes a whole-document welcome settles, and only of those', () => {
+    const adjusted: Adjustment[] = []
+    const { socket, store, rejections } = online([], 0, { onAdjusted: (a) => adjusted.push(...a) })
+    for (const name of ['kept', 'refused', 'trimmed']) {
+      store.put([geoShape(name) as never])
+      tick()
+    }
+    socket.drop()
+    socket.open()
+    const dropped: Adjustment = { id: 'shape:gone', what: 'dropped', reason: 'record-removed' }
+    socket.welcome({
+      offset: 40,
+      document: encodeWelcomeDocument(createInitialRecords('Pagina 1')),
+      settledSeq: 3,
+      told: [
+        // Settled and told long ago, by its own ack: not this page's to tell again.
+        { kind: 'ack', offset: 5, seq: 7, adjusted: [{ id: 'shape:old', what: 'dropped', reason: 'record-removed' }] },
+        { kind: 'rejected', offset: 31, seq: 2, refusal: INVALID_GEO },
+        { kind: 'ack', offset: 32, seq: 3, adjusted: [dropped] },
+      ],
+    })
+    expect(rejections).toEqual([INVALID_GEO])
+    expect(adjusted).toEqual([dropped])
   })
 
   it('resyncs from scratch when an entry skips an offset', () => {

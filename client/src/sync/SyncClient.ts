@@ -317,7 +317,15 @@ export class SyncClient {
     // a seq the log has seen would be taken for a duplicate, so numbering resumes after it.
     this.nextSeq = Math.max(this.nextSeq, welcome.settledSeq + 1)
     if (records) {
-      for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i].seq <= welcome.settledSeq) this.pending.splice(i, 1)
+      // Settled by the document, with no ack of their own: what the fold did to them is told here.
+      const told = new Map((welcome.told ?? []).map((e) => [e.seq, e]))
+      for (let i = this.pending.length - 1; i >= 0; i--) {
+        if (this.pending[i].seq > welcome.settledSeq) continue
+        const [settled] = this.pending.splice(i, 1)
+        const entry = told.get(settled.seq)
+        if (entry?.kind === 'rejected') this.opts.onRejected?.(entry.refusal)
+        else if (entry?.adjusted?.length) this.opts.onAdjusted?.(entry.adjusted)
+      }
     }
     this.rebase(() => {
       if (records) this.replaceDocument(records)

@@ -22,7 +22,9 @@ import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../
 // 6: a batch is a frame: a part shared by every client, encoded once per flush, and the client's
 //    own acks and refusals beside it; welcomes tell a client its presence id.
 // 7: the shared part is JSON in the frame, not bytes beside it: one WebSocket frame per client.
-export const PROTOCOL_VERSION = 7
+// 8: a welcome with the whole document tells the client what the fold adjusted or refused of its
+//    recent pushes (`told`).
+export const PROTOCOL_VERSION = 8
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -253,6 +255,12 @@ export interface WelcomeMessage {
   entries?: WireEntry[]
   /** Highest seq of this client's that the log has seen: pushes up to it are settled. */
   settledSeq: number
+  /**
+   * With the whole document: this client's recent entries that the fold adjusted or refused, as
+   * acks and refusals. The document settles the pushes they answer without their acks, and the
+   * person is still to be told what became of them.
+   */
+  told?: (AckEntry | RejectedEntry)[]
   presence: UnknownRecord[]
   /** This client's own presence record's id: batches carry everyone's presence, this one's included. */
   presenceId: string
@@ -350,6 +358,7 @@ export const serverMessageValidators: { [E in keyof ServerMessages]: T.Validator
     document: bytes.optional(),
     entries: T.arrayOf(wireEntryValidator).optional(),
     settledSeq: offset,
+    told: T.arrayOf(T.union('kind', { ack, rejected })).optional(),
     presence: T.arrayOf(record),
     presenceId: T.string,
     serverTime: T.number,

@@ -48,12 +48,17 @@ export interface CatchUpOptions {
   bytes: number
 }
 
+/** How many adjusted or refused entries a room keeps for their authors' whole-document welcomes. */
+const TOLD_KEPT = 256
+
 /**
  * What a client joining or coming back is sent: the entries it missed while they are few and
  * small, otherwise the whole document, encoded once per offset however many clients join.
  */
 export class CatchUp {
   private readonly recent: FoldedEntry[] = []
+  /** The last entries the fold adjusted or refused, whoever wrote them, far beyond the window. */
+  private readonly told: FoldedEntry[] = []
   private recentBytes = 0
   private document: { offset: number; json: Uint8Array } | null = null
 
@@ -63,11 +68,23 @@ export class CatchUp {
     this.recent.push(folded)
     this.recentBytes += folded.bytes
     this.trim()
+    if (!folded.refusal && !folded.adjusted) return
+    this.told.push(folded)
+    if (this.told.length > TOLD_KEPT) this.told.shift()
+  }
+
+  /**
+   * What the fold adjusted or refused of `writerId`'s entries, of those still kept: a whole
+   * document settles their pushes without acks, and the client tells its person from these.
+   */
+  toldTo(writerId: string): (AckEntry | RejectedEntry)[] {
+    return this.told.filter((f) => f.entry.clientId === writerId).map(ownEntry)
   }
 
   /** After a reload from storage: nothing before it can be replayed. */
   forget() {
     this.recent.length = 0
+    this.told.length = 0
     this.recentBytes = 0
     this.document = null
   }

@@ -519,6 +519,30 @@ describe('Room', () => {
     expect(a2.socket.entries()).toEqual([{ kind: 'ack', offset: 2, seq: 2 }])
   })
 
+  it('tells a writer welcomed with the whole document what the fold adjusted or refused of its pushes, for their acks never came', async () => {
+    const { room } = await openRoom({ catchUpWindow: 3 })
+    const a = enter(room, A, null, 'facilitator')
+    await deliver(room, a.session, 'push', { seq: 1, diff: { 'shape:gone': ['patch', { set: { x: 1 } }] } })
+    await deliver(room, a.session, 'push', { seq: 2, diff: { [FIRST_PAGE_ID]: ['remove'] } })
+    await deliver(room, a.session, 'push', { seq: 3, diff: put(geoShape('plain')) })
+    await until(() => room.offset === 3, 'three entries folded')
+    room.leave(a.session)
+    const b = enter(room, B)
+    for (let seq = 1; seq <= 6; seq++) await deliver(room, b.session, 'push', { seq, diff: put(geoShape(`b${seq}`)) })
+    await until(() => room.offset === 9, 'far past the window')
+
+    const back = enter(room, A, 0).socket.welcome()
+    expect(back.document).toBeDefined()
+    expect(back.settledSeq).toBe(3)
+    expect(back.told).toEqual([
+      { kind: 'ack', offset: 1, seq: 1, adjusted: [{ id: 'shape:gone', what: 'dropped', reason: 'record-removed' }] },
+      { kind: 'rejected', offset: 2, seq: 2, refusal: expect.objectContaining({ code: 'last-page' }) },
+    ])
+    // Nothing to tell the others, nor anyone caught up from entries, whose acks carry it.
+    expect(enter(room, B, 0).socket.welcome().told).toBeUndefined()
+    expect(enter(room, C, null).socket.welcome().told).toBeUndefined()
+  })
+
   it('catches a reconnecting client up with entries within the window, with the whole document beyond it', async () => {
     const { room } = await openRoom({ catchUpWindow: 3 })
     const a = enter(room, A)

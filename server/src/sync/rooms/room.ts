@@ -225,7 +225,11 @@ export class Room {
     }
     const entries = lastOffset === null ? null : this.catchUp.entriesAfter(lastOffset, this.state.offset, this.state.bytes)
     if (entries) welcome.entries = entries.map((e) => wireEntry(e, session.writerId))
-    else welcome.document = this.catchUp.documentJson(this.state.offset, () => this.documentRecords)
+    else {
+      welcome.document = this.catchUp.documentJson(this.state.offset, () => this.documentRecords)
+      const told = this.catchUp.toldTo(session.writerId)
+      if (told.length > 0) welcome.told = told
+    }
     return welcome
   }
 
