@@ -792,10 +792,12 @@ describe('Room', () => {
 })
 
 describe('editPace', () => {
-  it('flushes edits every tick up to 200 people, then less often, never less than 60 times a second', () => {
+  it('flushes edits every tick up to 96 people, then less often, never less than 60 times a second', () => {
     expect(editPace(2, 8)).toBe(8)
-    expect(editPace(200, 8)).toBeCloseTo(8.33, 2)
-    expect(editPace(300, 8)).toBe(12.5)
+    expect(editPace(96, 8)).toBe(8)
+    expect(editPace(150, 8)).toBe(12.5)
+    expect(editPace(200, 8)).toBe(16)
+    expect(editPace(300, 8)).toBe(16)
     expect(editPace(2000, 8)).toBe(16)
     expect(editPace(2, 1)).toBeCloseTo(1, 5)
   })
