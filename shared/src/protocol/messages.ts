@@ -380,7 +380,12 @@ export type ClientToServerEvents = { [E in keyof ClientMessages]: (message: Clie
 export type ServerToClientEvents = { [E in keyof ServerMessages]: (message: ServerMessages[E]) => void }
 
 export function encodeWelcomeDocument(records: UnknownRecord[]): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(records))
+  return welcomeDocumentOf(records.map((r) => JSON.stringify(r)))
+}
+
+/** The document a welcome carries, from each record's JSON (a server keeps them, so a join does not serialize the board again). */
+export function welcomeDocumentOf(recordsJson: string[]): Uint8Array {
+  return new TextEncoder().encode(`[${recordsJson.join(',')}]`)
 }
 
 /** The whole document a welcome carries, or undefined when it carries entries instead. */

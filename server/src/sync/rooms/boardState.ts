@@ -8,6 +8,7 @@ import {
   type Adjustment,
   type Refusal,
   type DocDiff,
+  welcomeDocumentOf,
 } from '@opificio/shared'
 import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
 import type { BoardSnapshot, LogEntry } from '../../storage/types.ts'
@@ -16,8 +17,11 @@ import type { BoardSnapshot, LogEntry } from '../../storage/types.ts'
 export class BoardState {
   readonly records = new Map<string, UnknownRecord>()
   readonly clientSeqs = new Map<string, number>()
-  /** Each record's size as JSON, to keep the board under its byte budget. */
-  private readonly sizes = new Map<string, number>()
+  /**
+   * Each record as JSON, written once when it changes: its length keeps the board under its byte
+   * budget, and a welcome's document is these joined, not the whole board serialized again.
+   */
+  private readonly json = new Map<string, string>()
   /** The document's size as JSON, summed over its records. */
   bytes = 0
   offset: number
@@ -37,13 +41,20 @@ export class BoardState {
     } else {
       for (const e of entries) this.fold(e)
     }
-    for (const r of this.records.values()) this.sized(r)
+    for (const r of this.records.values()) this.serialized(r)
   }
 
-  private sized(record: UnknownRecord) {
-    const size = JSON.stringify(record).length
-    this.bytes += size - (this.sizes.get(record.id) ?? 0)
-    this.sizes.set(record.id, size)
+  private serialized(record: UnknownRecord) {
+    const json = JSON.stringify(record)
+    this.bytes += json.length - (this.json.get(record.id)?.length ?? 0)
+    this.json.set(record.id, json)
+  }
+
+  /** The document as a welcome carries it: the JSON of an array of its records. */
+  documentJson(): Uint8Array {
+    const parts: string[] = []
+    for (const id of this.records.keys()) parts.push(this.json.get(id)!)
+    return welcomeDocumentOf(parts)
   }
 
   /** Folds the next entry; says why when the fold rejected it, and what it adjusted when it did not. */
@@ -54,11 +65,11 @@ export class BoardState {
     const result = foldDocDiff(mapSource(this.records), entry.diff)
     if (!result.ok) return { refusal: result.refusal }
     applyChangesToMap(this.records, result.changes)
-    for (const r of Object.values(result.changes.added)) this.sized(r)
-    for (const [, r] of Object.values(result.changes.updated)) this.sized(r)
+    for (const r of Object.values(result.changes.added)) this.serialized(r)
+    for (const [, r] of Object.values(result.changes.updated)) this.serialized(r)
     for (const id of Object.keys(result.changes.removed)) {
-      this.bytes -= this.sizes.get(id) ?? 0
-      this.sizes.delete(id)
+      this.bytes -= this.json.get(id)?.length ?? 0
+      this.json.delete(id)
     }
     return { adjusted: result.adjusted }
   }

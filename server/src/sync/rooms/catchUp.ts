@@ -1,14 +1,4 @@
-import {
-  type AckEntry,
-  encodeWelcomeDocument,
-  type Adjustment,
-  type ChangeEntry,
-  type RejectedEntry,
-  type NoopEntry,
-  type Refusal,
-  type WireEntry,
-} from '@opificio/shared'
-import type { UnknownRecord } from '@tldraw/store'
+import type { AckEntry, Adjustment, ChangeEntry, RejectedEntry, NoopEntry, Refusal, WireEntry } from '@opificio/shared'
 import type { LogEntry } from '../../storage/types.ts'
 
 /** An entry of the log as the fold left it: what it said of it, and what sending it costs. */
@@ -102,8 +92,8 @@ export class CatchUp {
     return missed
   }
 
-  documentJson(offset: number, records: () => UnknownRecord[]): Uint8Array {
-    if (this.document?.offset !== offset) this.document = { offset, json: encodeWelcomeDocument(records()) }
+  documentJson(offset: number, encode: () => Uint8Array): Uint8Array {
+    if (this.document?.offset !== offset) this.document = { offset, json: encode() }
     return this.document.json
   }
 

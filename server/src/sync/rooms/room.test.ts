@@ -451,6 +451,33 @@ describe('Room', () => {
     expect((await storage.readSnapshot(meta.id, 1))?.records.some((r) => r.id === 'shape:one')).toBe(true)
   })
 
+  it('compacts a board edited since its last snapshot as the room closes, so the next load replays nothing', async () => {
+    const { room, storage, meta } = await openRoom()
+    const { session } = enter(room, A)
+    await deliver(room, session, 'push', { seq: 1, diff: put(geoShape('one')) })
+    await until(() => room.offset === 1, 'the edit folded')
+    expect((await storage.load(meta.id)).entries).toHaveLength(1)
+    await room.close()
+    const { snapshot, entries } = await storage.load(meta.id)
+    expect(snapshot.offset).toBe(1)
+    expect(entries).toEqual([])
+    expect(snapshot.records.some((r) => r.id === 'shape:one')).toBe(true)
+  })
+
+  it('compacts once the pushes since the last snapshot weigh more than half the board, however few they are', async () => {
+    const { room, storage, meta } = await openRoom()
+    const { session } = enter(room, A)
+    for (let seq = 1; seq <= 3; seq++) {
+      await deliver(room, session, 'push', { seq, diff: put(geoShape(`big${seq}`, { meta: { note: 'x'.repeat(400_000) } })) })
+    }
+    await until(() => room.offset === 3, 'the pushes folded')
+    const offsets = async () => (await storage.listSnapshots(meta.id)).map((s) => s.offset)
+    const start = performance.now()
+    while (!(await offsets()).includes(3) && performance.now() - start < 5000) await new Promise((r) => setTimeout(r, 5))
+    // Three entries, far from the 500 between compactions, but 1.2 MB of them.
+    expect(await offsets()).toEqual([0, 3])
+  })
+
   it('resumes saving when a push it could not confirm turns out stored (the storage kept it, its answer was lost)', async () => {
     const storage = new MemoryStorage()
     cleanups.push(() => storage.close())

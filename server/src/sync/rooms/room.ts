@@ -102,6 +102,12 @@ export function editPace(people: number, tickMs: number): number {
   return Math.max(tickMs, Math.min(16, people / 12))
 }
 
+/**
+ * A log tail past half the document (and this) is compacted: a load replays at most about what
+ * it reads in the snapshot, however large the pushes since.
+ */
+const TAIL_BYTES_MIN = 1024 * 1024
+
 type VoteControl = Extract<ControlMessage, { action: `vote-${string}` }>
 
 /**
@@ -119,8 +125,11 @@ export class Room {
   private readonly writer: `server:${string}`
   private resyncing = false
   private unsubscribe: Unsubscribe | null = null
-  private compacting = false
+  /** The compaction under way, if one is. */
+  private compaction: Promise<void> | null = null
   private lastSnapshotOffset: number
+  /** The JSON size of the entries folded since the last compaction this room made. */
+  private tailBytes = 0
   private readonly compactEvery: number
   private readonly autoSnapshotMs: number
   private autoSnapshot: ReturnType<typeof setTimeout> | null = null
@@ -228,7 +237,7 @@ export class Room {
     const entries = lastOffset === null ? null : this.catchUp.entriesAfter(lastOffset, this.state.offset, this.state.bytes)
     if (entries) welcome.entries = entries.map((e) => wireEntry(e, session.writerId))
     else {
-      welcome.document = this.catchUp.documentJson(this.state.offset, () => this.documentRecords)
+      welcome.document = this.catchUp.documentJson(this.state.offset, () => this.state.documentJson())
       const told = this.catchUp.toldTo(session.writerId)
       if (told.length > 0) welcome.told = told
     }
@@ -543,6 +552,7 @@ export class Room {
     for (const entry of fresh) {
       const outcome = this.state.fold(entry)
       const folded: FoldedEntry = { entry, bytes: JSON.stringify(entry.diff).length }
+      this.tailBytes += folded.bytes
       if ('refusal' in outcome) folded.refusal = outcome.refusal
       else if (outcome.adjusted.length > 0) folded.adjusted = outcome.adjusted
       this.catchUp.remember(folded)
@@ -560,7 +570,8 @@ export class Room {
       this.foldWaiters = waiting.filter((w) => w.offset > this.state.offset)
       for (const w of waiting) if (w.offset <= this.state.offset) w.resolve()
     }
-    if (this.state.offset - this.lastSnapshotOffset >= this.compactEvery) void this.compact()
+    if (this.state.offset - this.lastSnapshotOffset >= this.compactEvery || this.tailBytes >= Math.max(TAIL_BYTES_MIN, this.state.bytes / 2))
+      void this.compact()
     else if (fresh.length > 0 && !this.autoSnapshot) {
       this.autoSnapshot = setTimeout(() => {
         this.autoSnapshot = null
@@ -683,21 +694,30 @@ export class Room {
     }
   }
 
-  private async compact() {
-    if (this.compacting) return
-    this.compacting = true
+  private compact(): Promise<void> {
+    this.compaction ??= this.compactNow().finally(() => {
+      this.compaction = null
+    })
+    return this.compaction
+  }
+
+  private async compactNow() {
     try {
       const snapshot = this.state.snapshot()
+      const bytes = this.tailBytes
       await this.storage.compact(this.board.id, snapshot)
       this.lastSnapshotOffset = snapshot.offset
+      this.tailBytes -= bytes
     } catch (e) {
       this.log.error(`board ${boardTag(this.board.id)}: compaction failed`, (e as Error).message)
-    } finally {
-      this.compacting = false
     }
   }
 
-  close() {
+  /**
+   * Ends the room's sessions and work; a board edited since its last snapshot is compacted, so
+   * the next load (after an unload or a restart) reads one snapshot instead of replaying its log.
+   */
+  async close() {
     if (this.autoSnapshot) clearTimeout(this.autoSnapshot)
     if (this.acksDue) clearImmediate(this.acksDue)
     this.presence.close()
@@ -706,5 +726,7 @@ export class Room {
     this.scheduler.cancel()
     for (const s of [...this.sessions]) s.socket.disconnect(true)
     this.sessions.clear()
+    await this.compaction
+    if (this.state.offset > this.lastSnapshotOffset && !this.resyncing) await this.compact()
   }
 }

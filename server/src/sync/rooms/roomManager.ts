@@ -88,7 +88,7 @@ export class RoomManager {
         this.idleTimers.delete(id)
         if (room.sessions.size > 0) return
         this.rooms.delete(id)
-        room.close()
+        void room.close()
       }, this.opts.idleUnloadMs ?? 60_000)
     )
   }
@@ -105,7 +105,15 @@ export class RoomManager {
     if (this.heartbeat) clearInterval(this.heartbeat)
     for (const t of this.idleTimers.values()) clearTimeout(t)
     this.idleTimers.clear()
-    for (const room of this.rooms.values()) (await room.catch(() => null))?.close()
+    const rooms = [...this.rooms.values()]
     this.rooms.clear()
+    // A few boards at a time: each compaction writes its snapshot and syncs it.
+    const next = async (): Promise<void> => {
+      const room = rooms.pop()
+      if (!room) return
+      await (await room.catch(() => null))?.close()
+      return next()
+    }
+    await Promise.all([next(), next(), next(), next()])
   }
 }
