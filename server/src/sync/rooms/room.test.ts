@@ -451,19 +451,6 @@ describe('Room', () => {
     expect((await storage.readSnapshot(meta.id, 1))?.records.some((r) => r.id === 'shape:one')).toBe(true)
   })
 
-  it('compacts a board edited since its last snapshot as the room closes, so the next load replays nothing', async () => {
-    const { room, storage, meta } = await openRoom()
-    const { session } = enter(room, A)
-    await deliver(room, session, 'push', { seq: 1, diff: put(geoShape('one')) })
-    await until(() => room.offset === 1, 'the edit folded')
-    expect((await storage.load(meta.id)).entries).toHaveLength(1)
-    await room.close()
-    const { snapshot, entries } = await storage.load(meta.id)
-    expect(snapshot.offset).toBe(1)
-    expect(entries).toEqual([])
-    expect(snapshot.records.some((r) => r.id === 'shape:one')).toBe(true)
-  })
-
   it('compacts once the pushes since the last snapshot weigh more than half the board, however few they are', async () => {
     const { room, storage, meta } = await openRoom()
     const { session } = enter(room, A)

@@ -714,10 +714,16 @@ export class Room {
   }
 
   /**
-   * Ends the room's sessions and work; a board edited since its last snapshot is compacted, so
-   * the next load (after an unload or a restart) reads one snapshot instead of replaying its log.
+   * Compacts the entries folded since the last snapshot, if there are any and this room's share
+   * of them weighs at least `minBytes`: the next load reads one snapshot instead of replaying them.
    */
-  async close() {
+  async compactTail(minBytes = 0) {
+    await this.compaction
+    if (this.resyncing || this.state.offset === this.lastSnapshotOffset || this.tailBytes < minBytes) return
+    await this.compact()
+  }
+
+  close() {
     if (this.autoSnapshot) clearTimeout(this.autoSnapshot)
     if (this.acksDue) clearImmediate(this.acksDue)
     this.presence.close()
@@ -726,7 +732,5 @@ export class Room {
     this.scheduler.cancel()
     for (const s of [...this.sessions]) s.socket.disconnect(true)
     this.sessions.clear()
-    await this.compaction
-    if (this.state.offset > this.lastSnapshotOffset && !this.resyncing) await this.compact()
   }
 }

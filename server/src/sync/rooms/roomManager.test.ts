@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { EV, type BatchFrame, readBatch, type WelcomeMessage } from '@opificio/shared'
-import { presenceRecord } from '@opificio/shared/testing'
+import { geoShape, presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createBoard } from '../../boards/boardService.ts'
@@ -186,6 +186,34 @@ describe('RoomManager: loading and idle unload', () => {
     expect(loads.get(boards[0])).toBe(2)
     // Nobody was in it to be disconnected.
     expect(socket.disconnects).toEqual([])
+  })
+
+  it('compacts a board edited since its last snapshot as its room unloads, so its next load replays nothing', async () => {
+    const rooms = manager()
+    const room = await getRoom(rooms, boards[0])
+    const shape = geoShape('card')
+    await storage.append(boards[0], { clientId: A, seq: 1, diff: { [shape.id]: ['put', shape] } })
+    await until(() => room.offset === 1, 'the edit folded')
+    rooms.released(room)
+    vi.advanceTimersByTime(IDLE_MS)
+    const start = performance.now()
+    while ((await storage.load(boards[0])).snapshot.offset !== 1 && performance.now() - start < 5000) await settle()
+    const { snapshot, entries } = await storage.load(boards[0])
+    expect(snapshot.offset).toBe(1)
+    expect(entries).toEqual([])
+    expect(snapshot.records.map((r) => r.id)).toContain(shape.id)
+  })
+
+  it('compacts, as it closes, the boards whose log since their snapshot would slow the first join after a restart, and only those', async () => {
+    const rooms = manager()
+    const [light, heavy] = await Promise.all([getRoom(rooms, boards[0]), getRoom(rooms, boards[1])])
+    await storage.append(boards[0], { clientId: A, seq: 1, diff: { 'shape:small': ['put', geoShape('small')] } })
+    await storage.append(boards[1], { clientId: A, seq: 1, diff: { 'shape:big': ['put', geoShape('big', { meta: { note: 'x'.repeat(300_000) } })] } })
+    await until(() => light.offset === 1 && heavy.offset === 1, 'the edits folded')
+    await rooms.close()
+    expect((await storage.load(boards[0])).entries).toHaveLength(1)
+    expect((await storage.load(boards[1])).entries).toEqual([])
+    expect((await storage.load(boards[1])).snapshot.offset).toBe(1)
   })
 
   it('keeps a room that someone joined during the grace period', async () => {

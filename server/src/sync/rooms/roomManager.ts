@@ -10,6 +10,9 @@ export interface RoomManagerOptions extends RoomOptions {
   revocations?: RevocationBus
 }
 
+/** A board whose log since its last snapshot holds more than this is compacted as the server stops. */
+const RESTART_TAIL_BYTES = 256 * 1024
+
 /** Loads each board's room once, and unloads it a while after its last session left. */
 export class RoomManager {
   private readonly rooms = new Map<string, Promise<Room>>()
@@ -88,7 +91,10 @@ export class RoomManager {
         this.idleTimers.delete(id)
         if (room.sessions.size > 0) return
         this.rooms.delete(id)
-        void room.close()
+        room.close()
+        // The board at rest as one snapshot: the next load reads it, and the kept history has the
+        // board as it was left.
+        void room.compactTail()
       }, this.opts.idleUnloadMs ?? 60_000)
     )
   }
@@ -105,13 +111,15 @@ export class RoomManager {
     if (this.heartbeat) clearInterval(this.heartbeat)
     for (const t of this.idleTimers.values()) clearTimeout(t)
     this.idleTimers.clear()
-    const rooms = [...this.rooms.values()]
+    const rooms = (await Promise.all([...this.rooms.values()].map((r) => r.catch(() => null)))).filter((r) => r !== null)
     this.rooms.clear()
-    // A few boards at a time: each compaction writes its snapshot and syncs it.
+    for (const room of rooms) room.close()
+    // A few boards at a time, each written and synced: only those whose log since their last
+    // snapshot would make the first join after a restart wait, so that stopping stays quick.
     const next = async (): Promise<void> => {
       const room = rooms.pop()
       if (!room) return
-      await (await room.catch(() => null))?.close()
+      await room.compactTail(RESTART_TAIL_BYTES)
       return next()
     }
     await Promise.all([next(), next(), next(), next()])
