@@ -17,7 +17,7 @@ import { roleUi, type RoleUi } from './roleUi.ts'
 import { ShareLink } from './ShareLink.tsx'
 import { BrokenShape, containedShapeUtils } from './shapeContainment.tsx'
 import { useBoardSync } from './useBoardSync.ts'
-import { keepCamera } from './camera.ts'
+import { CAMERA_OPTIONS, keepCamera } from './camera.ts'
 import { refuseSelfArrows } from './selfArrows.ts'
 import { keepSiblingIndicesDistinct } from './distinctIndices.ts'
 import { closeTypePickerOnChoice } from './typePickerPopover.ts'
@@ -158,6 +158,7 @@ function BoardSession({ boardId, token, config }: { boardId: string; token: stri
         <div className="op-board__canvas" {...paletteDropHandlers(ui.editDiagram && !endedReadonly ? editor : null, locale)}>
           {sync.status === 'ready' ? (
             <Tldraw
+              cameraOptions={CAMERA_OPTIONS}
               store={sync.store}
               shapeUtils={shapeUtils}
               components={ui.editDiagram ? components : viewerComponents}

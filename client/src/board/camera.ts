@@ -1,6 +1,15 @@
-import { react, type Editor, type TLPageId } from 'tldraw'
+import { react, type Editor, type TLCameraOptions, type TLPageId } from 'tldraw'
 import { goToSummon } from '../session/SummonFollower.tsx'
 import { phaseTarget } from '../session/phaseTargets.ts'
+
+/**
+ * Zoom from 1/8 to 8. tldraw paints its hatched fill once for every power of two up to the ratio
+ * of the last step to the first, in device pixels: its default, 1/20 to 8, painted squares of
+ * 2,048 px a side times the screen's pixel ratio at every page load, 240 ms of the main thread
+ * here before a 2,000-record board answered (nine times the pixels on a phone at ratio 3).
+ * From 1/8 the largest is 512 px a side.
+ */
+export const CAMERA_OPTIONS: Partial<TLCameraOptions> = { zoomSteps: [0.125, 0.25, 0.5, 1, 2, 4, 8] }
 
 interface SavedView {
   pageId: string

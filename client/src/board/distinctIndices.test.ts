@@ -1,9 +1,7 @@
 // @vitest-environment happy-dom
-import { boardSchema, createInitialRecords } from '@opificio/shared'
-import { atom } from '@tldraw/state'
-import { Store, type UnknownRecord } from '@tldraw/store'
-import { createShapeId, defaultBindingUtils, defaultShapeUtils, defaultTools, Editor, type TLShape, type TLShapeId } from 'tldraw'
+import { createShapeId, type Editor, type TLShape, type TLShapeId } from 'tldraw'
 import { afterEach, describe, expect, it } from 'vitest'
+import { headlessEditor } from '../testing/headlessEditor.ts'
 import { keepSiblingIndicesDistinct } from './distinctIndices.ts'
 
 const editors: Editor[] = []
@@ -13,19 +11,7 @@ afterEach(() => {
 
 /** An editor on a board with p, s and q side by side at a1, a2, a3, its indices kept distinct. */
 function boardWithThree() {
-  const store = new Store<UnknownRecord>({
-    schema: boardSchema as never,
-    props: { defaultName: '', assets: {}, onMount: () => undefined, users: { currentUser: atom('nobody', null) } } as never,
-  })
-  store.put(createInitialRecords('Pagina 1') as never)
-  const editor = new Editor({
-    store: store as never,
-    shapeUtils: defaultShapeUtils,
-    bindingUtils: defaultBindingUtils,
-    tools: defaultTools,
-    initialState: 'select',
-    getContainer: () => document.body,
-  })
+  const { editor, store } = headlessEditor()
   editors.push(editor)
   keepSiblingIndicesDistinct(editor)
   const [p, s, q] = ['p', 's', 'q'].map((n) => createShapeId(n))

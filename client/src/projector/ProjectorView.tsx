@@ -1,3 +1,4 @@
+import { CAMERA_OPTIONS } from '../board/camera.ts'
 import { sessionOf, templateOf, type ProcessTemplate, type Timer } from '@opificio/shared'
 import { SessionCursor, sessionOverlayUtils } from '../session/cursors.tsx'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
@@ -93,6 +94,7 @@ function ProjectorSession({ boardId, token, config }: { boardId: string; token: 
         <div className="op-projector__canvas">
           {store ? (
             <Tldraw
+              cameraOptions={CAMERA_OPTIONS}
               store={store}
               shapeUtils={shapeUtils}
               components={components}

@@ -1,4 +1,4 @@
-import { Box, type Editor, type TLPageId, type TLShape } from 'tldraw'
+import { Box, type Computed, type Editor, type TLShape } from 'tldraw'
 import { PHASE_FRAME_TITLES, PHASE_META } from '../diagram/phases/phases.ts'
 import { tables, type StringKey } from '../i18n/strings.ts'
 import { it as italian } from '../i18n/strings.ts'
@@ -34,8 +34,25 @@ export function padded(box: Box, pageId: string): SummonTarget {
   return { pageId, x: box.x - margin, y: box.y - margin, w: box.w + 2 * margin, h: box.h + 2 * margin }
 }
 
+const frameQueries = new WeakMap<Editor, Computed<TLShape[]>>()
+
+/**
+ * The board's frames, kept by the store's index: what reads them is recomputed when a frame
+ * changes, not at every move of any of the board's shapes (thousands, with several dragging).
+ */
+function frames(editor: Editor): TLShape[] {
+  let query = frameQueries.get(editor)
+  if (!query) {
+    query = editor.store.query.records('shape', () => ({ type: { eq: 'frame' } })) as Computed<TLShape[]>
+    frameQueries.set(editor, query)
+  }
+  return query.get()
+}
+
 /** Where phase `n`'s frames are: on the current page if it has any, else on the first page that does. */
 export function phaseTarget(editor: Editor, n: number): SummonTarget | null {
+  const phaseFrames = frames(editor).filter((s) => isPhaseFrame(s, n))
+  if (phaseFrames.length === 0) return null
   const current = editor.getCurrentPageId()
   const pages = [
     current,
@@ -45,8 +62,10 @@ export function phaseTarget(editor: Editor, n: number): SummonTarget | null {
       .filter((id) => id !== current),
   ]
   for (const pageId of pages) {
-    const frames = [...editor.getPageShapeIds(pageId as TLPageId)].map((id) => editor.getShape(id)).filter((s) => s && isPhaseFrame(s, n))
-    const boxes = frames.map((s) => editor.getShapePageBounds(s!.id)).filter((b): b is Box => !!b)
+    const boxes = phaseFrames
+      .filter((s) => s.parentId === pageId)
+      .map((s) => editor.getShapePageBounds(s.id))
+      .filter((b): b is Box => !!b)
     if (boxes.length) return padded(Box.Common(boxes), pageId)
   }
   return null

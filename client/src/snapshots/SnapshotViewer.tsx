@@ -1,3 +1,4 @@
+import { CAMERA_OPTIONS } from '../board/camera.ts'
 import { boardSchema, compareBoards, type BoardComparison, type SnapshotInfo } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
@@ -187,6 +188,7 @@ export function SnapshotCanvas({
   }, [records])
   return (
     <Tldraw
+      cameraOptions={CAMERA_OPTIONS}
       store={store}
       shapeUtils={shapeUtils}
       components={components}

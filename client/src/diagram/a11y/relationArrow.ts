@@ -1,5 +1,7 @@
 import { currentRelationStyle } from '@opificio/shared'
 import type { ArrowShapeUtil, SvgExportContext, TLAnyShapeUtilConstructor, TLArrowShape } from 'tldraw'
+import { createElement } from 'react'
+import { InView } from '../shapes/InView.tsx'
 import { describeRelation } from './describe.ts'
 
 /** Each arrow record as drawn (records are never changed in place). */
@@ -21,9 +23,9 @@ export function drawnArrow(shape: TLArrowShape): TLArrowShape {
 
 /**
  * The board's shape utils with tldraw's arrow taught to say which relation it is (the selection
- * announcer reads a shape's aria descriptor, and a bare arrow would only be "Freccia"), and to
- * draw an old board's faint relation styles in the current contrasting ones, on screen and in
- * exports alike.
+ * announcer reads a shape's aria descriptor, and a bare arrow would only be "Freccia"), to draw
+ * an old board's faint relation styles in the current contrasting ones, on screen and in exports
+ * alike, and to draw nothing while out of view.
  */
 export function withRelationDescriptions(utils: readonly TLAnyShapeUtilConstructor[]): TLAnyShapeUtilConstructor[] {
   return utils.map((Util) => {
@@ -40,7 +42,7 @@ export function withRelationDescriptions(utils: readonly TLAnyShapeUtilConstruct
       }
 
       override component(shape: TLArrowShape) {
-        return super.component(drawnArrow(shape))
+        return createElement(InView, { editor: this.editor, id: shape.id, draw: () => super.component(drawnArrow(shape)) })
       }
 
       override toSvg(shape: TLArrowShape, ctx: SvgExportContext) {

@@ -9,6 +9,7 @@ import { measuredOnce } from './measureCache.ts'
 import { boardTemplate, labelText } from '../model/model.ts'
 import { finishedName } from '../model/nameEdit.ts'
 import { NameEditor } from './NameEditor.tsx'
+import { InView } from './InView.tsx'
 import { EXPORT_FONT_FACES, exportFontsReady, overflowMark, TextLines, wrapText, type TextStyle, type WrappedText } from './svgText.tsx'
 
 interface Look {
@@ -93,6 +94,10 @@ export class ElementShapeUtil extends BaseBoxShapeUtil<ElementShape> {
   }
 
   component(shape: ElementShape) {
+    return <InView editor={this.editor} id={shape.id} draw={() => this.card(shape)} />
+  }
+
+  private card(shape: ElementShape) {
     const look = lookOf(shape, boardTemplate(this.editor), this.locale())
     const { w, h } = shape.props
     const editing = this.editor.getEditingShapeId() === shape.id
