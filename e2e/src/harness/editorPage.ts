@@ -3,8 +3,9 @@ import { atom } from '@tldraw/state'
 import { Store, type UnknownRecord } from '@tldraw/store'
 import { randomBytes } from 'node:crypto'
 import { io } from 'socket.io-client'
-import { defaultBindingUtils, defaultShapeUtils, defaultTools, Editor } from 'tldraw'
+import type { Editor } from 'tldraw'
 import {
+  editorOn,
   PendingKeeper,
   MemoryPendingStore,
   SyncClient,
@@ -117,15 +118,7 @@ export async function openEditorPage(url: string, board: BoardKey, device: Devic
   }
   device.pages.push(page)
   await until(() => page.state.connection === 'online', `${page.name} online`)
-  page.editor = new Editor({
-    store: store as never,
-    shapeUtils: defaultShapeUtils,
-    bindingUtils: defaultBindingUtils,
-    // The select tool, as on the board page: grouping and ungrouping do nothing in any other.
-    tools: defaultTools,
-    initialState: 'select',
-    getContainer: () => document.body,
-  })
+  page.editor = editorOn(store as never)
   keepSiblingIndicesDistinct(page.editor)
   return page
 }
