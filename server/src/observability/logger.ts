@@ -34,7 +34,7 @@ export interface LoggerOptions {
  * in) reaches the log, whoever wrote the message.
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const out = opts.destination ?? pino.destination({ dest: 1, sync: true })
+  const out = opts.destination ?? stdout()
   const log = pino(
     {
       level: opts.level ?? 'info',
@@ -44,9 +44,50 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     opts.pretty ? prettyLines(out) : out
   )
   const at = (level: 'info' | 'warn' | 'error') => (message: string, extra?: unknown) => {
-    if (log.isLevelEnabled(level)) log[level](fieldsOf(extra), loggable(message))
+    if (!log.isLevelEnabled(level)) return
+    if (out === shared?.stream && shared.dropped > 0) {
+      const lines = shared.dropped
+      shared.dropped = 0
+      log.warn({ lines }, 'log lines dropped: the log reader fell more than 16 MiB behind')
+    }
+    log[level](fieldsOf(extra), loggable(message))
   }
   return { info: at('info'), warn: at('warn'), error: at('error') }
+}
+
+/** What stdout holds for a reader that fell behind; past it, lines are dropped and counted. */
+const STDOUT_BUFFER_BYTES = 16 * 1024 * 1024
+/** How long an exiting process goes on trying to hand its last lines to a reader that takes none. */
+const EXIT_FLUSH_MS = 1000
+
+let shared: { stream: ReturnType<typeof pino.destination>; dropped: number } | null = null
+let exitingSince: number | null = null
+
+/**
+ * stdout, one for the whole process, written without waiting: a reader that falls behind (a
+ * stuck pipe, a paused terminal, a log collector down) costs log lines, never the server.
+ * Written synchronously, a pipe nobody read held the event loop 100 ms at every retry and, some
+ * five minutes on, crashed the process (the writer's retries recurse until the stack overflows).
+ * Lines wait in memory up to 16 MiB; the ones past that are dropped and counted in the next
+ * line. At exit what is held is written, for at most a second if nothing is read.
+ */
+function stdout() {
+  if (shared) return shared.stream
+  process.once('exit', () => {
+    exitingSince = performance.now()
+  })
+  const stream = pino.destination({
+    dest: 1,
+    sync: false,
+    maxLength: STDOUT_BUFFER_BYTES,
+    retryEAGAIN: () => exitingSince === null || performance.now() - exitingSince < EXIT_FLUSH_MS,
+  })
+  const state = { stream, dropped: 0 }
+  stream.on('drop', () => state.dropped++)
+  // A write that fails is a line lost; nothing else is, and the process does not stop for it.
+  stream.on('error', () => undefined)
+  shared = state
+  return stream
 }
 
 /** A line's fields from what came with the message, every string in them without board ids. */
