@@ -49,6 +49,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       const lines = shared.dropped
       shared.dropped = 0
       log.warn({ lines }, 'log lines dropped: the log reader fell more than 16 MiB behind')
+      // Still no room, the warning dropped too: the count waits for a line that fits.
+      if (shared.dropped > 0) shared.dropped = lines
     }
     log[level](fieldsOf(extra), loggable(message))
   }
