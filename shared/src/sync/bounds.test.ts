@@ -27,10 +27,15 @@ describe('measureJson', () => {
     expect(r).toEqual({ ok: false, reason: 'larger than 4 KiB', exceeded: 'bytes' })
   })
 
+  it('takes a value met twice for what it is, not a cycle', () => {
+    const shared = { x: 1 }
+    expect(measureJson({ a: shared, b: [shared, shared] }, { maxDepth: 10, maxBytes: 1e6 }).ok).toBe(true)
+  })
+
   it('refuses cycles and values JSON cannot carry', () => {
     const a: Record<string, unknown> = {}
     a.self = a
-    expect(measureJson(a, { maxDepth: 10, maxBytes: 1e6 }).ok).toBe(false)
+    expect(measureJson(a, { maxDepth: 10, maxBytes: 1e6 })).toEqual({ ok: false, reason: 'a value that contains itself' })
     expect(measureJson({ f: () => 1 }, { maxDepth: 10, maxBytes: 1e6 }).ok).toBe(false)
     expect(measureJson({ n: 10n }, { maxDepth: 10, maxBytes: 1e6 }).ok).toBe(false)
   })
