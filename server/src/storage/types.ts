@@ -79,8 +79,11 @@ export interface StorageEngine {
    * appended seq. Resolves only once the entry is durable.
    */
   append(boardId: string, push: Push): Promise<AppendResult>
-  /** The latest snapshot and every entry after it, in order. */
-  load(boardId: string): Promise<{ snapshot: BoardSnapshot; entries: LogEntry[] }>
+  /**
+   * The latest snapshot and every entry after it, in order; and each of the snapshot's records
+   * as JSON in UTF-8, in order, where the engine read them so (saves serializing them again).
+   */
+  load(boardId: string): Promise<{ snapshot: BoardSnapshot; entries: LogEntry[]; recordsJson?: Uint8Array[] }>
   /**
    * Calls `onEntries` with every entry after `after`, in offset order, each once, as they
    * become durable. The one source of order for broadcasting.

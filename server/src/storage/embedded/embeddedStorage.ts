@@ -67,6 +67,8 @@ interface OpenBoard {
   durable: number
   clientSeqs: Map<string, number>
   snapshot: BoardSnapshot
+  /** The snapshot's records as JSON, as read from its file; none once a compaction replaced it. */
+  recordsJson?: Uint8Array[]
   /** The snapshots on disk, for pruning the history. */
   snapshots: SnapshotInfo[]
   /** Durable entries after the snapshot, in order. */
@@ -347,6 +349,7 @@ export class EmbeddedStorage implements StorageEngine {
       durable: disk.offset,
       clientSeqs,
       snapshot: disk.snapshot,
+      recordsJson: disk.recordsJson,
       snapshots: disk.snapshots,
       entries: disk.entries,
       segments,
@@ -481,7 +484,7 @@ export class EmbeddedStorage implements StorageEngine {
   }
 
   load(boardId: string) {
-    return this.use(boardId, (board) => ({ snapshot: board.snapshot, entries: [...board.entries] }))
+    return this.use(boardId, (board) => ({ snapshot: board.snapshot, entries: [...board.entries], recordsJson: board.recordsJson }))
   }
 
   subscribe(boardId: string, after: number, onEntries: (entries: LogEntry[]) => void): Unsubscribe {
@@ -518,6 +521,7 @@ export class EmbeddedStorage implements StorageEngine {
     const previous = board.snapshot.offset
     await this.onLane(board, async () => {
       board.snapshot = snapshot
+      board.recordsJson = undefined
       board.entries = board.entries.filter((e) => e.offset > snapshot.offset)
       board.snapshots.push({ offset: snapshot.offset, takenAt })
       try {

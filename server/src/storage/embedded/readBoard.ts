@@ -6,6 +6,8 @@ import { listSnapshotFiles, readSegments, readSnapshotFile, snapshotName, type S
 /** What a board's directory holds once checked, and what opening it has to tidy. */
 export interface BoardOnDisk {
   snapshot: BoardSnapshot
+  /** Each of the snapshot's records as JSON, as its file holds them, when it holds them so. */
+  recordsJson?: Uint8Array[]
   /** Snapshots kept as history, the one loaded included, oldest first. */
   snapshots: SnapshotInfo[]
   /** Entries after the snapshot, in order. */
@@ -42,7 +44,7 @@ export async function readBoard(dir: string, boardId: string): Promise<BoardOnDi
       damagedSnapshots.push({ name: snapshotName(candidate.offset), reason: read ? read.reason : 'vanished' })
       continue
     }
-    const { snapshot } = read
+    const { snapshot, recordsJson } = read
     // An older snapshot stands in for newer damaged ones only if the log replays every entry
     // from it to past the newest: then nothing is lost.
     const reachesBack = log.first === null ? snapshot.offset === newest : log.first <= snapshot.offset + 1
@@ -52,6 +54,7 @@ export async function readBoard(dir: string, boardId: string): Promise<BoardOnDi
     if (!reachesBack || !reachesForward) break
     return {
       snapshot,
+      recordsJson,
       snapshots: snapshots.filter((s) => s.offset <= snapshot.offset),
       entries: log.entries.filter((e) => e.offset > snapshot.offset),
       offset: Math.max(snapshot.offset, log.last ?? 0),

@@ -8,6 +8,7 @@ import {
   type Adjustment,
   type Refusal,
   type DocDiff,
+  recordJson,
   welcomeDocumentOf,
 } from '@opificio/shared'
 import type { SerializedSchema, UnknownRecord } from '@tldraw/store'
@@ -18,19 +19,24 @@ export class BoardState {
   readonly records = new Map<string, UnknownRecord>()
   readonly clientSeqs = new Map<string, number>()
   /**
-   * Each record as JSON, written once when it changes: its length keeps the board under its byte
-   * budget, and a welcome's document is these joined, not the whole board serialized again.
+   * Each record as JSON in UTF-8, written once when it changes: its length keeps the board under
+   * its byte budget, and a welcome's document is these copied together, not the whole board
+   * serialized again.
    */
-  private readonly json = new Map<string, string>()
-  /** The document's size as JSON, summed over its records. */
+  private readonly json = new Map<string, Uint8Array>()
+  /** The document's size as JSON in UTF-8, summed over its records. */
   bytes = 0
   offset: number
   /** True when the stored board was written by an older schema and has been migrated in memory. */
   readonly migrated: boolean
 
-  constructor(snapshot: BoardSnapshot, entries: LogEntry[]) {
+  /** `recordsJson`: the snapshot's records as JSON, in order, where storage kept them so. */
+  constructor(snapshot: BoardSnapshot, entries: LogEntry[], recordsJson?: Uint8Array[]) {
     const migrate = schemaFingerprint(snapshot.schema as SerializedSchema) !== schemaFingerprint()
     for (const r of snapshot.records) this.records.set(r.id, r)
+    if (recordsJson && !migrate && recordsJson.length === snapshot.records.length) {
+      snapshot.records.forEach((r, i) => this.keep(r.id, recordsJson[i]))
+    }
     for (const [c, s] of Object.entries(snapshot.clientSeqs)) this.clientSeqs.set(c, s)
     this.offset = snapshot.offset
     this.migrated = migrate
@@ -41,18 +47,21 @@ export class BoardState {
     } else {
       for (const e of entries) this.fold(e)
     }
-    for (const r of this.records.values()) this.serialized(r)
+    for (const r of this.records.values()) if (!this.json.has(r.id)) this.serialized(r)
   }
 
   private serialized(record: UnknownRecord) {
-    const json = JSON.stringify(record)
-    this.bytes += json.length - (this.json.get(record.id)?.length ?? 0)
-    this.json.set(record.id, json)
+    this.keep(record.id, recordJson(record))
+  }
+
+  private keep(id: string, json: Uint8Array) {
+    this.bytes += json.byteLength - (this.json.get(id)?.byteLength ?? 0)
+    this.json.set(id, json)
   }
 
   /** The document as a welcome carries it: the JSON of an array of its records. */
   documentJson(): Uint8Array {
-    const parts: string[] = []
+    const parts: Uint8Array[] = []
     for (const id of this.records.keys()) parts.push(this.json.get(id)!)
     return welcomeDocumentOf(parts)
   }
@@ -68,7 +77,7 @@ export class BoardState {
     for (const r of Object.values(result.changes.added)) this.serialized(r)
     for (const [, r] of Object.values(result.changes.updated)) this.serialized(r)
     for (const id of Object.keys(result.changes.removed)) {
-      this.bytes -= this.json.get(id)?.length ?? 0
+      this.bytes -= this.json.get(id)?.byteLength ?? 0
       this.json.delete(id)
     }
     return { adjusted: result.adjusted }

@@ -169,8 +169,8 @@ export class Room {
   }
 
   static async load(board: BoardMeta, storage: StorageEngine, opts: RoomOptions): Promise<Room> {
-    const { snapshot, entries } = await storage.load(board.id)
-    const state = new BoardState(snapshot, entries)
+    const { snapshot, entries, recordsJson } = await storage.load(board.id)
+    const state = new BoardState(snapshot, entries, recordsJson)
     const sealKey = await sealKeyOf(storage, board.id)
     if (!sealKey) throw new Error(`board ${boardTag(board.id)} has no access record`)
     const room = new Room(board, storage, state, new VoteBox(sealKey), opts)
