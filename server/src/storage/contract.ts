@@ -195,6 +195,24 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
       expect(await again.append(meta.id, { clientId: 'clientAAA', seq: 5, diff: diff(5) })).toEqual({ duplicate: true })
     })
 
+    it('S2: compacts from each record’s JSON where the caller gives it, to the same board', async () => {
+      const meta = newMeta()
+      const engine = await open()
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
+      for (let s = 1; s <= 3; s++) await engine.append(meta.id, { clientId: 'clientAAA', seq: s, diff: diff(s) })
+      const snap: BoardSnapshot = { ...initialSnapshot(), offset: 3, clientSeqs: { clientAAA: 3 } }
+      await engine.compact(
+        meta.id,
+        snap,
+        snap.records.map((r) => new TextEncoder().encode(JSON.stringify(r)))
+      )
+      await engine.close()
+      const again = await open()
+      const { snapshot, entries } = await again.load(meta.id)
+      expect(snapshot).toEqual(snap)
+      expect(entries).toEqual([])
+    })
+
     it('S7, S8: keeps replaced snapshots as history, each readable, and prunes the rest by the retention policy', async () => {
       const engine = await open()
       const meta = newMeta()

@@ -91,9 +91,11 @@ export interface StorageEngine {
   subscribe(boardId: string, after: number, onEntries: (entries: LogEntry[]) => void): Unsubscribe
   /**
    * Stores the snapshot durably; entries at or below its offset may then be discarded. Older
-   * snapshots are kept as history (storage/snapshotRetention.ts).
+   * snapshots are kept as history (storage/snapshotRetention.ts). `recordsJson`, where the caller
+   * has it: each record's JSON in UTF-8, in order, which an engine may store as it is instead of
+   * serializing the whole board again on the caller's event loop.
    */
-  compact(boardId: string, snapshot: BoardSnapshot): Promise<void>
+  compact(boardId: string, snapshot: BoardSnapshot, recordsJson?: Uint8Array[]): Promise<void>
   /** The snapshots kept for the board, oldest first, so an operator can undo vandalism. */
   listSnapshots(boardId: string): Promise<{ offset: number; takenAt: number }[]>
   /** One kept snapshot, or null if none is kept at that offset. */

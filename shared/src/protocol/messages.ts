@@ -396,18 +396,26 @@ export function recordJson(record: UnknownRecord): Uint8Array {
  * longer than the rest of a join of a large board.
  */
 export function welcomeDocumentOf(records: Uint8Array[]): Uint8Array {
-  let length = records.length === 0 ? 2 : records.length + 1
-  for (const r of records) length += r.byteLength
-  const document = new Uint8Array(length)
-  document[0] = 0x5b
-  let at = 1
-  for (const r of records) {
-    if (at > 1) document[at++] = 0x2c
-    document.set(r, at)
-    at += r.byteLength
-  }
-  document[at] = 0x5d
-  return document
+  return joinBytes(utf8.encode('['), records, utf8.encode(','), utf8.encode(']'))
+}
+
+/** `head`, the parts with `separator` between them, and `tail`, copied into one array. */
+export function joinBytes(head: Uint8Array, parts: Uint8Array[], separator: Uint8Array, tail: Uint8Array): Uint8Array {
+  let length = head.byteLength + tail.byteLength + Math.max(0, parts.length - 1) * separator.byteLength
+  for (const part of parts) length += part.byteLength
+  const out = new Uint8Array(length)
+  out.set(head, 0)
+  let at = head.byteLength
+  parts.forEach((part, i) => {
+    if (i > 0) {
+      out.set(separator, at)
+      at += separator.byteLength
+    }
+    out.set(part, at)
+    at += part.byteLength
+  })
+  out.set(tail, at)
+  return out
 }
 
 /** The whole document a welcome carries, or undefined when it carries entries instead. */

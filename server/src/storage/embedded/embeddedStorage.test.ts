@@ -162,3 +162,23 @@ describe('embedded storage keeps link tokens in access.json', () => {
     await engine.close()
   })
 })
+
+describe('embedded storage keeps records as JSON', () => {
+  it('writes the JSON a compaction is given as it is, and gives it back with the board, in that process and the next', async () => {
+    const { dataDir, meta } = await boardWithEntries(2)
+    const records = createInitialRecords('P')
+    // Spelled otherwise than JSON.stringify would: what comes back is what was given, not a re-serialization.
+    const recordsJson = records.map((r) => Buffer.from(JSON.stringify(r).replaceAll('":', '": ')))
+    const engine = new EmbeddedStorage(dataDir)
+    await engine.compact(meta.id, { offset: 2, records, clientSeqs: { clientAAA: 2 }, schema: {} }, recordsJson)
+    const inProcess = await engine.load(meta.id)
+    await engine.close()
+    const reopened = new EmbeddedStorage(dataDir)
+    const fromDisk = await reopened.load(meta.id)
+    await reopened.close()
+    for (const loaded of [inProcess, fromDisk]) {
+      expect(loaded.snapshot.records).toEqual(records)
+      expect(loaded.recordsJson?.map((j) => Buffer.from(j).toString())).toEqual(recordsJson.map(String))
+    }
+  })
+})

@@ -67,7 +67,7 @@ interface OpenBoard {
   durable: number
   clientSeqs: Map<string, number>
   snapshot: BoardSnapshot
-  /** The snapshot's records as JSON, as read from its file; none once a compaction replaced it. */
+  /** The snapshot's records as JSON, as read from its file or given to write it, where they were. */
   recordsJson?: Uint8Array[]
   /** The snapshots on disk, for pruning the history. */
   snapshots: SnapshotInfo[]
@@ -504,24 +504,24 @@ export class EmbeddedStorage implements StorageEngine {
     }
   }
 
-  compact(boardId: string, snapshot: BoardSnapshot): Promise<void> {
+  compact(boardId: string, snapshot: BoardSnapshot, recordsJson?: Uint8Array[]): Promise<void> {
     return this.use(boardId, (board) => {
-      const run = board.compactions.then(() => this.compactNow(board, snapshot))
+      const run = board.compactions.then(() => this.compactNow(board, snapshot, recordsJson))
       board.compactions = run.catch(() => undefined)
       return run
     })
   }
 
-  private async compactNow(board: OpenBoard, snapshot: BoardSnapshot) {
+  private async compactNow(board: OpenBoard, snapshot: BoardSnapshot, recordsJson?: Uint8Array[]) {
     if (snapshot.offset <= board.snapshot.offset) return
     if (snapshot.offset > board.durable) throw new Error('snapshot is ahead of the log')
     const takenAt = Date.now()
     // A file of its own, at an offset already durable: written beside the appends, not before them.
-    await writeFileAtomic(join(board.dir, snapshotName(snapshot.offset)), encodeSnapshot(snapshot, takenAt))
+    await writeFileAtomic(join(board.dir, snapshotName(snapshot.offset)), encodeSnapshot(snapshot, takenAt, recordsJson))
     const previous = board.snapshot.offset
     await this.onLane(board, async () => {
       board.snapshot = snapshot
-      board.recordsJson = undefined
+      board.recordsJson = recordsJson
       board.entries = board.entries.filter((e) => e.offset > snapshot.offset)
       board.snapshots.push({ offset: snapshot.offset, takenAt })
       try {

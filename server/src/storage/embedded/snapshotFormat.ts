@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib'
+import { joinBytes, recordJson } from '@opificio/shared'
 import type { BoardSnapshot } from '../types.ts'
 
 const MAGIC = 'opificio-snapshot-2'
@@ -24,10 +25,12 @@ export type DecodedSnapshot =
  * keep each record's JSON as it read it, where it would otherwise serialize the whole board again
  * for its first welcome.
  */
-export function encodeSnapshot(snapshot: BoardSnapshot, takenAt: number): Buffer {
+export function encodeSnapshot(snapshot: BoardSnapshot, takenAt: number, recordsJson?: Uint8Array[]): Buffer {
   const { records, ...rest } = snapshot
   // JSON.stringify escapes every newline inside a value: the lines are the records.
-  const body = Buffer.from(`${JSON.stringify(rest)}\n[${records.map((r) => JSON.stringify(r)).join(',\n')}]`)
+  const lines = recordsJson?.length === records.length ? recordsJson : records.map(recordJson)
+  const joined = joinBytes(Buffer.from(`${JSON.stringify(rest)}\n[`), lines, Buffer.from(',\n'), Buffer.from(']'))
+  const body = Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength)
   const header = `${MAGIC} ${checksum(body.length, takenAt, body).toString(16).padStart(8, '0')} ${body.length} ${takenAt}\n`
   return Buffer.concat([Buffer.from(header), body])
 }

@@ -3,6 +3,7 @@ import type { BoardMeta } from '@opificio/shared'
 import Redis, { type RedisOptions } from 'ioredis'
 import { boardTag } from '../boardTag.ts'
 import { accessOf, parseStoredAccess } from '../access.ts'
+import { snapshotJson } from '../snapshotJson.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
 import {
   BoardDamagedError,
@@ -210,7 +211,7 @@ export class RedisStorage implements StorageEngine {
   }
 
   /** Under a short lease, so that of the nodes serving a board only one writes its snapshot. */
-  async compact(boardId: string, snapshot: BoardSnapshot): Promise<void> {
+  async compact(boardId: string, snapshot: BoardSnapshot, recordsJson?: Uint8Array[]): Promise<void> {
     const k = this.keys(boardId)
     const owner = `${this.nodeId}:${randomBytes(4).toString('hex')}`
     const leased = await this.redis.set(k.lease, owner, 'PX', this.opts.leaseMs, 'NX')
@@ -223,7 +224,7 @@ export class RedisStorage implements StorageEngine {
         k.history,
         k.snapshotTimes,
         snapshot.offset,
-        JSON.stringify(snapshot),
+        asBuffer(snapshotJson(snapshot, recordsJson)),
         this.opts.keepBehindSnapshot,
         Date.now()
       )
@@ -270,4 +271,8 @@ export class RedisStorage implements StorageEngine {
     this.blocking.disconnect()
     await this.redis.quit().catch(() => this.redis.disconnect())
   }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }

@@ -113,7 +113,7 @@ export interface BoardScripts {
     history: string,
     times: string,
     offset: number,
-    json: string,
+    json: string | Buffer,
     keep: number,
     takenAt: number
   ): Promise<number>

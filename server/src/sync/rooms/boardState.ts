@@ -61,9 +61,7 @@ export class BoardState {
 
   /** The document as a welcome carries it: the JSON of an array of its records. */
   documentJson(): Uint8Array {
-    const parts: Uint8Array[] = []
-    for (const id of this.records.keys()) parts.push(this.json.get(id)!)
-    return welcomeDocumentOf(parts)
+    return welcomeDocumentOf(this.recordsJson())
   }
 
   /** Folds the next entry; says why when the fold rejected it, and what it adjusted when it did not. */
@@ -113,5 +111,10 @@ export class BoardState {
       clientSeqs: Object.fromEntries(this.clientSeqs),
       schema: boardSchema.serialize(),
     }
+  }
+
+  /** Each record's JSON, in the order of `snapshot().records`: storage writes these as they are. */
+  recordsJson(): Uint8Array[] {
+    return [...this.records.keys()].map((id) => this.json.get(id)!)
   }
 }

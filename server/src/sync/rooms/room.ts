@@ -705,7 +705,7 @@ export class Room {
     try {
       const snapshot = this.state.snapshot()
       const bytes = this.tailBytes
-      await this.storage.compact(this.board.id, snapshot)
+      await this.storage.compact(this.board.id, snapshot, this.state.recordsJson())
       this.lastSnapshotOffset = snapshot.offset
       this.tailBytes -= bytes
     } catch (e) {
