@@ -39,18 +39,20 @@ function audio(): AudioContext | null {
 
 /**
  * Browsers start sound only after a gesture on the page: the first tap or key wakes the audio, so
- * the chime can sound later without one.
+ * the chime can sound later without one. At the gesture's end (click, key up), not its start:
+ * starting the audio took 145 ms in Chromium, which in a pointer's down would hold back the
+ * very thing the person pressed for (a first click on a card selected it that much later).
  */
 export function unlockAudioOnFirstGesture(): () => void {
   const wake = () => {
     const ctx = audio()
     if (ctx?.state === 'suspended') void ctx.resume()
   }
-  window.addEventListener('pointerdown', wake, { once: true })
-  window.addEventListener('keydown', wake, { once: true })
+  window.addEventListener('click', wake, { once: true })
+  window.addEventListener('keyup', wake, { once: true })
   return () => {
-    window.removeEventListener('pointerdown', wake)
-    window.removeEventListener('keydown', wake)
+    window.removeEventListener('click', wake)
+    window.removeEventListener('keyup', wake)
   }
 }
 
