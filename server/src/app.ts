@@ -17,6 +17,7 @@ import type { StorageEngine } from './storage/types.ts'
 import { attachTransport } from './sync/transport/transport.ts'
 import { consoleLogger, type Logger } from './observability/logger.ts'
 import { meteredStorage } from './observability/meteredStorage.ts'
+import { batchWeighingParser } from './observability/batchEncoder.ts'
 import { Metrics } from './observability/metrics.ts'
 import { Readiness, type ReadinessCheck } from './observability/readiness.ts'
 import { requestLog } from './observability/requestLog.ts'
@@ -86,6 +87,7 @@ export function createApp(opts: AppOptions): App {
     // A page served by one node may connect to its siblings, and only to them.
     cors: serverUrls ? { origin: siblingOrigins } : undefined,
     allowRequest: socketOriginCheck([...publicOrigins, ...siblingOrigins]),
+    parser: batchWeighingParser(metrics),
   })
   const bus = opts.adapter ? adapterPresenceBus(io) : undefined
   const revocations = opts.adapter ? adapterRevocationBus(io) : undefined

@@ -57,7 +57,7 @@ export class Metrics {
     })
     this.flushBytes = new Histogram({
       name: 'opificio_flush_bytes',
-      help: "Bytes of each flush's shared part (the entries and presence a board's clients all get), sent to each of them",
+      help: "Bytes of each batch as encoded: a flush's broadcast once for all the clients it reaches, a batch with a client's own acks once for that client",
       buckets: [128, 512, 2048, 8192, 32_768, 131_072, 524_288, 2_097_152],
       registers,
     })

@@ -10,13 +10,11 @@ import { requestIdOf } from './requestLog.ts'
 /** Pushes awaiting their ack, per connection; a client that never hears back cannot grow it past this. */
 const MAX_AWAITING = 1024
 
-/** The shared part of the last batch seen: a flush sends the same part to every client, and is counted once. */
-let lastShared: BatchFrame['shared']
-
 /**
  * Watches one connection from the outside, as the transport binds it: a line when it opens and
  * one when it closes (with its own id and the board's tag, never the board's id or a token),
- * and the push metrics: every push, its ack latency, every refusal by code, every flush's size.
+ * and the push metrics: every push, its ack latency, every refusal by code (a flush's size is
+ * weighed where it is encoded: batchEncoder.ts).
  * Read from what passes on the socket, so the room's pipeline carries no counters.
  */
 export function observeSocket(socket: Socket, logger: Logger, metrics: Metrics, boardOf: () => string | null) {
@@ -37,10 +35,6 @@ export function observeSocket(socket: Socket, logger: Logger, metrics: Metrics, 
   })
   socket.onAnyOutgoing((event: string, frame: BatchFrame | undefined) => {
     if (event !== EV.batch || !frame) return
-    if (frame.shared && frame.shared !== lastShared) {
-      lastShared = frame.shared
-      metrics.flushed(Buffer.byteLength(JSON.stringify(frame.shared)))
-    }
     for (const entry of frame.own ?? []) {
       if (entry.kind === 'rejected') metrics.pushRejected(entry.refusal.code)
       const arrived = awaiting.get(entry.seq)
