@@ -6,7 +6,7 @@ import { Metrics } from './metrics.ts'
 
 async function flushBytes(metrics: Metrics) {
   const { values } = await metrics.registry.getSingleMetric('opificio_flush_bytes')!.get()
-  const of = (name: string) => values.find((v) => v.metricName === name)?.value
+  const of = (name: string) => (values as { metricName?: string; value: number }[]).find((v) => v.metricName === name)?.value
   return { count: of('opificio_flush_bytes_count'), sum: of('opificio_flush_bytes_sum') }
 }
 
