@@ -35,4 +35,15 @@ describe('the production server with a log reader that stops reading', () => {
     expect(server.output()).not.toContain('log lines dropped')
     expect(server.output()).not.toContain('Maximum call stack')
   })
+
+  it('stops on SIGTERM when its log reader has gone away', async () => {
+    buildServerBundle()
+    server = await spawnServer({ args: PRODUCTION, env: cleanEnv({}) })
+    // The collector died: the pipe's far end is closed, and every write to it fails (EPIPE).
+    server.child.stdout!.destroy()
+    const stopped = performance.now()
+    server.child.kill('SIGTERM')
+    await until(() => server!.hasExited(), 'the server to stop', 10_000)
+    console.log(`[log reader] stopped ${(performance.now() - stopped).toFixed(0)} ms after SIGTERM with its stdout closed`)
+  })
 })

@@ -2,6 +2,7 @@ import pino from 'pino'
 import type { LogLevel } from '../config/config.ts'
 import { prettyLines } from './prettyLines.ts'
 import { loggable, redactBoardIds } from './logRedaction.ts'
+import { StdoutWriter } from './stdoutWriter.ts'
 
 /**
  * Where the server says what happened. One type everywhere, passed in with the rest of the
@@ -45,12 +46,11 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   )
   const at = (level: 'info' | 'warn' | 'error') => (message: string, extra?: unknown) => {
     if (!log.isLevelEnabled(level)) return
-    if (out === shared?.stream && shared.dropped > 0) {
-      const lines = shared.dropped
-      shared.dropped = 0
+    const lines = out === shared ? shared.takeDropped() : 0
+    if (lines > 0) {
       log.warn({ lines }, 'log lines dropped: the log reader fell more than 16 MiB behind')
       // Still no room, the warning dropped too: the count waits for a line that fits.
-      if (shared.dropped > 0) shared.dropped = lines
+      if (shared!.takeDropped() > 0) shared!.countDropped(lines)
     }
     log[level](fieldsOf(extra), loggable(message))
   }
@@ -62,34 +62,21 @@ const STDOUT_BUFFER_BYTES = 16 * 1024 * 1024
 /** How long an exiting process goes on trying to hand its last lines to a reader that takes none. */
 const EXIT_FLUSH_MS = 1000
 
-let shared: { stream: ReturnType<typeof pino.destination>; dropped: number } | null = null
-let exitingSince: number | null = null
+let shared: StdoutWriter | null = null
 
 /**
- * stdout, one for the whole process, written without waiting: a reader that falls behind (a
- * stuck pipe, a paused terminal, a log collector down) costs log lines, never the server.
- * Written synchronously, a pipe nobody read held the event loop 100 ms at every retry and, some
- * five minutes on, crashed the process (the writer's retries recurse until the stack overflows).
- * Lines wait in memory up to 16 MiB; the ones past that are dropped and counted in the next
- * line. At exit what is held is written, for at most a second if nothing is read.
+ * stdout, one for the whole process, written without waiting (StdoutWriter): a reader that
+ * falls behind costs log lines, never the server. Written synchronously, a pipe nobody read held
+ * the event loop 100 ms at every retry and, some five minutes on, crashed the process. Lines wait
+ * in memory up to 16 MiB; the ones past that are dropped and counted in the next line. At exit
+ * what is held is written, for at most a second if nothing is read.
  */
-function stdout() {
-  if (shared) return shared.stream
-  process.once('exit', () => {
-    exitingSince = performance.now()
-  })
-  const stream = pino.destination({
-    dest: 1,
-    sync: false,
-    maxLength: STDOUT_BUFFER_BYTES,
-    retryEAGAIN: () => exitingSince === null || performance.now() - exitingSince < EXIT_FLUSH_MS,
-  })
-  const state = { stream, dropped: 0 }
-  stream.on('drop', () => state.dropped++)
-  // A write that fails is a line lost; nothing else is, and the process does not stop for it.
-  stream.on('error', () => undefined)
-  shared = state
-  return stream
+function stdout(): StdoutWriter {
+  if (shared) return shared
+  const writer = new StdoutWriter(1, STDOUT_BUFFER_BYTES, EXIT_FLUSH_MS)
+  process.once('exit', () => writer.flushAtExit())
+  shared = writer
+  return writer
 }
 
 /** A line's fields from what came with the message, every string in them without board ids. */
