@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib'
-import { joinBytes, recordJson } from '@opificio/shared'
+import { joinBytes } from '@opificio/shared'
+import { recordsJsonOf } from '../snapshotJson.ts'
 import type { BoardSnapshot } from '../types.ts'
 
 const MAGIC = 'opificio-snapshot-2'
@@ -28,7 +29,7 @@ export type DecodedSnapshot =
 export function encodeSnapshot(snapshot: BoardSnapshot, takenAt: number, recordsJson?: Uint8Array[]): Buffer {
   const { records, ...rest } = snapshot
   // JSON.stringify escapes every newline inside a value: the lines are the records.
-  const lines = recordsJson?.length === records.length ? recordsJson : records.map(recordJson)
+  const lines = recordsJsonOf(records, recordsJson)
   const joined = joinBytes(Buffer.from(`${JSON.stringify(rest)}\n[`), lines, Buffer.from(',\n'), Buffer.from(']'))
   const body = Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength)
   const header = `${MAGIC} ${checksum(body.length, takenAt, body).toString(16).padStart(8, '0')} ${body.length} ${takenAt}\n`
