@@ -23,6 +23,11 @@ export interface BoardSnapshot {
   clientSeqs: Record<string, number>
   /** The serialized tldraw schema the records were written with, for migrating after a deploy. */
   schema: unknown
+  /**
+   * The record checks (recordChecks) every record here passed, where the room that wrote it knew
+   * they all had: a load under the same checks checks only what the log changed after it.
+   */
+  checkedBy?: string
 }
 
 /**

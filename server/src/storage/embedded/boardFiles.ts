@@ -82,12 +82,12 @@ export interface SegmentFile extends DecodedSegment {
   size: number
 }
 
-/** Every log segment of the board, decoded, in order. */
-export async function readSegments(dir: string): Promise<SegmentFile[]> {
+/** Every log segment of the board, decoded, in order; entries through `lazyThrough` parsed once read (decodeSegment). */
+export async function readSegments(dir: string, lazyThrough = 0): Promise<SegmentFile[]> {
   const segments: SegmentFile[] = []
   for (const start of numbered(await readdir(dir), SEGMENT)) {
     const bytes = await readFile(join(dir, segmentName(start)))
-    segments.push({ name: segmentName(start), start, size: bytes.length, ...decodeSegment(bytes) })
+    segments.push({ name: segmentName(start), start, size: bytes.length, ...decodeSegment(bytes, lazyThrough) })
   }
   return segments
 }

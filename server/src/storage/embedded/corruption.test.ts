@@ -99,6 +99,8 @@ describe('embedded storage never drops damaged data silently', () => {
     expect(await offsetsAfterReopen(dataDir)).toEqual({ snapshot: 4, offsets: [5, 6, 7, 8, 9, 10] })
     expect(await readdir(dir)).toContain('snapshot-8.json.damaged')
     const engine = new EmbeddedStorage(dataDir, quiet)
+    // Entries 5 to 8, behind the newest snapshot, were read for it after all.
+    expect((await engine.load(id)).entries.map((e) => [e.clientId, e.seq, e.diff])).toEqual([5, 6, 7, 8, 9, 10].map((s) => ['clientAAA', s, diff(s)]))
     await expect(engine.readSnapshot(id, 8)).resolves.toBeNull()
     expect(await engine.append(id, { clientId: 'clientAAA', seq: 11, diff: diff(11) })).toEqual({ offset: 11, duplicate: false })
     await engine.close()

@@ -36,14 +36,18 @@ export function encodeEntry(entry: LogEntry): Buffer {
   return Buffer.concat([Buffer.from(`${crc32(json).toString(16).padStart(8, '0')} `), json, Buffer.of(NEWLINE)])
 }
 
-/** Decodes a segment up to its first damaged line, and says where that line is. */
-export function decodeSegment(bytes: Buffer): DecodedSegment {
+/**
+ * Decodes a segment up to its first damaged line, and says where that line is. An entry at or
+ * before `lazyThrough` is checked (its checksum, its offset) but its JSON is parsed only once read:
+ * a load from a snapshot past it never reads it.
+ */
+export function decodeSegment(bytes: Buffer, lazyThrough = 0): DecodedSegment {
   const entries: LogEntry[] = []
   const positions: number[] = []
   let pos = 0
   while (pos < bytes.length) {
     const end = bytes.indexOf(NEWLINE, pos)
-    const parsed = end === -1 ? 'unterminated line' : parseLine(bytes.subarray(pos, end))
+    const parsed = end === -1 ? 'unterminated line' : parseLine(bytes.subarray(pos, end), lazyThrough)
     if (typeof parsed === 'string') {
       const final = end === -1 || end + 1 === bytes.length
       return { entries, positions, validBytes: pos, damage: { at: pos, reason: parsed, final } }
@@ -55,11 +59,47 @@ export function decodeSegment(bytes: Buffer): DecodedSegment {
   return { entries, positions, validBytes: pos, damage: null }
 }
 
-function parseLine(line: Buffer): LogEntry | string {
+function parseLine(line: Buffer, lazyThrough: number): LogEntry | string {
   if (line.length < HEADER || line[HEADER - 1] !== 0x20) return 'no checksum'
   const hex = line.subarray(0, HEADER - 1).toString('latin1')
   const json = line.subarray(HEADER)
   if (!/^[0-9a-f]{8}$/.test(hex) || parseInt(hex, 16) !== crc32(json)) return 'checksum mismatch'
+  const offset = leadingOffset(json)
+  return offset !== null && offset <= lazyThrough ? lazyEntry(offset, json) : parseEntry(json)
+}
+
+/** The offset encodeEntry writes first (`{"o":123,`), read without parsing the rest. */
+function leadingOffset(json: Buffer): number | null {
+  const m = /^\{"o":([1-9][0-9]{0,15}),/.exec(json.subarray(0, 24).toString('latin1'))
+  return m && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : null
+}
+
+/** An entry whose checksum held: parsed, and checked, when a field is first read. */
+function lazyEntry(offset: number, json: Buffer): LogEntry {
+  let entry: LogEntry | undefined
+  const parsed = (): LogEntry => {
+    if (entry) return entry
+    const read = parseEntry(json)
+    if (typeof read === 'string' || read.offset !== offset)
+      throw new Error(`log entry ${offset}: ${typeof read === 'string' ? read : 'offset mismatch'}`)
+    entry = read
+    return entry
+  }
+  return {
+    offset,
+    get clientId() {
+      return parsed().clientId
+    },
+    get seq() {
+      return parsed().seq
+    },
+    get diff() {
+      return parsed().diff
+    },
+  }
+}
+
+function parseEntry(json: Buffer): LogEntry | string {
   let raw: unknown
   try {
     raw = JSON.parse(json.toString('utf8'))

@@ -31,9 +31,10 @@ export interface BoardOnDisk {
 export async function readBoard(dir: string, boardId: string): Promise<BoardOnDisk> {
   const hint = `inspect and repair with: npm exec -- tsx server/src/storage/embedded/recover.ts <DATA_DIR> ${boardTag(boardId)}`
   const damaged = (detail: string) => new BoardDamagedError(boardId, `${detail}; refusing to open it (${hint})`)
-  const segments = await readSegments(dir)
-  const log = checkLog(segments, damaged)
   const snapshots = await listSnapshotFiles(dir)
+  // What the newest snapshot covers is parsed only if an older snapshot has to stand in for it.
+  const segments = await readSegments(dir, snapshots.at(-1)?.offset)
+  const log = checkLog(segments, damaged)
   if (snapshots.length === 0) throw damaged('no snapshot')
   const newest = snapshots.at(-1)!.offset
 

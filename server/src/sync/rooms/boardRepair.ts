@@ -1,4 +1,4 @@
-import { MAX_SHAPE_NESTING, validateRecord, type DocDiff } from '@opificio/shared'
+import { MAX_SHAPE_NESTING, type DocDiff } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import type { ServerWriterId } from '../serverWrites.ts'
 
@@ -11,18 +11,15 @@ type Rec = UnknownRecord & { parentId?: string }
  * What a board stored before today's checks may hold that today's checks refuse, and that would
  * break every browser that opens it (rich text the renderer cannot read, groups nested thousands
  * deep). The repair removes those records through the board's log, so every node and client
- * applies it in order, and the kept snapshots still hold what was removed.
+ * applies it in order, and the kept snapshots still hold what was removed. `invalid`: the records
+ * the checks refuse, with why (BoardState.check).
  */
-export function repairDiff(records: Map<string, UnknownRecord>): { diff: DocDiff; reasons: string[] } | null {
+export function repairDiff(records: Map<string, UnknownRecord>, invalid: Map<string, string>): { diff: DocDiff; reasons: string[] } | null {
   const diff: DocDiff = {}
   const reasons: string[] = []
-  for (const [id, record] of records) {
-    try {
-      validateRecord(record, id)
-    } catch (e) {
-      diff[id] = ['remove']
-      reasons.push((e as Error).message)
-    }
+  for (const [id, reason] of invalid) {
+    diff[id] = ['remove']
+    reasons.push(reason)
   }
   for (const id of tooDeep(records)) {
     if (diff[id]) continue

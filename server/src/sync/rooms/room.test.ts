@@ -24,6 +24,7 @@ import type { LogEntry, StorageEngine } from '../../storage/types.ts'
 import { InboundLimits } from '../../limits/inboundLimits.ts'
 import { silentLogger } from '../../observability/logger.ts'
 import { receiveOnBoard } from '../transport/transport.ts'
+import { recordChecks } from './recordChecks.ts'
 import { editPace, presencePace, Room, type RoomOptions } from './room.ts'
 import type { RoomSocket, Session } from './session.ts'
 
@@ -435,6 +436,50 @@ describe('Room', () => {
     expect(ids).not.toContain('shape:g69')
     const { entries } = await storage.load(meta.id)
     expect(entries.at(-1)!.clientId).toBe('server:repair')
+  })
+
+  it('stamps a compaction with its checks only while every record has passed them, and a load checks the rest', async () => {
+    const { room, storage, meta } = await openRoom()
+    const { session } = enter(room, A)
+    await deliver(room, session, 'push', { seq: 1, diff: put(geoShape('mine')) })
+    await until(() => room.offset === 1, 'the push folded')
+    await room.compactTail()
+    expect((await storage.readSnapshot(meta.id, 1))?.checkedBy).toBe(recordChecks())
+
+    // Another node, of a build that let it in, wrote this: its checks are not this room's.
+    const poison = geoShape('poison', {}, { richText: { type: 'doc', content: [{ type: 'blink', text: 'x' }] } })
+    await storage.append(meta.id, { clientId: B, seq: 1, diff: put(poison) })
+    await until(() => room.offset === 2, 'the foreign entry folded')
+    await room.compactTail()
+    const unstamped = await storage.readSnapshot(meta.id, 2)
+    expect(unstamped?.records.map((r) => r.id)).toContain('shape:poison')
+    expect(unstamped?.checkedBy).toBeUndefined()
+    room.close()
+
+    const reopened = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger })
+    cleanups.push(() => reopened.close())
+    await until(() => reopened.offset === 3, 'the repair entry')
+    expect(reopened.documentRecords.map((r) => r.id)).not.toContain('shape:poison')
+    expect(reopened.documentRecords.map((r) => r.id)).toContain('shape:mine')
+  })
+
+  it('checks at load only what the log changed after a snapshot stamped with its own checks', async () => {
+    const { room, storage, meta } = await openRoom()
+    room.close()
+    const rich = (id: string) => geoShape(id, {}, { richText: { type: 'doc', content: [{ type: 'blink', text: 'x' }] } })
+    await storage.append(meta.id, { clientId: B, seq: 1, diff: put(geoShape('fine')) })
+    const { snapshot } = await storage.load(meta.id)
+    // The stamp says this build's checks passed every record: a load takes it at its word.
+    const records = [...snapshot.records, geoShape('fine'), rich('trusted')]
+    await storage.compact(meta.id, { ...snapshot, offset: 1, records, clientSeqs: { [B]: 1 }, checkedBy: recordChecks() })
+    await storage.append(meta.id, { clientId: B, seq: 2, diff: put(rich('after')) })
+
+    const reopened = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger })
+    cleanups.push(() => reopened.close())
+    await until(() => reopened.offset === 3, 'the repair entry')
+    const ids = reopened.documentRecords.map((r) => r.id)
+    expect(ids).toContain('shape:trusted')
+    expect(ids).not.toContain('shape:after')
   })
 
   it('keeps an edited board as automatic history: a snapshot once edits have waited autoSnapshotMs, none while idle', async () => {

@@ -143,6 +143,8 @@ export class Room {
   private unsent: FoldedEntry[] = []
   /** The acks and refusals waiting to go ahead of the next flush. */
   private acksDue: NodeJS.Immediate | null = null
+  /** Pushes this room checked and is appending (writer and seq): their entries need no check when folded. */
+  private readonly checkedHere = new Set<string>()
 
   private constructor(
     readonly board: BoardMeta,
@@ -183,7 +185,7 @@ export class Room {
 
   /** Removes, through the log, what an older server let in and would break every browser now. */
   private async repair() {
-    const repair = repairDiff(this.state.records)
+    const repair = repairDiff(this.state.records, this.state.check())
     if (!repair) return
     this.log.warn(
       `board ${boardTag(this.board.id)}: removing ${repair.reasons.length} record(s) that would break browsers`,
@@ -281,10 +283,13 @@ export class Room {
   }
 
   private async append(session: Session, seq: number, diff: DocDiff) {
+    const key = `${session.writerId} ${seq}`
+    this.checkedHere.add(key)
     try {
       await this.storage.append(this.board.id, { clientId: session.writerId, seq, diff })
       if (session.failedSeq !== null && seq >= session.failedSeq) this.stored(session)
     } catch (e) {
+      this.checkedHere.delete(key)
       if (e instanceof UnstorableEntryError) {
         // Retrying cannot help a change that can never be written: refuse it.
         this.refuse(session, seq, refusal('unstorable', {}, (e as Error).message))
@@ -550,7 +555,7 @@ export class Room {
       return
     }
     for (const entry of fresh) {
-      const outcome = this.state.fold(entry)
+      const outcome = this.state.fold(entry, this.checkedHere.delete(`${entry.clientId} ${entry.seq}`))
       const folded: FoldedEntry = { entry, bytes: JSON.stringify(entry.diff).length }
       this.tailBytes += folded.bytes
       if ('refusal' in outcome) folded.refusal = outcome.refusal
@@ -683,6 +688,7 @@ export class Room {
       }
     }
     this.catchUp.forget()
+    this.checkedHere.clear()
     this.unsent = []
     this.lastSnapshotOffset = this.state.offset
     this.resyncing = false
@@ -703,6 +709,8 @@ export class Room {
 
   private async compactNow() {
     try {
+      // What fails is left to the next load's repair; meanwhile the snapshot goes unstamped.
+      this.state.check()
       const snapshot = this.state.snapshot()
       const bytes = this.tailBytes
       await this.storage.compact(this.board.id, snapshot, this.state.recordsJson())
