@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 declare const OPIFICIO_RECORD_CHECKS: string | undefined
 
 /** Where the checks start: validateRecord, and what it imports. */
-export const CHECKS_ENTRY = fileURLToPath(new URL('../../../../shared/src/sync/checkDocDiff.ts', import.meta.url))
+export const CHECKS_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/src/sync/checkDocDiff.ts')
 
 let named: string | undefined
 

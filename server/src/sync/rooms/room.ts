@@ -143,8 +143,12 @@ export class Room {
   private unsent: FoldedEntry[] = []
   /** The acks and refusals waiting to go ahead of the next flush. */
   private acksDue: NodeJS.Immediate | null = null
-  /** Pushes this room checked and is appending (writer and seq): their entries need no check when folded. */
-  private readonly checkedHere = new Set<string>()
+  /**
+   * Pushes this room checked and is appending, by writer and seq: an entry folded with the very
+   * diff checked needs no check again. Only the very diff: another node may have stored a push of
+   * the same writer and seq, checked by other checks.
+   */
+  private readonly checkedHere = new Map<string, DocDiff>()
 
   private constructor(
     readonly board: BoardMeta,
@@ -284,7 +288,7 @@ export class Room {
 
   private async append(session: Session, seq: number, diff: DocDiff) {
     const key = `${session.writerId} ${seq}`
-    this.checkedHere.add(key)
+    this.checkedHere.set(key, diff)
     try {
       await this.storage.append(this.board.id, { clientId: session.writerId, seq, diff })
       if (session.failedSeq !== null && seq >= session.failedSeq) this.stored(session)
@@ -555,7 +559,9 @@ export class Room {
       return
     }
     for (const entry of fresh) {
-      const outcome = this.state.fold(entry, this.checkedHere.delete(`${entry.clientId} ${entry.seq}`))
+      const key = `${entry.clientId} ${entry.seq}`
+      const outcome = this.state.fold(entry, this.checkedHere.get(key) === entry.diff)
+      this.checkedHere.delete(key)
       const folded: FoldedEntry = { entry, bytes: JSON.stringify(entry.diff).length }
       this.tailBytes += folded.bytes
       if ('refusal' in outcome) folded.refusal = outcome.refusal
