@@ -96,6 +96,10 @@ describe('what a browser downloads', () => {
     console.log(`${describeWeight('home page', home)}\n${describeWeight('board page', boardPage)}`)
     const boardOnly = boardPage.js.urls.filter((u) => !home.js.urls.includes(u))
     expect(boardOnly.length).toBeGreaterThan(0)
+    // A board's link has its chunk fetched with the page, not once the entry has run.
+    const html = await (await fetch(board.links.facilitator)).text()
+    const preloaded = [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)"/g)].map((m) => m[1])
+    expect(boardOnly.filter((u) => preloaded.includes(u))).toHaveLength(1)
     expect(home.js.transferred).toBeLessThan(HOME_JS_BUDGET)
     // Compressed on the wire: what a browser fetches is a fraction of what it runs.
     expect(boardPage.js.transferred).toBeLessThan(boardPage.js.decoded / 3)

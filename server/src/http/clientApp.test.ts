@@ -22,6 +22,7 @@ beforeAll(async () => {
   await mkdir(join(dist, 'assets'), { recursive: true })
   await writeFile(join(dir, 'secret.txt'), 'not for the web')
   await writeFile(join(dist, 'index.html'), '<!doctype html><div id="root"></div>')
+  await writeFile(join(dist, 'board.html'), '<!doctype html><link rel="modulepreload" href="/assets/board.js"><div id="root"></div>')
   await writeFile(join(dist, 'assets/index-Abc123.js'), SCRIPT)
   await writeFile(join(dist, 'assets/index-Abc123.js.br'), brotliCompressSync(SCRIPT))
   await writeFile(join(dist, 'assets/index-Abc123.js.gz'), gzipSync(SCRIPT))
@@ -101,6 +102,11 @@ describe('other files', () => {
       expect(res.headers['cache-control'], path).toBe('no-cache')
       expect(res.headers['content-type'], path).toMatch(/^text\/html/)
     }
+  })
+
+  it("sends a board's link the page that fetches the board's code with it, and the other pages none", async () => {
+    for (const path of ['/b/abc', '/b/abc/def']) expect((await get(path)).body.toString(), path).toContain('modulepreload')
+    for (const path of ['/', '/accessibilita', '/index.html']) expect((await get(path)).body.toString(), path).not.toContain('modulepreload')
   })
 
   it('answers 404 for a missing asset and never leaves the build directory', async () => {

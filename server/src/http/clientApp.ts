@@ -21,18 +21,20 @@ const ENCODINGS = [
 export function clientAppRouter(distDir: string): Router {
   const router = express.Router()
   const index = join(distDir, 'index.html')
+  // The same page, fetching the board's code with it (scripts/preloadRoute.ts); a build without it still serves.
+  const boardPage = join(distDir, 'board.html')
   router.get('/assets/{*file}', (req, res, next) => {
     if (!HASHED_ASSET.test(req.path)) return next()
     sendAsset(distDir, req, res).then((sent) => (sent ? undefined : next()), next)
   })
   router.use(express.static(distDir, { index: false, cacheControl: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }))
-  router.get(['/', '/b/{*rest}', '/accessibilita'], (_req, res) => {
+  router.get(['/', '/b/{*rest}', '/accessibilita'], (req, res) => {
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The client is not built yet: run `npm run build`.')
       return
     }
     res.setHeader('Cache-Control', 'no-cache')
-    res.sendFile(index)
+    res.sendFile(req.path.startsWith('/b/') && existsSync(boardPage) ? boardPage : index)
   })
   return router
 }
