@@ -90,7 +90,8 @@ describe('edits not yet sent, in a real browser', () => {
     // Still the one record the page before kept, under its key.
     expect(kept.map((r) => r.clientId)).toEqual([before.clientId])
     expect(kept[0].pending.length + (kept[0].unsent ? 1 : 0)).toBe(1)
-    expect(await pageA.locator('.op-board__loading').first().textContent()).toMatch(/Caricamento/)
+    // Past the link's check (the server answers HTTP), waiting for the board it cannot reach.
+    await expect.poll(() => pageA.locator('.op-board__loading').first().textContent()).toMatch(/Caricamento/)
 
     await pageA.unroute(SOCKET)
     await waitForRectangles(pageB, 1, 15_000)
