@@ -19,7 +19,8 @@ async function checkout(where = tmpdir()) {
   }
   await write('src/checks.ts', "import { limit } from './limits.ts'\nimport { T } from '@scope/validate/sub'\n// see 'from ./gone.ts'\n")
   await write('src/limits.ts', "export { deeper } from './deep/deeper.ts'\nexport const limit = 5\n")
-  await write('src/deep/deeper.ts', 'export const deeper = 1\n')
+  await write('src/deep/deeper.ts', "export const deeper = 1\nexport const later = () => import('./later.ts')\n")
+  await write('src/deep/later.ts', 'export const later = 1\n')
   await write('src/unrelated.ts', 'export const other = 1\n')
   await write('node_modules/@scope/validate/package.json', '{ "version": "5.4.2" }')
   return { entry: join(root, 'src/checks.ts'), write }
@@ -34,16 +35,18 @@ describe('the name of the record checks', () => {
     expect(checksOfSource(a.entry)).toMatch(/^sha256:[0-9a-f]{24}$/)
   })
 
-  it('changes with any file the checks import, however deep, and with the version of a package they import', async () => {
+  it('changes with any file the checks import, however deep or late, and with the version of a package they import', async () => {
     const { entry, write } = await checkout()
     const names = [checksOfSource(entry)]
+    await write('src/deep/later.ts', 'export const later = 2\n')
+    names.push(checksOfSource(entry))
     await write('src/deep/deeper.ts', 'export const deeper = 2\n')
     names.push(checksOfSource(entry))
     await write('src/limits.ts', "export { deeper } from './deep/deeper.ts'\nexport const limit = 4\n")
     names.push(checksOfSource(entry))
     await write('node_modules/@scope/validate/package.json', '{ "version": "5.5.0" }')
     names.push(checksOfSource(entry))
-    expect(new Set(names).size).toBe(4)
+    expect(new Set(names).size).toBe(5)
   })
 
   it('stays the same when a file the checks do not import changes', async () => {

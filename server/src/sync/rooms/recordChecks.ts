@@ -44,7 +44,7 @@ export function checksOfSource(entry: string): string {
     // A path met in a comment may name nothing.
     if (files.has(file) || !existsSync(file)) continue
     files.add(file)
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)) {
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
       if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec))
       else if (!spec.startsWith('node:')) packages.set(packageName(spec), '')
     }
