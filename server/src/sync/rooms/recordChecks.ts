@@ -37,7 +37,7 @@ export function recordChecks(): string {
 export function checksOfSource(entry: string): string {
   const root = dirname(entry)
   const files = new Set<string>()
-  const packages = new Map<string, string>()
+  const packages = new Set<string>()
   const queue = [resolve(entry)]
   while (queue.length > 0) {
     const file = queue.pop()!
@@ -46,12 +46,12 @@ export function checksOfSource(entry: string): string {
     files.add(file)
     for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
       if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec))
-      else if (!spec.startsWith('node:')) packages.set(packageName(spec), '')
+      else if (!spec.startsWith('node:')) packages.add(packageName(spec))
     }
   }
   const hash = createHash('sha256')
   for (const file of [...files].sort()) hash.update(`${relative(root, file)}\0${readFileSync(file, 'utf8')}\0`)
-  for (const name of [...packages.keys()].sort()) hash.update(`${name}@${installedVersion(name, root)}\0`)
+  for (const name of [...packages].sort()) hash.update(`${name}@${installedVersion(name, root)}\0`)
   return `sha256:${hash.digest('hex').slice(0, 24)}`
 }
 

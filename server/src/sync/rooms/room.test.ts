@@ -110,6 +110,14 @@ async function openRoom(opts: RoomOptions = {}) {
   return { room, storage, meta }
 }
 
+/** The board loaded again from storage, once the repair its load appends has reached `offset`. */
+async function reopenRepaired(meta: BoardMeta, storage: StorageEngine, offset: number) {
+  const reopened = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger })
+  cleanups.push(() => reopened.close())
+  await until(() => reopened.offset === offset, 'the repair entry')
+  return reopened
+}
+
 function enter(room: Room, clientId: string, lastOffset: number | null = null, role: Role = 'participant') {
   const socket = new FakeSocket()
   const session = room.join(socket, { writerId: clientId, voterKey: clientId }, lastOffset, role)
@@ -425,9 +433,7 @@ describe('Room', () => {
     const records = [...snapshot.records, geoShape('fine'), poison, ...Object.values(nested).map((op) => op[1] as UnknownRecord)]
     await storage.compact(meta.id, { ...snapshot, offset: 1, records, clientSeqs: { [B]: 1 } })
 
-    const reopened = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger })
-    cleanups.push(() => reopened.close())
-    await until(() => reopened.offset === 2, 'the repair entry')
+    const reopened = await reopenRepaired(meta, storage, 2)
     const ids = reopened.documentRecords.map((r) => r.id)
     expect(ids).toContain('shape:fine')
     expect(ids).not.toContain('shape:poison')
@@ -456,9 +462,7 @@ describe('Room', () => {
     expect(unstamped?.checkedBy).toBeUndefined()
     room.close()
 
-    const reopened = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger })
-    cleanups.push(() => reopened.close())
-    await until(() => reopened.offset === 3, 'the repair entry')
+    const reopened = await reopenRepaired(meta, storage, 3)
     expect(reopened.documentRecords.map((r) => r.id)).not.toContain('shape:poison')
     expect(reopened.documentRecords.map((r) => r.id)).toContain('shape:mine')
   })
@@ -474,9 +478,7 @@ describe('Room', () => {
     await storage.compact(meta.id, { ...snapshot, offset: 1, records, clientSeqs: { [B]: 1 }, checkedBy: recordChecks() })
     await storage.append(meta.id, { clientId: B, seq: 2, diff: put(rich('after')) })
 
-    const reopened = await Room.load(meta, storage, { tickMs: 1, logger: silentLogger })
-    cleanups.push(() => reopened.close())
-    await until(() => reopened.offset === 3, 'the repair entry')
+    const reopened = await reopenRepaired(meta, storage, 3)
     const ids = reopened.documentRecords.map((r) => r.id)
     expect(ids).toContain('shape:trusted')
     expect(ids).not.toContain('shape:after')
