@@ -36,6 +36,7 @@ export function meteredStorage(storage: StorageEngine, metrics: Metrics): Metere
     getAccess: track('getAccess', (...a) => storage.getAccess(...a)),
     setAccess: track('setAccess', (...a) => storage.setAccess(...a)),
     append: track('append', (...a) => storage.append(...a)),
+    appendAll: track('append', (...a) => storage.appendAll(...a)),
     load: track('load', (...a) => storage.load(...a)),
     subscribe: (...a) => storage.subscribe(...a),
     compact: track('compact', (...a) => storage.compact(...a)),

@@ -44,6 +44,9 @@ import {
  *     with SnapshotExistsError and changes nothing, and an unknown board throws
  *     BoardNotFoundError. Compaction, history pruning and other boards leave them alone.
  * S12 boardIds gives the id of every board created, once each.
+ * S13 appendAll stores its pushes as appends one after another would (each its own offset or
+ *     duplicate answer, a repeat of an earlier seq of the same call included), in one step: a
+ *     push that cannot be stored refuses the whole call, none of it taking an offset or a seq.
  */
 
 /** Makes engines over one backing store: `open` again after `close` must see everything durable. */
@@ -285,6 +288,44 @@ export function describeStorageContract(name: string, factory: EngineFactory) {
         [2, 2],
       ])
       expect(entries[1].diff).toEqual(diff(2))
+    })
+
+    it('S1, S3, S13: appends a group as one after another, in one step: none of it is stored if one push cannot be', async () => {
+      const engine = await open()
+      const meta = newMeta()
+      await engine.createBoard(meta, initialSnapshot(), newAccess())
+      await engine.append(meta.id, { clientId: 'clientAAA', seq: 1, diff: diff(1) })
+      const results = await engine.appendAll(meta.id, [
+        { clientId: 'clientAAA', seq: 1, diff: diff(1) },
+        { clientId: 'clientAAA', seq: 2, diff: diff(2) },
+        { clientId: 'clientBBB', seq: 1, diff: diff(3) },
+        { clientId: 'clientAAA', seq: 2, diff: diff(2) },
+        { clientId: 'clientAAA', seq: 3, diff: diff(4) },
+      ])
+      expect(results).toEqual([
+        { duplicate: true },
+        { offset: 2, duplicate: false },
+        { offset: 3, duplicate: false },
+        { duplicate: true },
+        { offset: 4, duplicate: false },
+      ])
+      const cyclic: Record<string, unknown> = { 'shape:c': ['put', { id: 'shape:c', typeName: 'shape' }] }
+      ;((cyclic['shape:c'] as unknown[])[1] as Record<string, unknown>).self = cyclic
+      const poisoned = [
+        { clientId: 'clientAAA', seq: 4, diff: diff(5) },
+        { clientId: 'clientAAA', seq: 5, diff: cyclic as DocDiff },
+      ]
+      await expect(engine.appendAll(meta.id, poisoned)).rejects.toThrow()
+      expect(await engine.appendAll(meta.id, [{ clientId: 'clientAAA', seq: 4, diff: diff(6) }])).toEqual([{ offset: 5, duplicate: false }])
+      const { entries } = await engine.load(meta.id)
+      expect(entries.map((e) => [e.offset, e.clientId, e.seq])).toEqual([
+        [1, 'clientAAA', 1],
+        [2, 'clientAAA', 2],
+        [3, 'clientBBB', 1],
+        [4, 'clientAAA', 3],
+        [5, 'clientAAA', 4],
+      ])
+      expect(entries[4].diff).toEqual(diff(6))
     })
 
     it('S5: an undone subscription is given nothing more while the others go on', async () => {

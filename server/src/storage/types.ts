@@ -85,6 +85,12 @@ export interface StorageEngine {
    */
   append(boardId: string, push: Push): Promise<AppendResult>
   /**
+   * Appends pushes as `append` does, one after another, all in one step: every one is stored
+   * (or answered as a duplicate), or none is. Resolves, with each push's result, once all are
+   * durable.
+   */
+  appendAll(boardId: string, pushes: Push[]): Promise<AppendResult[]>
+  /**
    * The latest snapshot and every entry after it, in order; and each of the snapshot's records
    * as JSON in UTF-8, in order, where the engine read them so (saves serializing them again).
    */

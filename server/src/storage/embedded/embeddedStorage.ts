@@ -398,30 +398,44 @@ export class EmbeddedStorage implements StorageEngine {
     this.closing.set(board.id, done)
   }
 
-  append(boardId: string, push: Push): Promise<AppendResult> {
+  async append(boardId: string, push: Push): Promise<AppendResult> {
+    return (await this.appendAll(boardId, [push]))[0]
+  }
+
+  /** Queued in one go, so the pushes share one write and a failed write rolls them back together with everything queued behind them. */
+  appendAll(boardId: string, pushes: Push[]): Promise<AppendResult[]> {
     return this.use(boardId, (board) => {
-      const previousSeq = board.clientSeqs.get(push.clientId)
-      if (previousSeq !== undefined && push.seq <= previousSeq) return { duplicate: true }
-      const entry: LogEntry = { offset: board.offset + 1, clientId: push.clientId, seq: push.seq, diff: push.diff }
-      let line: Buffer
-      try {
-        line = encodeEntry(entry)
-      } catch (error) {
-        // Before the offset is taken: an entry that cannot be written must not leave a hole.
-        throw new UnstorableEntryError(`board ${board.tag}: this change cannot be stored: ${(error as Error).message}`)
-      }
-      board.offset = entry.offset
-      board.clientSeqs.set(push.clientId, push.seq)
-      return new Promise<AppendResult>((resolve, reject) => {
-        board.queue.push({ entry, line, previousSeq, resolve, reject })
-        if (!board.flushScheduled) {
-          board.flushScheduled = true
-          void this.onLane(board, () => {
-            board.flushScheduled = false
-            return this.flush(board)
-          })
+      // Every entry encoded before any takes an offset: one that cannot be written must leave
+      // neither a hole nor its companions stored without it.
+      const seqs = new Map<string, number | undefined>()
+      let offset = board.offset
+      const planned = pushes.map((push) => {
+        const previousSeq = seqs.has(push.clientId) ? seqs.get(push.clientId) : board.clientSeqs.get(push.clientId)
+        if (previousSeq !== undefined && push.seq <= previousSeq) return null
+        seqs.set(push.clientId, push.seq)
+        const entry: LogEntry = { offset: ++offset, clientId: push.clientId, seq: push.seq, diff: push.diff }
+        try {
+          return { entry, line: encodeEntry(entry), previousSeq }
+        } catch (error) {
+          throw new UnstorableEntryError(`board ${board.tag}: this change cannot be stored: ${(error as Error).message}`)
         }
       })
+      return Promise.all(planned.map((p) => (p ? this.enqueue(board, p.entry, p.line, p.previousSeq) : { duplicate: true })))
+    })
+  }
+
+  private enqueue(board: OpenBoard, entry: LogEntry, line: Buffer, previousSeq: number | undefined): Promise<AppendResult> {
+    board.offset = entry.offset
+    board.clientSeqs.set(entry.clientId, entry.seq)
+    return new Promise<AppendResult>((resolve, reject) => {
+      board.queue.push({ entry, line, previousSeq, resolve, reject })
+      if (!board.flushScheduled) {
+        board.flushScheduled = true
+        void this.onLane(board, () => {
+          board.flushScheduled = false
+          return this.flush(board)
+        })
+      }
     })
   }
 

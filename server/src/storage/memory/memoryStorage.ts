@@ -137,21 +137,33 @@ export class MemoryStorage implements StorageEngine {
   }
 
   async append(boardId: string, push: Push): Promise<AppendResult> {
+    return (await this.appendAll(boardId, [push]))[0]
+  }
+
+  async appendAll(boardId: string, pushes: Push[]): Promise<AppendResult[]> {
     const board = this.board(boardId)
-    const previousSeq = board.clientSeqs.get(push.clientId)
-    if (previousSeq !== undefined && push.seq <= previousSeq) return { duplicate: true }
-    let entry: LogEntry
-    try {
-      entry = copy({ offset: board.offset + 1, clientId: push.clientId, seq: push.seq, diff: push.diff })
-    } catch (error) {
-      // Before the offset is taken: an entry that cannot be stored must not leave a hole.
-      throw new UnstorableEntryError(`board ${board.tag}: this change cannot be stored: ${(error as Error).message}`)
+    // Every entry copied before any takes an offset: one that cannot be stored must leave
+    // neither a hole nor its companions stored without it.
+    const seqs = new Map<string, number>()
+    let offset = board.offset
+    const planned = pushes.map((push) => {
+      const previousSeq = seqs.get(push.clientId) ?? board.clientSeqs.get(push.clientId)
+      if (previousSeq !== undefined && push.seq <= previousSeq) return null
+      seqs.set(push.clientId, push.seq)
+      try {
+        return copy({ offset: ++offset, clientId: push.clientId, seq: push.seq, diff: push.diff })
+      } catch (error) {
+        throw new UnstorableEntryError(`board ${board.tag}: this change cannot be stored: ${(error as Error).message}`)
+      }
+    })
+    for (const entry of planned) {
+      if (!entry) continue
+      board.offset = entry.offset
+      board.clientSeqs.set(entry.clientId, entry.seq)
+      board.queue.push(entry)
     }
-    board.offset = entry.offset
-    board.clientSeqs.set(entry.clientId, entry.seq)
-    board.queue.push(entry)
     await this.flush(board)
-    return { offset: entry.offset, duplicate: false }
+    return planned.map((entry): AppendResult => (entry ? { offset: entry.offset, duplicate: false } : { duplicate: true }))
   }
 
   /**

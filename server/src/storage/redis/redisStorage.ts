@@ -193,10 +193,15 @@ export class RedisStorage implements StorageEngine {
   }
 
   async append(boardId: string, push: Push): Promise<AppendResult> {
+    return (await this.appendAll(boardId, [push]))[0]
+  }
+
+  /** In one script call: stored together, in order, or not at all. */
+  async appendAll(boardId: string, pushes: Push[]): Promise<AppendResult[]> {
     const k = this.keys(boardId)
-    const offset = await this.redis.opAppend(k.meta, k.seqs, k.offset, k.log, push.clientId, push.seq, JSON.stringify(push.diff))
-    if (offset === -1) throw new BoardNotFoundError(boardId)
-    return offset === 0 ? { duplicate: true } : { offset, duplicate: false }
+    const offsets = await this.redis.opAppend(k.meta, k.seqs, k.offset, k.log, ...pushes.flatMap((p) => [p.clientId, p.seq, JSON.stringify(p.diff)]))
+    if (offsets === -1) throw new BoardNotFoundError(boardId)
+    return offsets.map((offset) => (offset === 0 ? { duplicate: true } : { offset, duplicate: false }))
   }
 
   async load(boardId: string): Promise<{ snapshot: BoardSnapshot; entries: LogEntry[] }> {

@@ -2,17 +2,25 @@ import type Redis from 'ioredis'
 
 /**
  * Dedupe, next offset and append in one atomic step: Redis is the board's only sequencer, so no
- * two nodes can ever give one offset to two pushes, or one push to two offsets.
- * Returns the offset, 0 for a push already appended, -1 for a board that does not exist.
+ * two nodes can ever give one offset to two pushes, or one push to two offsets. ARGV holds one
+ * (clientId, seq, diff) triple per push, appended together in their order.
+ * Returns each push's offset, 0 for a push already appended; -1 for a board that does not exist.
  */
 const APPEND = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local last = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-if tonumber(ARGV[2]) <= last then return 0 end
-local offset = redis.call('INCR', KEYS[3])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('XADD', KEYS[4], offset .. '-0', 'c', ARGV[1], 's', ARGV[2], 'd', ARGV[3])
-return offset
+local offsets = {}
+for i = 1, #ARGV, 3 do
+  local last = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
+  if tonumber(ARGV[i + 1]) <= last then
+    offsets[#offsets + 1] = 0
+  else
+    local offset = redis.call('INCR', KEYS[3])
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+    redis.call('XADD', KEYS[4], offset .. '-0', 'c', ARGV[i], 's', ARGV[i + 1], 'd', ARGV[i + 2])
+    offsets[#offsets + 1] = offset
+  end
+end
+return offsets
 `
 
 /** The snapshot and the entries after it, read together so a compaction cannot slip between. */
@@ -104,7 +112,8 @@ return 0
 `
 
 export interface BoardScripts {
-  opAppend(meta: string, seqs: string, offset: string, log: string, clientId: string, seq: number, diff: string): Promise<number>
+  /** pushes: (clientId, seq, diff) for each push, one after another. */
+  opAppend(meta: string, seqs: string, offset: string, log: string, ...pushes: (string | number)[]): Promise<number[] | -1>
   opLoad(snapshot: string, snapshotOffset: string, log: string): Promise<[string | null, [string, string[]][]]>
   opCompact(
     snapshot: string,

@@ -522,9 +522,9 @@ describe('Room', () => {
     let held: LogEntry[] = []
     let release: (entries: LogEntry[]) => void = () => undefined
     const engine = steered(storage, {
-      append: async (id, push) => {
-        const result = await storage.append(id, push)
-        if (push.seq !== loseReplyTo) return result
+      appendAll: async (id, pushes) => {
+        const results = await storage.appendAll(id, pushes)
+        if (!pushes.some((push) => push.seq === loseReplyTo)) return results
         loseReplyTo = null
         throw new Error('connection lost before the reply')
       },
@@ -548,6 +548,74 @@ describe('Room', () => {
     await deliver(room, session, 'push', { seq: 2, diff: put(geoShape('two')) })
     await until(() => socket.entries().some((e) => e.kind === 'ack' && e.seq === 2), 'seq 2 acknowledged')
     expect(room.documentRecords.map((r) => r.id)).toEqual(expect.arrayContaining(['shape:one', 'shape:two']))
+  })
+
+  it("stores the pushes that came while a session's push was being stored together, in one write, acknowledged in order", async () => {
+    const storage = new MemoryStorage()
+    cleanups.push(() => storage.close())
+    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
+    const groups: number[][] = []
+    let open: () => void = () => undefined
+    let gate: Promise<void> = new Promise((r) => (open = r))
+    const engine = steered(storage, {
+      appendAll: async (id, pushes) => {
+        groups.push(pushes.map((p) => p.seq))
+        await gate
+        return storage.appendAll(id, pushes)
+      },
+    })
+    const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, engine, { tickMs: 1, logger: silentLogger })
+    cleanups.push(() => room.close())
+    const { socket, session } = enter(room, A)
+    const sent = [deliver(room, session, 'push', { seq: 1, diff: put(geoShape('s1')) })]
+    await until(() => groups.length === 1, 'the first push at storage')
+    for (const seq of [2, 3, 4]) sent.push(deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) }))
+    await new Promise((r) => setTimeout(r, 20))
+    // Nothing more of the session goes to storage while its first push is unsettled.
+    expect(groups).toEqual([[1]])
+    open()
+    gate = Promise.resolve()
+    await Promise.all(sent)
+    await until(() => socket.entries().length === 4, 'four acknowledgements')
+    expect(groups).toEqual([[1], [2, 3, 4]])
+    expect(socket.entries().map((e) => [e.kind, e.offset, e.kind === 'ack' && e.seq])).toEqual([1, 2, 3, 4].map((n) => ['ack', n, n]))
+  })
+
+  it('after a group could not be stored, stores nothing of the session until the client re-sends from its first push', async () => {
+    const storage = new MemoryStorage()
+    cleanups.push(() => storage.close())
+    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
+    const failed: number[][] = []
+    let open: () => void = () => undefined
+    const gate = new Promise<void>((r) => (open = r))
+    const engine = steered(storage, {
+      appendAll: async (id, pushes) => {
+        await gate
+        if (failed.length === 0 && pushes[0].seq === 2) {
+          failed.push(pushes.map((p) => p.seq))
+          throw new Error('disk full')
+        }
+        return storage.appendAll(id, pushes)
+      },
+    })
+    const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, engine, { tickMs: 1, logger: silentLogger })
+    cleanups.push(() => room.close())
+    const { socket, session } = enter(room, A)
+    const push = (seq: number) => deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) })
+    const sent = [push(1)]
+    await new Promise((r) => setTimeout(r, 5))
+    sent.push(push(2), push(3))
+    open()
+    await Promise.all(sent)
+    expect(failed).toEqual([[2, 3]])
+    expect(socket.of(EV.saving).map((e) => e.payload)).toEqual([{ paused: true, reason: 'storage' }])
+    // Sent before the client learnt saving stopped: dropped, it comes again with the re-send.
+    await push(4)
+    expect(room.offset).toBe(1)
+    await Promise.all([2, 3, 4].map(push))
+    await until(() => socket.entries().length === 4, 'four acknowledgements')
+    expect(socket.entries().map((e) => [e.kind, e.offset, e.kind === 'ack' && e.seq])).toEqual([1, 2, 3, 4].map((n) => ['ack', n, n]))
+    expect(socket.of(EV.saving).at(-1)!.payload).toEqual({ paused: false })
   })
 
   it('applies a retried push (same client, same seq) once', async () => {

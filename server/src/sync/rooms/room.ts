@@ -110,6 +110,9 @@ const TAIL_BYTES_MIN = 1024 * 1024
 
 type VoteControl = Extract<ControlMessage, { action: `vote-${string}` }>
 
+/** A push that passed the room's checks, on its way to storage. */
+type Accepted = Extract<InboundPush, { ok: true }>
+
 /**
  * One board on this server process: the order of its pushes, the fold of its log, and the
  * fan-out to its sessions. Order comes only from the storage tail, never from the order pushes
@@ -261,51 +264,97 @@ export class Room {
   /** Takes a push the transport has parsed (or refused by its seq), in the order the session sent them. */
   async push(session: Session, push: InboundPush): Promise<void> {
     if (!this.sessions.has(session)) return
-    // One after another: whether a push waits behind one to be re-sent is known only in turn.
-    session.appending = session.appending.then(() => this.accept(session, push))
+    session.waiting.push(push)
+    // One group after another: whether a push waits behind one to be re-sent is known only in
+    // turn. The pushes that arrived while a group was being stored go to storage together, in
+    // one write, so a writer is at most one write behind however long a write takes.
+    session.appending = session.appending.then(() => this.acceptWaiting(session))
     await session.appending
   }
 
-  private async accept(session: Session, push: InboundPush) {
-    // Behind a push that is to be re-sent: dropped unread, the client re-sends this one too.
-    if (!this.sessions.has(session) || (session.failedSeq !== null && push.seq > session.failedSeq)) return
-    if (!push.ok) return this.refuse(session, push.seq, push.refusal)
-    const forbidden = authorizeDiff(session.role, push.diff, (id) => this.state.records.get(id))
-    if (forbidden) return this.refuse(session, push.seq, forbidden)
-    if (this.state.bytes + push.bytes > LIMITS.boardBytes && Object.values(push.diff).some((op) => op[0] !== 'remove')) {
-      const full = refusal('board-full', { limit: LIMITS.boardBytes }, `the board is full (${formatBytes(LIMITS.boardBytes)})`)
-      return this.refuse(session, push.seq, full)
+  private async acceptWaiting(session: Session) {
+    // Empty when an earlier link of the chain took this push along with its own.
+    const pushes = session.waiting.splice(0)
+    const group: Accepted[] = []
+    let bytes = 0
+    // Pushes after this seq are dropped unread, the client re-sends them; the re-send of this
+    // one, stored with its group, lets those after it in the group go too.
+    let behind = session.failedSeq
+    let resumed = false
+    for (const push of pushes) {
+      if (!this.sessions.has(session)) return
+      if (behind !== null && push.seq > behind) continue
+      if (!push.ok) {
+        this.refuse(session, push.seq, push.refusal)
+        continue
+      }
+      const refused = this.refusalOf(session, push, bytes)
+      if (refused) {
+        this.refuse(session, push.seq, refused)
+        continue
+      }
+      if (!(session.limits?.push(Object.keys(push.diff).length, push.bytes) ?? true)) {
+        // Not refused: kept by the client and re-sent, like a push storage could not take.
+        if (!this.strike(session)) return
+        session.failedSeq = resumed ? push.seq : Math.min(session.failedSeq ?? push.seq, push.seq)
+        behind = push.seq
+        this.pause(session, 'slow-down')
+        continue
+      }
+      if (push.seq === behind) {
+        behind = null
+        resumed = true
+      }
+      group.push(push)
+      bytes += push.bytes
     }
-    if (!(session.limits?.push(Object.keys(push.diff).length, push.bytes) ?? true)) {
-      // Not refused: kept by the client and re-sent, like a push storage could not take.
-      if (!this.strike(session)) return
-      session.failedSeq = Math.min(session.failedSeq ?? push.seq, push.seq)
-      this.pause(session, 'slow-down')
-      return
-    }
-    await this.append(session, push.seq, push.diff)
+    if (group.length > 0) await this.append(session, group)
   }
 
-  private async append(session: Session, seq: number, diff: DocDiff) {
-    const key = `${session.writerId} ${seq}`
-    this.checkedHere.set(key, diff)
+  /** Why the push may not be stored; `ahead`: bytes of its group, accepted but not yet folded. */
+  private refusalOf(session: Session, push: Accepted, ahead: number): Refusal | null {
+    const forbidden = authorizeDiff(session.role, push.diff, (id) => this.state.records.get(id))
+    if (forbidden) return forbidden
+    if (this.state.bytes + ahead + push.bytes > LIMITS.boardBytes && Object.values(push.diff).some((op) => op[0] !== 'remove')) {
+      return refusal('board-full', { limit: LIMITS.boardBytes }, `the board is full (${formatBytes(LIMITS.boardBytes)})`)
+    }
+    return null
+  }
+
+  /** A session's group of pushes, stored together or not at all. */
+  private async append(session: Session, group: Accepted[]) {
+    const keys = group.map((push) => `${session.writerId} ${push.seq}`)
+    group.forEach((push, i) => this.checkedHere.set(keys[i], push.diff))
     try {
-      await this.storage.append(this.board.id, { clientId: session.writerId, seq, diff })
-      if (session.failedSeq !== null && seq >= session.failedSeq) this.stored(session)
+      await this.storage.appendAll(
+        this.board.id,
+        group.map(({ seq, diff }) => ({ clientId: session.writerId, seq, diff }))
+      )
+      if (session.failedSeq !== null && group.at(-1)!.seq >= session.failedSeq) this.stored(session)
     } catch (e) {
-      this.checkedHere.delete(key)
+      for (const key of keys) this.checkedHere.delete(key)
       if (e instanceof UnstorableEntryError) {
+        if (group.length > 1) return this.appendEachAlone(session, group)
         // Retrying cannot help a change that can never be written: refuse it.
-        this.refuse(session, seq, refusal('unstorable', {}, (e as Error).message))
+        this.refuse(session, group[0].seq, refusal('unstorable', {}, (e as Error).message))
         return
       }
       // Stored after all, and already folded from the tail: nothing to re-send.
-      if ((this.state.clientSeqs.get(session.writerId) ?? 0) >= seq) return
+      const unstored = group.find((push) => (this.state.clientSeqs.get(session.writerId) ?? 0) < push.seq)
+      if (!unstored) return
       if (session.paused !== 'storage') {
         this.log.error(`board ${boardTag(this.board.id)}: cannot store changes, saving paused`, (e as Error).message)
       }
       this.pause(session, 'storage')
-      session.failedSeq = Math.min(session.failedSeq ?? seq, seq)
+      session.failedSeq = Math.min(session.failedSeq ?? unstored.seq, unstored.seq)
+    }
+  }
+
+  /** A group one of whose changes can never be written: the others are stored without it. */
+  private async appendEachAlone(session: Session, group: Accepted[]) {
+    for (const push of group) {
+      if (session.failedSeq !== null && push.seq > session.failedSeq) return
+      await this.append(session, [push])
     }
   }
 

@@ -1,6 +1,7 @@
 import type { AckEntry, PauseReason, RejectedEntry, Role, ServerMessages } from '@opificio/shared'
 import { randomBytes } from 'node:crypto'
 import type { ConnectionLimits } from '../../limits/inboundLimits.ts'
+import type { InboundPush } from '@opificio/shared'
 
 /** The slice of a Socket.IO socket a room talks to: typed, so only protocol messages go out. */
 export interface RoomSocket {
@@ -29,8 +30,13 @@ export interface Session {
    * comes after.
    */
   sentThrough: number
-  /** This session's appends, one after another: a later seq must never be stored before an earlier one. */
+  /**
+   * This session's appends, one group after another: a later seq must never be stored before an
+   * earlier one, so nothing of a session goes to storage while its previous group is unsettled.
+   */
   appending: Promise<void>
+  /** Pushes that arrived while a group was being stored: they go to storage together next. */
+  waiting: InboundPush[]
   /** The first seq whose append failed; later seqs wait for the client to re-send from it. */
   failedSeq: number | null
   /** Why the client was last told saving is paused, so it is told once per spell. */
@@ -55,6 +61,7 @@ export function newSession(socket: RoomSocket, { writerId, voterKey }: Identity,
     outbox: [],
     sentThrough: 0,
     appending: Promise.resolve(),
+    waiting: [],
     failedSeq: null,
     paused: null,
     limits,
