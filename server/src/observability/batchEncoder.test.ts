@@ -1,5 +1,5 @@
 import { EV } from '@opificio/shared'
-import { PacketType } from 'socket.io-parser'
+import { Encoder, PacketType } from 'socket.io-parser'
 import { describe, expect, it } from 'vitest'
 import { batchWeighingParser } from './batchEncoder.ts'
 import { Metrics } from './metrics.ts'
@@ -22,5 +22,20 @@ describe('the parser the server encodes with', () => {
 
     expect(encoded).toBe(`2${JSON.stringify(batch.data)}`)
     expect(await flushBytes(metrics)).toEqual({ count: 1, sum: Buffer.byteLength(encoded) })
+  })
+
+  it("encodes a batch as Socket.IO's own encoder does, whatever its namespace and id", () => {
+    const { Encoder: Weighing } = batchWeighingParser(new Metrics())
+    const frame = {
+      shared: { entries: [{ kind: 'change', offset: 7, diff: { 'shape:a': ['patch', { set: { x: 1.5, text: 'è "a"' } }] } }] },
+      own: [],
+    }
+    for (const packet of [
+      { type: PacketType.EVENT, nsp: '/', data: [EV.batch, frame] },
+      { type: PacketType.EVENT, nsp: '/board', data: [EV.batch, frame] },
+      { type: PacketType.EVENT, nsp: '/', id: 12, data: [EV.batch, frame] },
+    ]) {
+      expect(new Weighing().encode(packet)).toEqual(new Encoder().encode(packet))
+    }
   })
 })
