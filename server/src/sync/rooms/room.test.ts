@@ -141,6 +141,17 @@ function steered(storage: MemoryStorage, over: Partial<StorageEngine>): StorageE
   }) as unknown as StorageEngine
 }
 
+/** A room over a memory storage with some of its methods replaced: `over` is given the storage itself. */
+async function openSteeredRoom(over: (storage: MemoryStorage) => Partial<StorageEngine>) {
+  const storage = new MemoryStorage()
+  cleanups.push(() => storage.close())
+  const created = await createBoard(storage, 'Tavolo', 'http://localhost')
+  const meta: BoardMeta = { id: created.id, title: created.title, createdAt: created.createdAt }
+  const room = await Room.load(meta, steered(storage, over(storage)), { tickMs: 1, logger: silentLogger })
+  cleanups.push(() => room.close())
+  return room
+}
+
 const A = 'clientAAAA'
 const B = 'clientBBBB'
 const C = 'clientCCCC'
@@ -513,15 +524,12 @@ describe('Room', () => {
   })
 
   it('resumes saving when a push it could not confirm turns out stored (the storage kept it, its answer was lost)', async () => {
-    const storage = new MemoryStorage()
-    cleanups.push(() => storage.close())
-    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
     // Redis gone mid-reply: the entry is in the log, the append throws, and this node's tail
     // brings the entry only later.
     let loseReplyTo: number | null = null
     let held: LogEntry[] = []
     let release: (entries: LogEntry[]) => void = () => undefined
-    const engine = steered(storage, {
+    const room = await openSteeredRoom((storage) => ({
       appendAll: async (id, pushes) => {
         const results = await storage.appendAll(id, pushes)
         if (!pushes.some((push) => push.seq === loseReplyTo)) return results
@@ -532,9 +540,7 @@ describe('Room', () => {
         release = onEntries
         return storage.subscribe(id, after, (entries) => (loseReplyTo === null && held.length === 0 ? onEntries(entries) : held.push(...entries)))
       },
-    })
-    const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, engine, { tickMs: 1, logger: silentLogger })
-    cleanups.push(() => room.close())
+    }))
     const { socket, session } = enter(room, A)
     loseReplyTo = 1
     await deliver(room, session, 'push', { seq: 1, diff: put(geoShape('one')) })
@@ -551,21 +557,16 @@ describe('Room', () => {
   })
 
   it("stores the pushes that came while a session's push was being stored together, in one write, acknowledged in order", async () => {
-    const storage = new MemoryStorage()
-    cleanups.push(() => storage.close())
-    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
     const groups: number[][] = []
     let open: () => void = () => undefined
     let gate: Promise<void> = new Promise((r) => (open = r))
-    const engine = steered(storage, {
+    const room = await openSteeredRoom((storage) => ({
       appendAll: async (id, pushes) => {
         groups.push(pushes.map((p) => p.seq))
         await gate
         return storage.appendAll(id, pushes)
       },
-    })
-    const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, engine, { tickMs: 1, logger: silentLogger })
-    cleanups.push(() => room.close())
+    }))
     const { socket, session } = enter(room, A)
     const sent = [deliver(room, session, 'push', { seq: 1, diff: put(geoShape('s1')) })]
     await until(() => groups.length === 1, 'the first push at storage')
@@ -582,13 +583,10 @@ describe('Room', () => {
   })
 
   it('after a group could not be stored, stores nothing of the session until the client re-sends from its first push', async () => {
-    const storage = new MemoryStorage()
-    cleanups.push(() => storage.close())
-    const created = await createBoard(storage, 'Tavolo', 'http://localhost')
     const failed: number[][] = []
     let open: () => void = () => undefined
     const gate = new Promise<void>((r) => (open = r))
-    const engine = steered(storage, {
+    const room = await openSteeredRoom((storage) => ({
       appendAll: async (id, pushes) => {
         await gate
         if (failed.length === 0 && pushes[0].seq === 2) {
@@ -597,9 +595,7 @@ describe('Room', () => {
         }
         return storage.appendAll(id, pushes)
       },
-    })
-    const room = await Room.load({ id: created.id, title: created.title, createdAt: created.createdAt }, engine, { tickMs: 1, logger: silentLogger })
-    cleanups.push(() => room.close())
+    }))
     const { socket, session } = enter(room, A)
     const push = (seq: number) => deliver(room, session, 'push', { seq, diff: put(geoShape(`s${seq}`)) })
     const sent = [push(1)]
