@@ -9,8 +9,9 @@ import type { Metrics } from './metrics.ts'
  * only to weigh it cost 3 % of a core at 200 people with their cursors moving.
  *
  * A batch is JSON through and through (BatchFrame), so it is encoded as the text packet it
- * always is, without Socket.IO's walk of every value looking for binary: 1.5 % of a core at 200
- * people with their cursors moving.
+ * always is, without Socket.IO's walk of every value looking for binary: 42–53 µs a batch against
+ * 56–82 (timed alternately in one server, 200 people with their cursors moving, 640 batches a
+ * second counting each writer's acks), about 1 % of a core.
  */
 export function batchWeighingParser(metrics: Metrics) {
   class BatchWeighingEncoder extends Encoder {
