@@ -85,6 +85,16 @@ describe('embedded storage on a full disk', () => {
     for (let i = 0; i < 10; i++) await push(++seq)
     await Promise.all(Array.from({ length: 10 }, () => push(++seq)))
     expect(refused.size).toBeGreaterThan(0)
+    // A group is refused whole: none of its seqs is taken (the retries below would come back
+    // as duplicates) and none of it reaches the log (checked below).
+    const group = [++seq, ++seq, ++seq]
+    await expect(
+      engine.appendAll(
+        id,
+        group.map((s) => ({ clientId: 'clientAAA', seq: s, diff: bigDiff(s) }))
+      )
+    ).rejects.toThrow()
+    for (const s of group) refused.add(s)
     await expect(
       engine.compact(id, {
         ...initial,
