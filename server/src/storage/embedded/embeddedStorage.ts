@@ -407,10 +407,10 @@ export class EmbeddedStorage implements StorageEngine {
     return this.use(boardId, (board) => {
       // Every entry encoded before any takes an offset: one that cannot be written must leave
       // neither a hole nor its companions stored without it.
-      const seqs = new Map<string, number | undefined>()
+      const seqs = new Map<string, number>()
       let offset = board.offset
       const planned = pushes.map((push) => {
-        const previousSeq = seqs.has(push.clientId) ? seqs.get(push.clientId) : board.clientSeqs.get(push.clientId)
+        const previousSeq = seqs.get(push.clientId) ?? board.clientSeqs.get(push.clientId)
         if (previousSeq !== undefined && push.seq <= previousSeq) return null
         seqs.set(push.clientId, push.seq)
         const entry: LogEntry = { offset: ++offset, clientId: push.clientId, seq: push.seq, diff: push.diff }
