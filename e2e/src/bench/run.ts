@@ -24,7 +24,9 @@ const OUT = join(repoRoot, '.bench')
 
 async function storm(target: Target, s: StormScenario): Promise<StormRow> {
   const boards = await Promise.all(Array.from({ length: s.boards }, () => target.board()))
-  const meters = await Promise.all(target.pids.map((pid) => cpuMeter(pid)))
+  // The servers' CPU over the window alone: not their clients' arrival, nor the settling after.
+  let meters: Promise<Array<() => Promise<number>>> | undefined
+  let cpuPct: Promise<number[]> | undefined
   const result = await dragStorm({
     urls: target.urls,
     wire: target.wire,
@@ -35,6 +37,12 @@ async function storm(target: Target, s: StormScenario): Promise<StormRow> {
     dragHz: s.dragHz,
     cursorHz: s.cursorHz,
     seconds: plan.seconds,
+    started: () => {
+      meters = Promise.all(target.pids.map((pid) => cpuMeter(pid)))
+    },
+    ended: () => {
+      cpuPct = meters!.then((ms) => Promise.all(ms.map((m) => m())))
+    },
   })
   return {
     kind: 'storm',
@@ -44,7 +52,7 @@ async function storm(target: Target, s: StormScenario): Promise<StormRow> {
     cursorHz: s.cursorHz,
     boards: s.boards,
     result,
-    cpuPct: await Promise.all(meters.map((m) => m())),
+    cpuPct: await cpuPct!,
     rssMiB: await Promise.all(target.pids.map((pid) => rssMiB(pid))),
   }
 }

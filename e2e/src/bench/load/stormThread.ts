@@ -29,7 +29,7 @@ export interface ThreadSetup {
   cursorHz: number
 }
 
-export type ToThread = { type: 'start' } | { type: 'stop' } | { type: 'settle'; samplesPerBoard: number[] }
+export type ToThread = { type: 'start' } | { type: 'measure' } | { type: 'stop' } | { type: 'settle'; samplesPerBoard: number[] }
 
 export type FromThread =
   | { type: 'ready' }
@@ -70,6 +70,9 @@ const port = parentPort!
 const now = () => performance.timeOrigin + performance.now()
 const post = (m: FromThread) => port.postMessage(m)
 
+/** From the load's start until its stop: the warm-up and the window. */
+let running = false
+/** The window: what is sent in it is measured. */
 let measuring = false
 /** From the window's opening until the report: changes arriving after the window still count. */
 let recording = false
@@ -93,7 +96,7 @@ const handlers = (c: Client): WireHandlers => ({
     const at = c.sentAt.get(seq)
     c.acked.add(seq)
     if (at !== undefined && measuring) ackLat.push(now() - at)
-    if (measuring) release(c)
+    if (running) release(c)
   },
   moved(x) {
     c.received.add(x)
@@ -136,6 +139,10 @@ async function join(spec: ThreadClient) {
   // each has its own (127.0.0.x are all this machine), as tables in different places have.
   const from = setup.boards.length > 1 ? `127.0.0.${2 + (spec.board % 250)}` : undefined
   client.wire = await wire.connect(setup.urls[spec.index % setup.urls.length], setup.boards[spec.board], spec.index, handlers(client), from)
+  // A person's presence is on the board from their arrival (the product's client sends it with
+  // its welcome), not from the moment their cursor starts moving: 200 records new in the same
+  // 50 ms, each sent whole to everyone, is the window's opening, not a room's life.
+  if (setup.cursorHz > 0) client.wire.cursor(cursorRecord(client))
   clients.push(client)
 }
 
@@ -154,6 +161,15 @@ async function prepare() {
   post({ type: 'ready' })
 }
 
+const presenceRecords = new Map<number, UnknownRecord>()
+
+/** The client's presence record with its cursor where it is now: x is the send time. */
+function cursorRecord(c: Client): UnknownRecord {
+  let record = presenceRecords.get(c.index)
+  if (!record) presenceRecords.set(c.index, (record = presenceRecord(`storm${c.index}`)))
+  return { ...record, cursor: { x: now(), y: c.index, type: 'default', rotation: 0 } } as UnknownRecord
+}
+
 /** A sample id no other thread uses. */
 const sampleId = () => nextSample++ * setup.threads + setup.thread
 
@@ -168,7 +184,7 @@ function release(w: Client) {
   w.latest = null
   w.samplesSent++
   samplesPerBoard[w.board]++
-  sent.push(id, at, w.board)
+  if (measuring) sent.push(id, at, w.board)
   w.wire.move(seq(w), w.shapeId, id, w.index * 10 + (id % 7))
 }
 
@@ -183,9 +199,7 @@ function every(index: number, hz: number, fn: () => void) {
 }
 
 function start() {
-  measuring = true
-  recording = true
-  loop.enable()
+  running = true
   for (const w of clients.filter((c) => c.writer)) {
     // Faster than a client pushes: the moves in between are folded into the next push.
     const folded = setup.dragHz > PUSH_HZ
@@ -197,18 +211,26 @@ function start() {
   }
   if (setup.cursorHz > 0) {
     for (const c of clients) {
-      const record = presenceRecord(`storm${c.index}`)
       every(c.index, setup.cursorHz, () => {
-        cursorsSent++
-        cursorsDue += setup.cursorListeners - (c.reads === 'all' ? 1 : 0)
-        c.wire.cursor({ ...record, cursor: { x: now(), y: c.index, type: 'default', rotation: 0 } } as UnknownRecord)
+        if (measuring) {
+          cursorsSent++
+          cursorsDue += setup.cursorListeners - (c.reads === 'all' ? 1 : 0)
+        }
+        c.wire.cursor(cursorRecord(c))
       })
     }
   }
 }
 
+function measure() {
+  measuring = true
+  recording = true
+  loop.enable()
+}
+
 function stop() {
   for (const t of timers) clearTimeout(t)
+  running = false
   measuring = false
   loop.disable()
   post({ type: 'stopped', samplesPerBoard, sent, cursorsSent, cursorsDue, loopDelayP99: loop.percentile(99) / 1e6 })
@@ -228,6 +250,7 @@ async function settle(total: number[]) {
 
 port.on('message', (m: ToThread) => {
   if (m.type === 'start') start()
+  else if (m.type === 'measure') measure()
   else if (m.type === 'stop') stop()
   else void settle(m.samplesPerBoard)
 })
