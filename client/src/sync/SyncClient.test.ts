@@ -3,6 +3,7 @@ import {
   createInitialRecords,
   encodeWelcomeDocument,
   EV,
+  PRESENCE_ID_PREFIX,
   FIRST_PAGE_ID,
   MAX_UNACKED_PUSHES,
   PROTOCOL_VERSION,
@@ -510,6 +511,17 @@ describe('SyncClient', () => {
       },
     })
     expect(presences()).toEqual([{ ...anna, cursor }])
+  })
+
+  it('moves a cursor by its move, and skips a move of a record it never got', () => {
+    const anna = presence('anna')
+    const t = setup()
+    t.socket.open()
+    t.socket.welcome({ offset: 0, document: encodeWelcomeDocument(createInitialRecords('Pagina 1')), presence: [anna] })
+    const presences = () => t.store.allRecords().filter((r) => r.typeName === 'instance_presence')
+    const suffix = (id: string) => id.slice(PRESENCE_ID_PREFIX.length)
+    t.socket.batch({ presence: { put: [], remove: [], moved: [suffix(anna.id), 42, 7, 1234, suffix(presence('bruno').id), 1, 1, 1] } })
+    expect(presences()).toEqual([{ ...anna, cursor: { x: 42, y: 7, type: 'default', rotation: 0 }, lastActivityTimestamp: 1234 }])
   })
 
   it('leaves out its own presence, which batches carry with everyone else’s', () => {

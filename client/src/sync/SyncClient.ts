@@ -1,4 +1,5 @@
 import {
+  applyMove,
   applyRecordPatch,
   EV,
   foldDocDiff,
@@ -11,6 +12,7 @@ import {
   type Adjustment,
   type BatchFrame,
   readBatch,
+  readMoves,
   type ControlMessage,
   type ShapeContext,
   type DocDiff,
@@ -515,6 +517,10 @@ export class SyncClient {
         const record = store.get(id as RecordId<UnknownRecord>)
         return record ? [applyRecordPatch(record, patch)] : []
       })
+      for (const move of readMoves(update.moved ?? [])) {
+        const record = store.get(move.id as RecordId<UnknownRecord>)
+        if (record) patched.push(applyMove(record, move))
+      }
       if (patched.length) store.put(patched as never)
     })
   }

@@ -21,6 +21,39 @@ describe('a board in two real browsers', () => {
     await pageB.mouse.move(700, 400)
     await pageB.mouse.move(720, 420, { steps: 5 })
     await pageA.waitForSelector('.tl-collaborator__cursor', { timeout: 5000 })
+    // The cursor keeps following: its moves travel as moves (cursorMoves.ts), not as patches.
+    const remoteCursorX = () =>
+      pageA.evaluate(() => {
+        const records = (window as any).opificioEditor.store.allRecords() as Array<{ typeName: string; cursor: { x: number } }>
+        return records.find((r) => r.typeName === 'instance_presence')?.cursor.x ?? null
+      })
+    const ownCursorX = () => pageB.evaluate(() => (window as any).opificioEditor.inputs.getCurrentPagePoint().x as number)
+    await expect.poll(remoteCursorX, { timeout: 5000 }).toBe(await ownCursorX())
+    // Every place on the way, not only where it stops: a record sent whole (every 2 s, or once
+    // it stands still for half a second) would bring only the last.
+    await pageA.evaluate(() => {
+      const w = window as any
+      w.seenCursorXs = new Set<number>()
+      const look = () => {
+        const records = w.opificioEditor.store.allRecords() as Array<{ typeName: string; cursor: { x: number } }>
+        const x = records.find((r) => r.typeName === 'instance_presence')?.cursor.x
+        if (x !== undefined) w.seenCursorXs.add(x)
+        if (!w.stopLooking) requestAnimationFrame(look)
+      }
+      look()
+    })
+    for (let step = 1; step <= 10; step++) {
+      await pageB.mouse.move(720 - 30 * step, 420)
+      await pageB.waitForTimeout(100)
+    }
+    const stoppedAt = await ownCursorX()
+    await expect.poll(remoteCursorX, { timeout: 5000 }).toBe(stoppedAt)
+    const seen = await pageA.evaluate(() => {
+      const w = window as any
+      w.stopLooking = true
+      return w.seenCursorXs.size as number
+    })
+    expect(seen).toBeGreaterThanOrEqual(6)
     await pageA.screenshot({ path: join(ARTIFACTS, 'board-a-drawn.png') })
     await pageB.screenshot({ path: join(ARTIFACTS, 'board-b-sees.png') })
 

@@ -73,6 +73,27 @@ describe('readBatch', () => {
     expect(readBatch({ shared: onlyMineMoved }, 'instance_presence:me')).toEqual({})
   })
 
+  it("leaves out the client's own cursor moves", () => {
+    const shared: SharedBatch = { presence: { put: [], remove: [], moved: ['me', 1, 2, 3, 'anna', 4, 5, 6] } }
+    expect(readBatch({ shared }, 'instance_presence:me').presence).toEqual({ put: [], remove: [], moved: ['anna', 4, 5, 6] })
+    const onlyMine: SharedBatch = { presence: { put: [], remove: [], moved: ['me', 1, 2, 3] } }
+    expect(readBatch({ shared: onlyMine }, 'instance_presence:me')).toEqual({})
+  })
+
+  it('refuses moves that are not an id and three numbers each', () => {
+    const frame = (moved: unknown[]) => ({ shared: { presence: { put: [], remove: [], moved } } })
+    expect(() => serverMessageValidators.batch.validate(frame(['anna', 1, 2, 3, 'bruno', 4, 5, null]))).not.toThrow()
+    for (const bad of [
+      ['anna', 1, 2],
+      ['anna', 1, 2, '3'],
+      [1, 1, 2, 3],
+      ['anna', 1, Number.NaN, 3],
+      [{}, 1, 2, 3],
+    ]) {
+      expect(() => serverMessageValidators.batch.validate(frame(bad)), JSON.stringify(bad)).toThrow()
+    }
+  })
+
   it('is given only frames whose shared part is a shared batch: a client refuses any other', () => {
     const { batch } = serverMessageValidators
     expect(() => batch.validate({ shared: { entries: [{ kind: 'ack', offset: 1, seq: 1 }] } })).toThrow()

@@ -1,3 +1,4 @@
+import { withoutMovesOf } from './cursorMoves.ts'
 import type { AckEntry, BatchMessage, ChangeEntry, NoopEntry, PresenceUpdate, RejectedEntry, WireEntry } from './messages.ts'
 
 /**
@@ -43,7 +44,10 @@ export function readBatch(frame: BatchFrame, ownPresenceId: string | null): Batc
     const put = shared.presence.put.filter((r) => r.id !== ownPresenceId)
     const remove = shared.presence.remove.filter((id) => id !== ownPresenceId)
     const changed = (shared.presence.changed ?? []).filter((c) => c.id !== ownPresenceId)
-    if (put.length > 0 || remove.length > 0 || changed.length > 0) batch.presence = { put, remove, ...(changed.length > 0 ? { changed } : {}) }
+    const moved = withoutMovesOf(shared.presence.moved ?? [], ownPresenceId)
+    if (put.length > 0 || remove.length > 0 || changed.length > 0 || moved.length > 0) {
+      batch.presence = { put, remove, ...(changed.length > 0 ? { changed } : {}), ...(moved.length > 0 ? { moved } : {}) }
+    }
   }
   return batch
 }

@@ -4,6 +4,7 @@ import type { BoardMeta, Role } from '../boards/board.ts'
 import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff, RecordPatch } from '../sync/docDiff.ts'
 import type { BatchFrame, SharedBatch } from './batchFrame.ts'
+import { type CursorMoves, cursorMovesValidator } from './cursorMoves.ts'
 import { type Refusal, refusalValidator } from './refusal.ts'
 import { snapshotIdValidator, type Summon, summonTargetValidator, TIMER_MAX_MS } from '../session/sessionRecord.ts'
 import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../session/voteRecords.ts'
@@ -24,7 +25,8 @@ import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../
 // 7: the shared part is JSON in the frame, not bytes beside it: one WebSocket frame per client.
 // 8: a welcome with the whole document tells the client what the fold adjusted or refused of its
 //    recent pushes (`told`).
-export const PROTOCOL_VERSION = 8
+// 9: presence carries cursor moves as four values each (`moved`), not as patches.
+export const PROTOCOL_VERSION = 9
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -233,6 +235,8 @@ export interface PresenceUpdate {
    * record comes whole again within seconds (see server/src/sync/rooms/presence.ts).
    */
   changed?: PresencePatch[]
+  /** Records the client was sent whole before whose cursor alone moved (cursorMoves.ts). */
+  moved?: CursorMoves
 }
 
 export interface PresencePatch {
@@ -339,6 +343,7 @@ const presenceUpdate = T.object({
   put: T.arrayOf(record),
   remove: T.arrayOf(T.string),
   changed: T.arrayOf(T.object({ id: T.string, patch: recordPatch })).optional(),
+  moved: cursorMovesValidator.optional(),
 })
 /** What a batch frame's shared part must decode to. */
 export const sharedBatchValidator: T.Validator<SharedBatch> = T.object({

@@ -2,6 +2,7 @@ import {
   EV,
   MAX_UNACKED_PUSHES,
   PROTOCOL_VERSION,
+  readMoves,
   schemaFingerprint,
   type BatchFrame,
   type HelloMessage,
@@ -60,6 +61,7 @@ export const opificioWire: StormWire = {
       const cursors = [
         ...(shared.presence?.put ?? []).map((r) => [r.id, r] as const),
         ...(shared.presence?.changed ?? []).map((c) => [c.id, c.patch.set ?? {}] as const),
+        ...[...readMoves(shared.presence?.moved ?? [])].map((m) => [m.id, { cursor: m }] as const),
       ]
       for (const [id, fields] of cursors) {
         const x = (fields as { cursor?: { x: number } }).cursor?.x

@@ -1,3 +1,4 @@
+import { PRESENCE_ID_PREFIX } from '@opificio/shared'
 import { presenceRecord } from '@opificio/shared/testing'
 import type { UnknownRecord } from '@tldraw/store'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -15,18 +16,25 @@ function room() {
 }
 
 describe('RoomPresence.drain', () => {
-  it('sends a record whole the first time, then only the fields that changed', () => {
+  it('sends a record whole the first time, then a moving cursor as a move, and other changes as what changed', () => {
     const { presence, anna, at } = room()
+    const suffix = anna.presenceId.slice(PRESENCE_ID_PREFIX.length)
     presence.set(anna, at(1))
     expect(presence.drain(1000)).toEqual({ put: [at(1)], remove: [] })
-    presence.set(anna, at(2))
-    expect(presence.drain(1050)).toEqual({
-      put: [],
-      remove: [],
-      changed: [{ id: anna.presenceId, patch: { set: { cursor: { x: 2, y: 0, type: 'default', rotation: 0 } } } }],
-    })
-    presence.set(anna, at(2, { userName: 'Anna B.' }))
+    presence.set(anna, at(2, { lastActivityTimestamp: 77 }))
+    expect(presence.drain(1050)).toEqual({ put: [], remove: [], moved: [suffix, 2, 0, 77] })
+    presence.set(anna, at(2, { lastActivityTimestamp: 77, userName: 'Anna B.' }))
     expect(presence.drain(1100)?.changed).toEqual([{ id: anna.presenceId, patch: { set: { userName: 'Anna B.' } } }])
+    // A move with anything else, or a cursor that changes more than its place, is a patch.
+    presence.set(anna, at(3, { lastActivityTimestamp: 78, userName: 'Anna' }))
+    expect(presence.drain(1150)).toMatchObject({ changed: [{ patch: { set: { userName: 'Anna', lastActivityTimestamp: 78 } } }] })
+    presence.set(anna, {
+      ...at(4, { lastActivityTimestamp: 78, userName: 'Anna' }),
+      cursor: { x: 4, y: 0, type: 'grab', rotation: 0 },
+    } as UnknownRecord)
+    const update = presence.drain(1200)
+    expect(update?.moved).toBeUndefined()
+    expect(update?.changed).toHaveLength(1)
   })
 
   it('says nothing when a record comes back unchanged', () => {
@@ -92,7 +100,7 @@ describe('RoomPresence after a patch', () => {
     presence.set(anna, at(1))
     presence.drain(1000)
     presence.set(anna, at(2))
-    expect(presence.drain(1100)?.changed).toHaveLength(1)
+    expect(presence.drain(1100)?.moved).toHaveLength(4)
     // Nothing changes any more: a client that missed the patch would keep a stale cursor.
     expect(presence.drain(1000 + WHOLE_PRESENCE_EVERY_MS - 1)).toBeNull()
     const asked = flushes.length

@@ -1,4 +1,4 @@
-import { diffRecord, type PresencePatch, type PresenceUpdate } from '@opificio/shared'
+import { type CursorMoves, cursorMove, diffRecord, type PresencePatch, type PresenceUpdate } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
 import type { Session } from './session.ts'
@@ -97,7 +97,8 @@ export class RoomPresence {
 
   /**
    * What changed since the last flush, for every session here alike: a record new to them, or
-   * not sent whole for a while, whole; otherwise only what changed in it. A record only patched
+   * not sent whole for a while, whole; otherwise only what changed in it, as a cursor move when
+   * that is all that changed. A record only patched
    * since it was last sent whole, and now standing still, goes out whole when its period is up.
    * Null when there is nothing to send.
    */
@@ -105,6 +106,7 @@ export class RoomPresence {
     const { put, remove } = this.unsent
     const update: PresenceUpdate = { put: [], remove: [...remove] }
     const changed: PresencePatch[] = []
+    const moved: CursorMoves = []
     const whole = (id: string, record: UnknownRecord, wholeAt: number) => {
       update.put.push(record)
       this.told.set(id, { record, wholeAt, changedAt: now })
@@ -124,9 +126,11 @@ export class RoomPresence {
       } else if (now - told.wholeAt >= WHOLE_PRESENCE_EVERY_MS) whole(id, record, now)
       else {
         const patch = diffRecord(told.record, record)
+        const move = patch && cursorMove(told.record, record, patch)
         told.record = record
         if (patch) {
-          changed.push({ id, patch })
+          if (move) moved.push(...move)
+          else changed.push({ id, patch })
           told.changedAt = now
           this.patched.add(id)
         }
@@ -147,7 +151,8 @@ export class RoomPresence {
       this.wholeTimer.unref()
     }
     if (changed.length > 0) update.changed = changed
-    return update.put.length > 0 || update.remove.length > 0 || changed.length > 0 ? update : null
+    if (moved.length > 0) update.moved = moved
+    return update.put.length > 0 || update.remove.length > 0 || changed.length > 0 || moved.length > 0 ? update : null
   }
 
   /** Sends the other nodes what changed here since the last flush. */

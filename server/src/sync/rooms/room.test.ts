@@ -6,6 +6,7 @@ import {
   type BatchFrame,
   type BatchMessage,
   readBatch,
+  readMoves,
   type BoardMeta,
   type Role,
   type DocDiff,
@@ -296,9 +297,9 @@ describe('Room', () => {
     expect(frames()[2].at - edit).toBeLessThan(presencePace(2))
     const [last] = b.socket.batches().slice(-1)
     expect(last.entries).toHaveLength(1)
-    // Sent whole once, then only what moved.
+    // Sent whole once, then only where it moved.
     expect(last.presence?.put).toEqual([])
-    expect(last.presence?.changed?.map((c) => c.patch)).toEqual([{ set: { cursor: { x: 9, y: 9, type: 'default', rotation: 0 } } }])
+    expect([...readMoves(last.presence?.moved ?? [])].map(({ x, y }) => ({ x, y }))).toEqual([{ x: 9, y: 9 }])
   })
 
   it('acknowledges a valid push to its sender and relays its diff to the others', async () => {
