@@ -53,4 +53,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # Exec form: node is PID 1 and receives SIGTERM itself, drains, and exits within
 # SHUTDOWN_TIMEOUT_MS (8 s by default, under `docker stop`'s 10 s).
 STOPSIGNAL SIGTERM
-CMD ["node", "server/dist/main.js"]
+CMD ["node", "--max-semi-space-size=32", "server/dist/main.js"]

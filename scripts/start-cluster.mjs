@@ -303,7 +303,7 @@ try {
   }
 
   const nodes = nodePorts.map((port) =>
-    start(`node-${port}`, process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    start(`node-${port}`, process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'server/src/main.ts'], {
       cwd: root,
       // nginx on this host forwards every request: its X-Forwarded-For names the browser.
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, TRUST_PROXY: 'loopback' },

@@ -19,10 +19,16 @@ export interface ServerProcess {
   startupMs: number
 }
 
+/**
+ * The young generation the server runs with wherever it is started (package.json, Dockerfile,
+ * deploy/opificio.service, scripts/start-cluster.mjs): see README, "Running in production".
+ */
+export const SERVER_NODE_FLAG = '--max-semi-space-size=32'
+
 /** The server run from its source, without a build. */
-export const FROM_SOURCE = ['--import', 'tsx', 'server/src/main.ts']
+export const FROM_SOURCE = [SERVER_NODE_FLAG, '--import', 'tsx', 'server/src/main.ts']
 /** The server as production runs it (`npm run build` makes the bundle). */
-export const PRODUCTION = ['server/dist/main.js']
+export const PRODUCTION = [SERVER_NODE_FLAG, 'server/dist/main.js']
 
 /** The real server as its own process: from its source (server/src/main.ts) unless `args` say otherwise. */
 export async function spawnServer(

@@ -71,7 +71,7 @@ describe('Dockerfile', () => {
   const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))
 
   it('runs the bundled server as node itself, not through npm or a shell, as a user that is not root', () => {
-    expect(runtime).toMatch(/^CMD \["node", "server\/dist\/main\.js"\]$/m)
+    expect(runtime).toMatch(/^CMD \["node", "--max-semi-space-size=32", "server\/dist\/main\.js"\]$/m)
     expect(runtime).toMatch(/^USER node$/m)
     expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m)
     expect(runtime).toContain('npm ci --omit=dev')
@@ -102,7 +102,7 @@ describe('deploy/opificio.service and opificio.env.example', () => {
   })
 
   it('starts the bundled server with node, stopped by SIGTERM', () => {
-    expect(setting('ExecStart')).toBe('/usr/bin/node /opt/opificio/server/dist/main.js')
+    expect(setting('ExecStart')).toBe('/usr/bin/node --max-semi-space-size=32 /opt/opificio/server/dist/main.js')
     expect(setting('EnvironmentFile')).toBe('/etc/opificio/opificio.env')
     expect(setting('KillSignal')).toBe('SIGTERM')
   })
