@@ -2,6 +2,7 @@ import { constants } from 'node:fs'
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { boardIdValidator, type BoardMeta } from '@opificio/shared'
+import { planAppends } from '../appendPlan.ts'
 import { boardTag } from '../boardTag.ts'
 import { accessOf } from '../access.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
@@ -10,7 +11,6 @@ import {
   BoardDamagedError,
   BoardNotFoundError,
   SnapshotExistsError,
-  UnstorableEntryError,
   type AppendResult,
   type BoardAccess,
   type BoardSnapshot,
@@ -405,21 +405,11 @@ export class EmbeddedStorage implements StorageEngine {
   /** Queued in one go, so the pushes share one write and a failed write rolls them back together with everything queued behind them. */
   appendAll(boardId: string, pushes: Push[]): Promise<AppendResult[]> {
     return this.use(boardId, (board) => {
-      // Every entry encoded before any takes an offset: one that cannot be written must leave
-      // neither a hole nor its companions stored without it.
-      const seqs = new Map<string, number>()
-      let offset = board.offset
-      const planned = pushes.map((push) => {
-        const previousSeq = seqs.get(push.clientId) ?? board.clientSeqs.get(push.clientId)
-        if (previousSeq !== undefined && push.seq <= previousSeq) return null
-        seqs.set(push.clientId, push.seq)
-        const entry: LogEntry = { offset: ++offset, clientId: push.clientId, seq: push.seq, diff: push.diff }
-        try {
-          return { entry, line: encodeEntry(entry), previousSeq }
-        } catch (error) {
-          throw new UnstorableEntryError(`board ${board.tag}: this change cannot be stored: ${(error as Error).message}`)
-        }
-      })
+      const planned = planAppends(board.tag, pushes, board.offset, board.clientSeqs, (entry, previousSeq) => ({
+        entry,
+        line: encodeEntry(entry),
+        previousSeq,
+      }))
       return Promise.all(planned.map((p) => (p ? this.enqueue(board, p.entry, p.line, p.previousSeq) : { duplicate: true })))
     })
   }

@@ -1,4 +1,5 @@
 import type { BoardMeta } from '@opificio/shared'
+import { planAppends } from '../appendPlan.ts'
 import { boardTag } from '../boardTag.ts'
 import { accessOf } from '../access.ts'
 import { snapshotsToKeep, type SnapshotInfo } from '../snapshotRetention.ts'
@@ -7,7 +8,6 @@ import { oldestFirst, savedSnapshotOf } from '../savedSnapshots.ts'
 import {
   BoardNotFoundError,
   SnapshotExistsError,
-  UnstorableEntryError,
   type AppendResult,
   type BoardAccess,
   type BoardSnapshot,
@@ -142,20 +142,7 @@ export class MemoryStorage implements StorageEngine {
 
   async appendAll(boardId: string, pushes: Push[]): Promise<AppendResult[]> {
     const board = this.board(boardId)
-    // Every entry copied before any takes an offset: one that cannot be stored must leave
-    // neither a hole nor its companions stored without it.
-    const seqs = new Map<string, number>()
-    let offset = board.offset
-    const planned = pushes.map((push) => {
-      const previousSeq = seqs.get(push.clientId) ?? board.clientSeqs.get(push.clientId)
-      if (previousSeq !== undefined && push.seq <= previousSeq) return null
-      seqs.set(push.clientId, push.seq)
-      try {
-        return copy({ offset: ++offset, clientId: push.clientId, seq: push.seq, diff: push.diff })
-      } catch (error) {
-        throw new UnstorableEntryError(`board ${board.tag}: this change cannot be stored: ${(error as Error).message}`)
-      }
-    })
+    const planned = planAppends(board.tag, pushes, board.offset, board.clientSeqs, copy)
     for (const entry of planned) {
       if (!entry) continue
       board.offset = entry.offset
