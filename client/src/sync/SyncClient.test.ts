@@ -3,6 +3,7 @@ import {
   createInitialRecords,
   encodeWelcomeDocument,
   EV,
+  OWN_STILL_MS,
   PRESENCE_ID_PREFIX,
   FIRST_PAGE_ID,
   MAX_UNACKED_PUSHES,
@@ -536,13 +537,42 @@ describe('SyncClient', () => {
     expect(presences()).toEqual([anna])
   })
 
-  it('sends its own presence once welcomed, and again when it changes', () => {
+  it('sends its own presence whole once welcomed, then its cursor’s moves, and whole when more changes', () => {
     const mine = atom<UnknownRecord | null>('presence', presence('me'))
     const { socket } = online([], 0, { presence: mine, presenceIntervalMs: 50 })
     expect(socket.of(EV.presence)).toEqual([{ record: presence('me') }])
     mine.set(presence('me', 120))
     tick()
-    expect(socket.of(EV.presence)).toEqual([{ record: presence('me') }, { record: presence('me', 120) }])
+    const renamed = { ...presence('me', 120), userName: 'Me' }
+    mine.set(renamed)
+    tick()
+    expect(socket.of(EV.presence)).toEqual([{ record: presence('me') }, { move: [120, 0, null] }, { record: renamed }])
+  })
+
+  it('sends its presence whole once the cursor has stood still after moving', () => {
+    const mine = atom<UnknownRecord | null>('presence', presence('me'))
+    const { socket } = online([], 0, { presence: mine, presenceIntervalMs: 50 })
+    mine.set(presence('me', 10))
+    tick(OWN_STILL_MS - 1)
+    expect(socket.of(EV.presence)).toEqual([{ record: presence('me') }, { move: [10, 0, null] }])
+    tick(1)
+    expect(socket.of(EV.presence)).toEqual([{ record: presence('me') }, { move: [10, 0, null] }, { record: presence('me', 10) }])
+    tick(5_000)
+    expect(socket.of(EV.presence)).toHaveLength(3)
+  })
+
+  it('sends its presence whole again to the server it reconnects to', () => {
+    const mine = atom<UnknownRecord | null>('presence', presence('me'))
+    const { socket } = online([], 0, { presence: mine, presenceIntervalMs: 50 })
+    mine.set(presence('me', 10))
+    tick()
+    socket.drop()
+    // Only the cursor moved meanwhile, but the new session has nothing of this page's to move.
+    mine.set(presence('me', 20))
+    socket.open()
+    socket.welcome({ offset: 0, document: encodeWelcomeDocument(createInitialRecords('Pagina 1')) })
+    tick()
+    expect(socket.of(EV.presence)).toEqual([{ record: presence('me') }, { move: [10, 0, null] }, { record: presence('me', 20) }])
   })
 
   it('re-sends pending pushes while saving is paused, and stops when it resumes', () => {

@@ -5,6 +5,8 @@ import {
   foldDocDiff,
   MAX_SHAPE_NESTING,
   MAX_UNACKED_PUSHES,
+  OWN_STILL_MS,
+  PresenceOutbox,
   PROTOCOL_VERSION,
   schemaFingerprint,
   shapeContext,
@@ -132,6 +134,8 @@ export class SyncClient {
   private state: SyncState = { connection: 'connecting', unconfirmed: 0, savingPaused: false }
   private readonly pushThrottle: Throttle
   private readonly presenceThrottle: Throttle
+  private readonly presenceOutbox = new PresenceOutbox()
+  private presenceStill: ReturnType<typeof setTimeout> | undefined
   private resendTimer: ReturnType<typeof setInterval> | null = null
   private readonly disposers: (() => void)[] = []
   private readonly opts: Required<Pick<SyncClientOptions, 'pushIntervalMs' | 'presenceIntervalMs' | 'resendWhilePausedMs'>> & SyncClientOptions
@@ -341,6 +345,8 @@ export class SyncClient {
     this.opts.onWelcome?.(welcome)
     for (const push of this.pending) this.send(EV.push, push)
     this.flushUnsent()
+    // A new session on the server: it has nothing of this page's presence yet.
+    this.presenceOutbox.reset()
     this.sendPresenceNow()
   }
 
@@ -492,11 +498,16 @@ export class SyncClient {
     if (this.joined) this.presenceThrottle.request()
   }
 
-  private sendPresenceNow() {
+  private sendPresenceNow(whole = false) {
     const record = this.opts.presence?.get()
     if (!this.joined || record === undefined) return
     this.presenceThrottle.sent()
-    this.send(EV.presence, { record })
+    const message = this.presenceOutbox.next(record, Date.now(), whole)
+    this.send(EV.presence, message)
+    clearTimeout(this.presenceStill)
+    // A move goes with the record the server last had whole: should that one not have arrived,
+    // the record whole once the cursor stops leaves others seeing it where it stopped.
+    if ('move' in message) this.presenceStill = setTimeout(() => this.sendPresenceNow(true), OWN_STILL_MS)
   }
 
   private remotePresenceIds(): string[] {
@@ -539,6 +550,7 @@ export class SyncClient {
     this.joined = false
     this.pushThrottle.cancel()
     this.presenceThrottle.cancel()
+    clearTimeout(this.presenceStill)
     this.stopResending()
     this.opts.socket.disconnect()
   }

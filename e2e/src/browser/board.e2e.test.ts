@@ -21,7 +21,7 @@ describe('a board in two real browsers', () => {
     await pageB.mouse.move(700, 400)
     await pageB.mouse.move(720, 420, { steps: 5 })
     await pageA.waitForSelector('.tl-collaborator__cursor', { timeout: 5000 })
-    // The cursor keeps following: its moves travel as moves (cursorMoves.ts), not as patches.
+    // The cursor keeps following: its moves travel as moves both ways (cursorMoves.ts, presenceOutbox.ts), not as records or patches.
     const remoteCursorX = () =>
       pageA.evaluate(() => {
         const records = (window as any).opificioEditor.store.allRecords() as Array<{ typeName: string; cursor: { x: number } }>

@@ -131,7 +131,10 @@ function hostileMessage(rnd: Random, board: BoardKey, n: number): [string, unkno
   }
   if (roll === 0) return [EV.hello, rnd.chance(0.5) ? hello : { ...hello, [rnd.pick(Object.keys(hello))!]: junk(rnd) }]
   if (roll === 1) return [rnd.pick([EV.welcome, EV.batch, EV.saving, 'foo', EV.fatal])!, junk(rnd)]
-  if (roll === 2) return [EV.presence, rnd.chance(0.5) ? { record: mutated(rnd, n) } : junk(rnd)]
+  if (roll === 2) {
+    const moves = [{ move: [junk(rnd), junk(rnd), junk(rnd)] }, { move: junk(rnd) }, { move: [rnd.next() * 1e6, -rnd.next() * 1e6, rnd.int(1e9)] }]
+    return [EV.presence, rnd.chance(0.4) ? { record: mutated(rnd, n) } : rnd.chance(0.5) ? rnd.pick(moves) : junk(rnd)]
+  }
   if (roll === 3) return [EV.push, junk(rnd)]
   const record = mutated(rnd, n)
   const ops: unknown[] = [

@@ -58,6 +58,28 @@ export function withoutMovesOf(moves: CursorMoves, id: string | null): CursorMov
   return kept
 }
 
+/**
+ * A client's own cursor moving, as it sends it: `[x, y, lastActivityTimestamp]`. The server
+ * applies it to the record it last had whole from that client, where a whole record cost it a
+ * parse, two measures, the schema's check and a comparison at every step of everyone's cursor.
+ */
+export type OwnMove = [number, number, number | null]
+
+export const ownMoveValidator: T.Validator<OwnMove> = T.arrayOf(T.unknown).refine((move) => {
+  if (move.length !== 3 || !Number.isFinite(move[0]) || !Number.isFinite(move[1])) throw new Error('a move is a place and a time')
+  if (move[2] !== null && !Number.isFinite(move[2])) throw new Error('a move holds a time or null')
+  return move as OwnMove
+})
+
+/**
+ * The record with the client's own move applied, or null when the record has no cursor a move
+ * can go with (the record the move was made from never arrived whole).
+ */
+export function applyOwnMove<R extends UnknownRecord>(record: R, [x, y, at]: OwnMove): R | null {
+  const cursor = cursorOf(record)
+  return cursor && Object.keys(cursor).length === 4 ? applyMove(record, { x, y, at }) : null
+}
+
 /** The record with its cursor where the move puts it. */
 export function applyMove<R extends UnknownRecord>(record: R, move: { x: number; y: number; at: number | null }): R {
   const cursor = (record as { cursor?: object }).cursor

@@ -4,7 +4,7 @@ import type { BoardMeta, Role } from '../boards/board.ts'
 import type { Adjustment } from '../sync/adjustment.ts'
 import type { DocDiff, RecordPatch } from '../sync/docDiff.ts'
 import type { BatchFrame, SharedBatch } from './batchFrame.ts'
-import { type CursorMoves, cursorMovesValidator } from './cursorMoves.ts'
+import { type CursorMoves, cursorMovesValidator, type OwnMove, ownMoveValidator } from './cursorMoves.ts'
 import { type Refusal, refusalValidator } from './refusal.ts'
 import { snapshotIdValidator, type Summon, summonTargetValidator, TIMER_MAX_MS } from '../session/sessionRecord.ts'
 import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../session/voteRecords.ts'
@@ -26,7 +26,8 @@ import { dotCount, voteIdValidator, voteTargets, voteTargetValidator } from '../
 // 8: a welcome with the whole document tells the client what the fold adjusted or refused of its
 //    recent pushes (`told`).
 // 9: presence carries cursor moves as four values each (`moved`), not as patches.
-export const PROTOCOL_VERSION = 9
+// 10: a client sends its own cursor moving as three values (`move`), not its record whole.
+export const PROTOCOL_VERSION = 10
 
 /** Socket.IO event names, one per message type. */
 export const EV = {
@@ -95,13 +96,17 @@ export const pushEnvelopeValidator: T.Validator<{ seq: number; diff?: unknown }>
   diff: T.unknown,
 })
 
-/** The sender's presence record (cursor, selection, name, colour), or null when it leaves. */
-export interface PresenceMessage {
-  record: UnknownRecord | null
-}
-export const presenceEnvelopeValidator: T.Validator<{ record: Record<string, unknown> | null }> = T.object({
-  record: T.nullable(object),
-})
+/**
+ * The sender's presence record (cursor, selection, name, colour), or null when it leaves; or, when
+ * only its cursor moved, the move, applied to the record the server last had whole from it.
+ */
+export type PresenceMessage = { record: UnknownRecord | null } | { move: OwnMove }
+export const presenceEnvelopeValidator: T.Validator<{ record: Record<string, unknown> | null } | { move: OwnMove }> = T.object({
+  record: T.nullable(object).optional(),
+  move: ownMoveValidator.optional(),
+}).check((m) => {
+  if (('record' in m && m.record !== undefined) === ('move' in m && m.move !== undefined)) throw new Error('presence holds a record or a move')
+}) as T.Validator<{ record: Record<string, unknown> | null } | { move: OwnMove }>
 
 /**
  * A facilitator's control of the live session. The server checks the role, then writes the

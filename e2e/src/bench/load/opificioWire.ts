@@ -1,6 +1,7 @@
 import {
   EV,
   MAX_UNACKED_PUSHES,
+  PresenceOutbox,
   PROTOCOL_VERSION,
   readMoves,
   schemaFingerprint,
@@ -43,6 +44,8 @@ export const opificioWire: StormWire = {
     })
     // This client's own presence id, which batches carry with everyone's.
     let presenceId: string | null = null
+    // What the product's client sends of its presence: the record whole, then its cursor's moves.
+    const outbox = new PresenceOutbox()
     /** The last cursor (its send time) seen of each person. */
     const lastCursor = new Map<string, number>()
     socket.on(EV.batch, (frame: BatchFrame) => {
@@ -83,7 +86,7 @@ export const opificioWire: StormWire = {
     const client: WireClient = {
       put: (seq, shape) => socket.emit(EV.push, { seq, diff: { [shape.id]: ['put', shape] } }),
       move: (seq, id, x, y) => socket.emit(EV.push, { seq, diff: { [id]: ['patch', { set: { x, y } }] } }),
-      cursor: (record) => socket.volatile.emit(EV.presence, { record }),
+      cursor: (record) => socket.volatile.emit(EV.presence, outbox.next(record, Date.now())),
       close: () => socket.disconnect(),
     }
     socket.on('disconnect', (reason) => reason !== 'io client disconnect' && h.dropped())

@@ -35,10 +35,11 @@ io.on('connection', (socket) => {
     socket.emit('batch', { own: [{ kind: 'ack', seq: push.seq, offset }] })
     socket.to(board).emit('batch', { shared: { entries: [{ kind: 'change', offset, diff: push.diff }] } })
   })
-  socket.on('presence', (p: { record: { id?: string } | null }) => {
-    if (!p.record) return
-    const presence = { put: [{ ...p.record, id: `instance_presence:${socket.id}` }], remove: [] }
-    socket.to(board).volatile.emit('batch', { shared: { presence } })
+  socket.on('presence', (p: { record?: { id?: string } | null; move?: unknown[] }) => {
+    const presence = p.move
+      ? { put: [], remove: [], moved: [socket.id, ...p.move] }
+      : p.record && { put: [{ ...p.record, id: `instance_presence:${socket.id}` }], remove: [] }
+    if (presence) socket.to(board).volatile.emit('batch', { shared: { presence } })
   })
 })
 http.listen(port, '127.0.0.1')

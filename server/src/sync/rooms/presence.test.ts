@@ -37,6 +37,21 @@ describe('RoomPresence.drain', () => {
     expect(update?.changed).toHaveLength(1)
   })
 
+  it('applies a client’s own move to the record it last sent whole, and ignores a move with no record to go with', () => {
+    const { presence, anna, at } = room()
+    const suffix = anna.presenceId.slice(PRESENCE_ID_PREFIX.length)
+    presence.move(anna, [5, 6, 7])
+    expect(presence.drain(1000)).toBeNull()
+    presence.set(anna, at(1, { userName: 'Anna' }))
+    presence.drain(1000)
+    presence.move(anna, [5, 6, 7])
+    expect(presence.drain(1050)).toEqual({ put: [], remove: [], moved: [suffix, 5, 6, 7] })
+    // The record as moved is what everyone gets whole, and what a welcome lists.
+    const moved = { ...at(5, { userName: 'Anna', lastActivityTimestamp: 7 }), cursor: { x: 5, y: 6, type: 'default', rotation: 0 } }
+    expect(presence.all()).toEqual([moved])
+    expect(presence.drain(1000 + WHOLE_PRESENCE_EVERY_MS + STILL_PRESENCE_MS)).toEqual({ put: [moved], remove: [] })
+  })
+
   it('says nothing when a record comes back unchanged', () => {
     const { presence, anna, at } = room()
     presence.set(anna, at(1))

@@ -1,4 +1,4 @@
-import { type CursorMoves, cursorMove, diffRecord, type PresencePatch, type PresenceUpdate } from '@opificio/shared'
+import { applyOwnMove, type CursorMoves, cursorMove, diffRecord, type OwnMove, type PresencePatch, type PresenceUpdate } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import type { PresenceBus, PresenceNews } from './presenceBus.ts'
 import type { Session } from './session.ts'
@@ -63,6 +63,17 @@ export class RoomPresence {
     this.out.remove.delete(id)
     this.out.put.set(id, record)
     this.tell(id, record)
+  }
+
+  /**
+   * A session's cursor moved. Ignored when this node has no record of it a move can go with: the
+   * record it was made from was dropped, and the client sends its record whole again within
+   * OWN_WHOLE_EVERY_MS.
+   */
+  move(session: Session, move: OwnMove) {
+    const record = this.local.get(session.presenceId)
+    const moved = record && applyOwnMove(record, move)
+    if (moved) this.set(session, moved)
   }
 
   leave(session: Session) {

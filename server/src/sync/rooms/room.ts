@@ -11,6 +11,7 @@ import {
   type DocDiff,
   type DotRecord,
   type InboundPush,
+  type OwnMove,
   type PresenceUpdate,
   type Refusal,
   type Role,
@@ -588,6 +589,11 @@ export class Room {
     if (!this.sessions.has(session)) return
     if (record === null) this.presence.leave(session)
     else this.presence.set(session, record)
+  }
+
+  /** A session's cursor moved: nothing else of its record changed. */
+  movePresence(session: Session, move: OwnMove) {
+    if (this.sessions.has(session)) this.presence.move(session, move)
   }
 
   onRemotePresence(news: PresenceNews) {

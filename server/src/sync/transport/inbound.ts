@@ -11,6 +11,7 @@ import {
   type ControlMessage,
   type HelloMessage,
   type InboundPush,
+  type OwnMove,
 } from '@opificio/shared'
 import type { UnknownRecord } from '@tldraw/store'
 import type { Connection, Joined } from './connection.ts'
@@ -22,7 +23,7 @@ const SERVER_SCHEMA = schemaFingerprint()
 interface Parsed {
   hello: HelloMessage | 'reload'
   push: InboundPush
-  presence: UnknownRecord | null
+  presence: { record: UnknownRecord | null } | { move: OwnMove }
   control: ControlMessage
   ballot: BallotMessage
 }
@@ -84,15 +85,17 @@ export const INBOUND: { [E in keyof ClientMessages]: InboundRoute<Parsed[E]> } =
       return false
     },
     parse: (raw, { session }) => {
-      const { record } = presenceEnvelopeValidator.validate(raw)
-      if (record === null) return null
+      const message = presenceEnvelopeValidator.validate(raw)
+      if ('move' in message) return message
+      if (message.record === null) return { record: null }
       // Stamped with the server-made id: nobody can pose as another person's cursor.
-      const checked = presenceForRelay(record, session.presenceId, session.role)
+      const checked = presenceForRelay(message.record, session.presenceId, session.role)
       if (!checked.ok) throw new Error(checked.reason)
-      return checked.record
+      return { record: checked.record }
     },
     malformed: 'drop',
-    handle: ({ room, session }, record) => room.setPresence(session, record),
+    handle: ({ room, session }, message) =>
+      'move' in message ? room.movePresence(session, message.move) : room.setPresence(session, message.record),
   },
   control: {
     joined: true,

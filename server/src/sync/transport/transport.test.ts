@@ -6,6 +6,7 @@ import {
   schemaFingerprint,
   TEMPLATE_RECORD_ID,
   type BatchFrame,
+  PRESENCE_ID_PREFIX,
   readBatch,
   type DocDiff,
   type FatalMessage,
@@ -232,6 +233,11 @@ describe('the inbound table', () => {
     sender.socket.emit(EV.presence, { record: 'garbage' })
     sender.socket.emit(EV.presence, { record: { ...presenceRecord('anna'), userName: 42 } })
     sender.socket.emit(EV.presence, 'not an envelope')
+    // A move before any record has nothing to go with; the others are not moves.
+    sender.socket.emit(EV.presence, { move: [1, 2, 3] })
+    sender.socket.emit(EV.presence, { move: [null, 2, 3] })
+    sender.socket.emit(EV.presence, { move: 'here' })
+    sender.socket.emit(EV.presence, { record: null, move: [1, 2, 3] })
     // Sent behind them: once its acknowledgement is here, whatever they caused has been sent too.
     const after = put(geoShape('after'))
     sender.socket.emit(EV.push, { seq: 1, diff: after })
@@ -241,5 +247,20 @@ describe('the inbound table', () => {
     expect(sender.socket.connected).toBe(true)
     expect(sender.entries()).toEqual([{ kind: 'ack', offset: 1, seq: 1 }])
     expect(watcher.of<BatchFrame>(EV.batch).map((f) => readBatch(f, null))).toEqual([{ entries: [{ kind: 'change', offset: 1, diff: after }] }])
+  })
+
+  it('relays a cursor’s moves, sent as three values after the record whole, to the others as moves', async () => {
+    const board = await newBoard()
+    const sender = await joined(board.id, 'client-mover')
+    const watcher = await joined(board.id, 'client-move-watcher')
+    const { presenceId } = (sender.of<WelcomeMessage>(EV.welcome)[0] ?? {}) as WelcomeMessage
+    sender.socket.emit(EV.presence, { record: presenceRecord('anna', { x: 1, y: 1 }) })
+    await until(() => watcher.of<BatchFrame>(EV.batch).some((f) => readBatch(f, null).presence?.put.length), 'the record whole')
+    sender.socket.emit(EV.presence, { move: [40, -7.5, 1234] })
+    const moved = () => watcher.of<BatchFrame>(EV.batch).flatMap((f) => readBatch(f, null).presence?.moved ?? [])
+    await until(() => moved().length > 0, 'the move')
+
+    expect(moved()).toEqual([presenceId.slice(PRESENCE_ID_PREFIX.length), 40, -7.5, 1234])
+    expect(sender.of(EV.fatal)).toEqual([])
   })
 })
