@@ -36,9 +36,15 @@ export interface Plan {
   scenarios: Scenario[]
 }
 
+/** A one-board storm's name, as rows and budgets (budgets.ts) find it. */
+export const stormName = (clients: number, writers: number, cursorHz: number, dragHz = 30) =>
+  `drag ${clients}/${writers}${dragHz === 30 ? '' : ` at ${dragHz} Hz`}, ${cursorHz ? `cursors ${cursorHz} Hz` : 'no cursors'}`
+export const joinName = (records: number) => `join ${records.toLocaleString('en')} records`
+export const browserName = (records: number, others: number) => `browser: ${records.toLocaleString('en')} records, drag while ${others} others drag`
+
 const storm = (clients: number, writers: number, cursorHz: number, dragHz = 30): StormScenario => ({
   kind: 'storm',
-  name: `drag ${clients}/${writers}${dragHz === 30 ? '' : ` at ${dragHz} Hz`}, ${cursorHz ? `cursors ${cursorHz} Hz` : 'no cursors'}`,
+  name: stormName(clients, writers, cursorHz, dragHz),
   boards: 1,
   clients,
   writers,
@@ -56,10 +62,11 @@ const manyBoards = (boards: number, clients: number, writers: number): StormScen
 })
 const joins = (records: number, count: number): JoinScenario => ({
   kind: 'join',
-  name: `join ${records.toLocaleString('en')} records`,
+  name: joinName(records),
   records,
   joins: count,
 })
+const browser = (records: number, others: number): BrowserScenario => ({ kind: 'browser', name: browserName(records, others), records, others })
 
 const FULL: Scenario[] = [
   storm(10, 1, 20),
@@ -76,14 +83,9 @@ const FULL: Scenario[] = [
   joins(2000, 10),
   joins(10_000, 5),
   joins(50_000, 3),
-  { kind: 'browser', name: 'browser: 2,000 records, drag while 10 others drag', records: 2000, others: 10 },
+  browser(2000, 10),
 ]
-const QUICK: Scenario[] = [
-  storm(20, 2, 20),
-  manyBoards(5, 4, 1),
-  joins(500, 2),
-  { kind: 'browser', name: 'browser: 500 records, drag while 2 others drag', records: 500, others: 2 },
-]
+const QUICK: Scenario[] = [storm(20, 2, 20), manyBoards(5, 4, 1), joins(500, 2), browser(500, 2)]
 
 /** Which targets a scenario runs against: joins and browsers measure Opificio on one node only. */
 export function targetsOf(s: Scenario): readonly TargetKey[] {

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { StormResult } from './load/dragStorm.ts'
 import { markdown, type StormRow, withFloorRatios } from './report.ts'
-
-const lat = (p50: number, p99: number) => ({ n: 100, p50, p95: p99, p99, max: p99 })
-function row(target: StormRow['target'], scenario: string, change: [number, number], cpuPct: number[]): StormRow {
-  const result: StormResult = {
-    change: lat(...change),
-    ack: lat(change[0] / 2, change[1] / 2),
-    cursor: { ...lat(4, 8), deliveredPct: 99 },
-    boardP99: lat(change[1], change[1]),
-    changesPerSecond: 300,
-    messagesPerSecond: 3000,
-    lost: 0,
-    unacked: 0,
-    dropped: 0,
-    generator: { cpuPct: 40, loopDelayP99: 12 },
-  }
-  return { kind: 'storm', scenario, target, targetName: target, cursorHz: 20, boards: 1, result, cpuPct, rssMiB: cpuPct.map(() => 100) }
-}
+import { stormRow as row } from './testRows.ts'
 
 describe('the bench report', () => {
   it('gives every storm figure as a ratio to the floor on the same scenario, two nodes’ CPU summed', () => {

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { repoRoot } from '../harness/server.ts'
+import { budgetTable, checkBudgets } from './budgets.ts'
 import { browserScenario } from './load/browserScenario.ts'
 import { dragStorm } from './load/dragStorm.ts'
 import { fsyncProbe } from './load/fsyncProbe.ts'
@@ -118,7 +119,7 @@ try {
   }
 } finally {
   const all = withFloorRatios(rows)
-  const md = markdown(all, heading)
+  const md = `${markdown(all, heading)}\n${budgetTable(checkBudgets(all, fsync))}\n`
   await mkdir(OUT, { recursive: true })
   await writeFile(join(OUT, `${name}.json`), JSON.stringify(all, null, 2))
   await writeFile(join(OUT, `${name}.md`), md)
