@@ -171,13 +171,13 @@ export async function dragStorm(opts: StormOptions): Promise<StormResult> {
     await next('ready')
     tell({ type: 'start' })
     await new Promise((r) => setTimeout(r, (opts.warmupSeconds ?? WARMUP_SECONDS) * 1000))
-    tell({ type: 'measure' })
+    tell({ type: 'measure', at: performance.timeOrigin + performance.now() })
     const cpu0 = process.cpuUsage()
     const started = performance.now()
     const stopped = next('stopped')
     opts.started?.()
     await new Promise((r) => setTimeout(r, opts.seconds * 1000))
-    tell({ type: 'stop' })
+    tell({ type: 'stop', at: performance.timeOrigin + performance.now() })
     opts.ended?.()
     const stops = await stopped
     const window = (performance.now() - started) / 1000

@@ -29,7 +29,12 @@ export interface ThreadSetup {
   cursorHz: number
 }
 
-export type ToThread = { type: 'start' } | { type: 'measure' } | { type: 'stop' } | { type: 'settle'; samplesPerBoard: number[] }
+/** `at`: when the window opens or closes, on the clock every thread shares (see `now`). */
+export type ToThread =
+  | { type: 'start' }
+  | { type: 'measure'; at: number }
+  | { type: 'stop'; at: number }
+  | { type: 'settle'; samplesPerBoard: number[] }
 
 export type FromThread =
   | { type: 'ready' }
@@ -78,10 +83,18 @@ let measuring = false
 let recording = false
 const received: number[] = []
 const ackLat: number[] = []
-const cursorLat: number[] = []
-let cursorsReceived = 0
-let cursorsSent = 0
-let cursorsDue = 0
+/**
+ * The window on the shared clock. A cursor is measured when it was sent within it, wherever it
+ * arrives: one sent just before the window opened and received in it is not, one sent just
+ * before it closed and received after it is. Each thread hears of the window a moment after it
+ * opens or closes, so both ends count from the times themselves.
+ */
+const measuredWindow = { opened: Number.POSITIVE_INFINITY, closed: Number.POSITIVE_INFINITY }
+const inWindow = (sentAt: number) => sentAt >= measuredWindow.opened && sentAt <= measuredWindow.closed
+/** [sent at, clients it is due at] of every cursor this thread's clients sent, from the load's start. */
+const cursorSends: number[] = []
+/** [sent at, received at] of every cursor this thread's clients read, until the report. */
+const cursorReceipts: number[] = []
 let messages = 0
 let dropped = 0
 const samplesPerBoard = setup.boards.map(() => 0)
@@ -103,9 +116,7 @@ const handlers = (c: Client): WireHandlers => ({
     if (recording) received.push(x, now())
   },
   cursor(sentAt) {
-    if (!measuring) return
-    cursorsReceived++
-    cursorLat.push(now() - sentAt)
+    if (running || recording) cursorReceipts.push(sentAt, now())
   },
   message() {
     if (measuring) messages++
@@ -164,10 +175,10 @@ async function prepare() {
 const presenceRecords = new Map<number, UnknownRecord>()
 
 /** The client's presence record with its cursor where it is now: x is the send time. */
-function cursorRecord(c: Client): UnknownRecord {
+function cursorRecord(c: Client, sentAt = now()): UnknownRecord {
   let record = presenceRecords.get(c.index)
   if (!record) presenceRecords.set(c.index, (record = presenceRecord(`storm${c.index}`)))
-  return { ...record, cursor: { x: now(), y: c.index, type: 'default', rotation: 0 } } as UnknownRecord
+  return { ...record, cursor: { x: sentAt, y: c.index, type: 'default', rotation: 0 } } as UnknownRecord
 }
 
 /** A sample id no other thread uses. */
@@ -212,27 +223,34 @@ function start() {
   if (setup.cursorHz > 0) {
     for (const c of clients) {
       every(c.index, setup.cursorHz, () => {
-        if (measuring) {
-          cursorsSent++
-          cursorsDue += setup.cursorListeners - (c.reads === 'all' ? 1 : 0)
-        }
-        c.wire.cursor(cursorRecord(c))
+        const sentAt = now()
+        cursorSends.push(sentAt, setup.cursorListeners - (c.reads === 'all' ? 1 : 0))
+        c.wire.cursor(cursorRecord(c, sentAt))
       })
     }
   }
 }
 
-function measure() {
+function measure(at: number) {
+  measuredWindow.opened = at
   measuring = true
   recording = true
   loop.enable()
 }
 
-function stop() {
+function stop(at: number) {
+  measuredWindow.closed = at
   for (const t of timers) clearTimeout(t)
   running = false
   measuring = false
   loop.disable()
+  let cursorsSent = 0
+  let cursorsDue = 0
+  for (let i = 0; i < cursorSends.length; i += 2) {
+    if (!inWindow(cursorSends[i])) continue
+    cursorsSent++
+    cursorsDue += cursorSends[i + 1]
+  }
   post({ type: 'stopped', samplesPerBoard, sent, cursorsSent, cursorsDue, loopDelayP99: loop.percentile(99) / 1e6 })
 }
 
@@ -245,13 +263,15 @@ async function settle(total: number[]) {
   const lost = clients.reduce((n, c) => n + missing(c), 0)
   const unacked = clients.reduce((n, w) => n + (w.sentAt.size - w.acked.size), 0)
   for (const c of clients) c.wire.close()
-  post({ type: 'done', received, ack: ackLat, cursor: cursorLat, cursorsReceived, messages, dropped, lost, unacked })
+  const cursor: number[] = []
+  for (let i = 0; i < cursorReceipts.length; i += 2) if (inWindow(cursorReceipts[i])) cursor.push(cursorReceipts[i + 1] - cursorReceipts[i])
+  post({ type: 'done', received, ack: ackLat, cursor, cursorsReceived: cursor.length, messages, dropped, lost, unacked })
 }
 
 port.on('message', (m: ToThread) => {
   if (m.type === 'start') start()
-  else if (m.type === 'measure') measure()
-  else if (m.type === 'stop') stop()
+  else if (m.type === 'measure') measure(m.at)
+  else if (m.type === 'stop') stop(m.at)
   else void settle(m.samplesPerBoard)
 })
 // A failure (a client never welcomed) ends the thread with an 'error' event, which the storm reports.
