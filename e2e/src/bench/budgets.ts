@@ -1,7 +1,7 @@
 import type { Latencies } from './load/dragStorm.ts'
 import type { TargetKey } from './load/targets.ts'
 import { browserName, joinName, stormName } from './plan.ts'
-import type { BrowserRow, JoinRow, Row, StormRow } from './report.ts'
+import { type BrowserRow, type JoinRow, n as ms, type Row, type StormRow, sum } from './report.ts'
 
 export type Verdict = 'met' | 'missed' | 'not measured'
 
@@ -15,9 +15,7 @@ export interface BudgetCheck {
 
 const OURS: TargetKey[] = ['one', 'two']
 const HEADLINE = { clients: 200, writers: 10 }
-const ms = (x: number) => (!Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(1) : x.toFixed(0))
 const pct = (xs: number[]) => xs.map((x) => `${x.toFixed(0)} %`).join(' + ')
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
 const check = (budget: string, measured: string, met: boolean): BudgetCheck => ({ budget, measured, verdict: met ? 'met' : 'missed' })
 const unmeasured = (budget: string, missing: string): BudgetCheck => ({ budget, measured: `${missing} did not run`, verdict: 'not measured' })
 

@@ -46,7 +46,7 @@ export interface Ratios {
   rss: number
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
 
 /** Each storm row measured against the floor's row of the same scenario, when the floor ran. */
 export function withFloorRatios(rows: Row[]): Row[] {
@@ -73,7 +73,8 @@ export function withFloorRatios(rows: Row[]): Row[] {
   })
 }
 
-const n = (x: number) => (!Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(1) : x.toFixed(0))
+/** A figure as the tables give it: one decimal below 10, none above, a dash for none. */
+export const n = (x: number) => (!Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(1) : x.toFixed(0))
 const ratio = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `×${x < 10 ? x.toFixed(1) : x.toFixed(0)}`)
 
 function stormLine(r: StormRow) {
